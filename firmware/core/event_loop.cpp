@@ -72,6 +72,7 @@ void EventLoop::stop() {
 
 size_t EventLoop::runDue() {
   turn_now_ = clock_.monoNow();
+  turn_wall_ = clock_.wallNow();
   std::deque<Task> batch;
   std::vector<Task> due;
   {

@@ -57,6 +57,8 @@ class EventLoop {
   bool inLoopThread() const { return std::this_thread::get_id() == thread_id_.load(); }
   // The clock reading taken at the start of the current turn.
   MonoTime turnNow() const { return turn_now_; }
+  // The wall-clock reading taken at the start of the current turn.
+  WallTime turnWallNow() const { return turn_wall_; }
   const Clock& clock() const { return clock_; }
 
  private:
@@ -81,6 +83,7 @@ class EventLoop {
   std::thread thread_;
   std::atomic<std::thread::id> thread_id_;
   MonoTime turn_now_{};
+  WallTime turn_wall_{};
 };
 
 }  // namespace outpost

@@ -127,8 +127,13 @@ class [[nodiscard]] Result {
 }  // namespace outpost
 
 // Early return of a failed Status from a function that returns Status or Result.
-#define OUTPOST_RETURN_IF_ERROR(expr)             \
+// (A unique local name per use, so nested uses inside lambdas do not shadow.)
+#define OUTPOST_STATUS_CONCAT_(a, b) a##b
+#define OUTPOST_STATUS_CONCAT(a, b) OUTPOST_STATUS_CONCAT_(a, b)
+#define OUTPOST_RETURN_IF_ERROR(expr) \
+  OUTPOST_RETURN_IF_ERROR_IMPL_(OUTPOST_STATUS_CONCAT(outpost_status_, __COUNTER__), expr)
+#define OUTPOST_RETURN_IF_ERROR_IMPL_(name, expr) \
   do {                                            \
-    ::outpost::Status outpost_status_ = (expr);   \
-    if (!outpost_status_.isOk()) return outpost_status_; \
+    ::outpost::Status name = (expr);              \
+    if (!name.isOk()) return name;                \
   } while (false)

@@ -1,0 +1,207 @@
+#include "api/codec.h"
+
+#include <Poco/JSON/Array.h>
+
+#include "core/clock.h"
+
+namespace outpost::api {
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+Object::Ptr encodeName(const site::LocalizedName& n) {
+  Object::Ptr o = new Object;
+  o->set("zh", n.zh);
+  o->set("en", n.en);
+  return o;
+}
+
+void decodeName(JsonReader& r, site::LocalizedName& n, bool creating) {
+  r.object("name", creating, [&](JsonReader& nr) {
+    nr.string("zh", n.zh, creating);
+    nr.string("en", n.en, creating);
+  });
+}
+
+Array::Ptr encodeSkillLevels(const std::vector<site::SkillLevel>& skills, const char* level_key) {
+  Array::Ptr a = new Array;
+  for (const auto& s : skills) {
+    Object::Ptr o = new Object;
+    o->set("skill", s.skill_code);
+    o->set(level_key, s.level);
+    a->add(o);
+  }
+  return a;
+}
+
+// Skills may be left out on create (none yet) and on patch (unchanged).
+void decodeSkillLevels(JsonReader& r, std::vector<site::SkillLevel>& out, const char* level_key) {
+  std::vector<site::SkillLevel> skills;
+  r.objectArray("skills", false, 64, [&](JsonReader& item, size_t) {
+    site::SkillLevel s;
+    item.string("skill", s.skill_code, true);
+    item.integer(level_key, s.level, true, site::kMinSkillLevel, site::kMaxSkillLevel);
+    skills.push_back(std::move(s));
+  });
+  if (r.has("skills")) out = std::move(skills);
+}
+
+// The id of an entity is set on create and fixed afterwards.
+void decodeId(JsonReader& r, const char* key, std::string& id, bool creating) {
+  if (creating) {
+    r.string(key, id, true);
+    return;
+  }
+  std::string patched = id;
+  r.string(key, patched, false);
+  if (patched != id) r.fail(Status::invalidArgument("cannot be changed", std::string("/") + key));
+}
+
+}  // namespace
+
+Object::Ptr encode(const site::Site& v) {
+  Object::Ptr o = new Object;
+  o->set("site_code", v.site_code);
+  o->set("name", encodeName(v.name));
+  o->set("time_zone", v.time_zone);
+  o->set("default_language", v.default_language);
+  return o;
+}
+
+Object::Ptr encode(const site::Skill& v) {
+  Object::Ptr o = new Object;
+  o->set("code", v.code);
+  o->set("name", encodeName(v.name));
+  return o;
+}
+
+Object::Ptr encode(const site::Agent& v) {
+  Object::Ptr o = new Object;
+  o->set("id", v.id);
+  o->set("name", encodeName(v.name));
+  Array::Ptr langs = new Array;
+  for (const auto& l : v.languages) langs->add(l);
+  o->set("languages", langs);
+  o->set("team", v.team);
+  o->set("tier", v.tier);
+  o->set("voice_capacity", v.voice_capacity);
+  o->set("chat_capacity", v.chat_capacity);
+  o->set("skills", encodeSkillLevels(v.skills, "level"));
+  return o;
+}
+
+Object::Ptr encode(const site::Queue& v) {
+  Object::Ptr o = new Object;
+  o->set("code", v.code);
+  o->set("name", encodeName(v.name));
+  o->set("channel", std::string(site::channelName(v.channel)));
+  o->set("sl_target_pct", v.sl_target_pct);
+  o->set("sl_threshold_s", v.sl_threshold_s);
+  o->set("offer_timeout_s", v.offer_timeout_s);
+  o->set("skills", encodeSkillLevels(v.skills, "min_level"));
+  return o;
+}
+
+Object::Ptr encode(const site::WrapUpCode& v) {
+  Object::Ptr o = new Object;
+  o->set("code", v.code);
+  o->set("name", encodeName(v.name));
+  o->set("active", v.active);
+  return o;
+}
+
+Object::Ptr encode(const site::NotReadyReason& v) {
+  Object::Ptr o = new Object;
+  o->set("code", v.code);
+  o->set("name", encodeName(v.name));
+  return o;
+}
+
+Object::Ptr encode(const site::User& v) {
+  Object::Ptr o = new Object;
+  o->set("username", v.username);
+  o->set("role", std::string(site::roleName(v.role)));
+  if (v.agent_id) o->set("agent_id", *v.agent_id);
+  else o->set("agent_id", Poco::Dynamic::Var());
+  o->set("display_name", v.display_name);
+  o->set("disabled", v.disabled);
+  return o;
+}
+
+Object::Ptr encodePresence(const std::string& agent_id, const site::Presence& p) {
+  Object::Ptr o = new Object;
+  o->set("agent_id", agent_id);
+  o->set("state", std::string(site::presenceName(p.state)));
+  if (p.reason) o->set("reason", *p.reason);
+  else o->set("reason", Poco::Dynamic::Var());
+  o->set("since", formatRfc3339(p.since));
+  o->set("changed_by", p.changed_by);
+  return o;
+}
+
+void decode(JsonReader& r, site::Site& v, bool creating) {
+  r.string("site_code", v.site_code, creating);
+  decodeName(r, v.name, creating);
+  r.string("time_zone", v.time_zone, creating);
+  r.string("default_language", v.default_language, creating);
+}
+
+void decode(JsonReader& r, site::Skill& v, bool creating) {
+  decodeId(r, "code", v.code, creating);
+  decodeName(r, v.name, creating);
+}
+
+void decode(JsonReader& r, site::Agent& v, bool creating) {
+  decodeId(r, "id", v.id, creating);
+  decodeName(r, v.name, creating);
+  r.stringArray("languages", v.languages, false, 4);
+  r.string("team", v.team, false);
+  r.integer("tier", v.tier, creating, site::kMinTier, site::kMaxTier);
+  r.integer("voice_capacity", v.voice_capacity, false, 0, 1);
+  r.integer("chat_capacity", v.chat_capacity, false, 0, 8);
+  decodeSkillLevels(r, v.skills, "level");
+}
+
+void decode(JsonReader& r, site::Queue& v, bool creating) {
+  decodeId(r, "code", v.code, creating);
+  decodeName(r, v.name, creating);
+  std::string channel(site::channelName(v.channel));
+  r.string("channel", channel, creating);
+  if (r.ok()) {
+    auto c = site::parseChannel(channel);
+    if (c) v.channel = *c;
+    else r.fail(c.status().under("/channel"));
+  }
+  r.integer("sl_target_pct", v.sl_target_pct, false, 1, 100);
+  r.integer("sl_threshold_s", v.sl_threshold_s, false, 1, 3600);
+  r.integer("offer_timeout_s", v.offer_timeout_s, false, 3, 300);
+  decodeSkillLevels(r, v.skills, "min_level");
+}
+
+void decode(JsonReader& r, site::WrapUpCode& v, bool creating) {
+  decodeId(r, "code", v.code, creating);
+  decodeName(r, v.name, creating);
+  r.boolean("active", v.active, false);
+}
+
+void decode(JsonReader& r, site::NotReadyReason& v, bool creating) {
+  decodeId(r, "code", v.code, creating);
+  decodeName(r, v.name, creating);
+}
+
+void decode(JsonReader& r, site::User& v, bool creating) {
+  decodeId(r, "username", v.username, creating);
+  std::string role(site::roleName(v.role));
+  r.string("role", role, creating);
+  if (r.ok()) {
+    auto parsed = site::parseRole(role);
+    if (parsed) v.role = *parsed;
+    else r.fail(parsed.status().under("/role"));
+  }
+  r.optionalString("agent_id", v.agent_id, false);
+  r.string("display_name", v.display_name, false);
+  r.boolean("disabled", v.disabled, false);
+}
+
+}  // namespace outpost::api

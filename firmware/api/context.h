@@ -1,0 +1,67 @@
+#pragma once
+
+// What the HTTP handlers work with: the storage writer and readers, the engine, the
+// clock, the login limiter and the options that shape the API. Built by the app at
+// start-up; outlives the HTTP server.
+
+#include <functional>
+#include <string>
+
+#include "api/router.h"
+#include "auth/login_limiter.h"
+#include "core/clock.h"
+#include "engine/engine.h"
+#include "storage/read_pool.h"
+#include "storage/writer.h"
+
+namespace outpost::api {
+
+struct ApiOptions {
+  Millis session_ttl = std::chrono::hours(8);
+  int pbkdf2_iterations = 600000;
+  bool secure_cookies = false;  // set when serving HTTPS
+  int max_page = 200;
+};
+
+struct ApiContext {
+  storage::Writer& writer;
+  storage::ReadPool& reads;
+  engine::Engine& engine;
+  const Clock& clock;
+  auth::LoginLimiter& limiter;
+  ApiOptions options;
+  // OK when the appliance can serve (storage open, migrations applied, writer healthy).
+  std::function<Status()> readiness;
+  // Called after a session was revoked (logout), so live WebSockets of it close.
+  std::function<void(const std::string& token_digest)> on_session_revoked;
+};
+
+// Route groups, each in its own file.
+void addSystemRoutes(Router& router, ApiContext& ctx);     // healthz, readyz, audit
+void addAuthRoutes(Router& router, ApiContext& ctx);       // login, logout, me
+void addDirectoryRoutes(Router& router, ApiContext& ctx);  // site, agents, skills, queues, …
+void addPresenceRoutes(Router& router, ApiContext& ctx);   // presence
+
+// Resolves a session token to its principal (valid, not expired, not revoked, user
+// enabled); kUnauthenticated with a reason otherwise.
+Result<Principal> authenticate(ApiContext& ctx, const std::string& token);
+
+// Shared helpers for handlers.
+// Rejects query parameters other than `allowed`.
+Status checkQuery(const Request& req, std::initializer_list<std::string_view> allowed);
+struct PageQuery {
+  std::string after;
+  int limit = 50;
+};
+Result<PageQuery> pageQuery(const Request& req, int max_page);
+// Runs `fn(db)` on a leased read connection.
+template <typename F>
+auto withReader(ApiContext& ctx, F&& fn) -> decltype(fn(std::declval<storage::Database&>())) {
+  auto lease = ctx.reads.acquire();
+  if (!lease) return lease.status();
+  return fn(lease->db());
+}
+// True when the caller is a supervisor/admin or works as `agent_id`.
+bool mayActFor(const Request& req, const std::string& agent_id);
+
+}  // namespace outpost::api

@@ -1,0 +1,200 @@
+#include "api/server.h"
+
+#include <Poco/Net/Context.h>
+#include <Poco/Net/HTTPRequestHandler.h>
+#include <Poco/Net/HTTPRequestHandlerFactory.h>
+#include <Poco/Net/HTTPServer.h>
+#include <Poco/Net/HTTPServerParams.h>
+#include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/HTTPServerResponse.h>
+#include <Poco/Net/NameValueCollection.h>
+#include <Poco/Net/NetException.h>
+#include <Poco/Net/SSLException.h>
+#include <Poco/Net/SecureServerSocket.h>
+#include <Poco/Net/ServerSocket.h>
+#include <Poco/Net/SocketAddress.h>
+#include <Poco/URI.h>
+
+#include <thread>
+
+namespace outpost::api {
+namespace {
+
+using Poco::Net::HTTPRequestHandler;
+using Poco::Net::HTTPServerRequest;
+using Poco::Net::HTTPServerResponse;
+
+constexpr const char* kCookie = "outpost_session";
+
+std::string credential(const HTTPServerRequest& req) {
+  const std::string auth = req.get("Authorization", "");
+  if (auth.rfind("Bearer ", 0) == 0) return auth.substr(7);
+  Poco::Net::NameValueCollection cookies;
+  req.getCookies(cookies);
+  return cookies.get(kCookie, "");
+}
+
+void write(HTTPServerResponse& resp, const Reply& reply) {
+  resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+  for (const auto& [name, value] : reply.headers) resp.add(name, value);
+  if (resp.find("Cache-Control") == resp.end()) resp.set("Cache-Control", "no-store");
+  resp.set("X-Content-Type-Options", "nosniff");
+  if (reply.body.empty()) {
+    resp.setContentLength(0);
+    resp.send();
+    return;
+  }
+  resp.setContentType(reply.content_type + "; charset=utf-8");
+  resp.setContentLength(static_cast<std::streamsize>(reply.body.size()));
+  resp.send() << reply.body;
+}
+
+class ApiHandler final : public HTTPRequestHandler {
+ public:
+  ApiHandler(const Router& router, size_t max_body) : router_(router), max_body_(max_body) {}
+
+  void handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) override {
+    Request r;
+    r.method = req.getMethod();
+    r.address = req.clientAddress().host().toString();
+    try {
+      Poco::URI uri(req.getURI());
+      r.path = uri.getPath();
+      for (auto& [k, v] : uri.getQueryParameters()) {
+        if (!r.query.emplace(k, v).second) {
+          return write(resp, problem(Status::invalidArgument("query parameter \"" + k + "\" is given twice", "?" + k),
+                                     r.path));
+        }
+      }
+    } catch (const Poco::Exception& e) {
+      return write(resp, problem(400, "Bad request", "the request URI is malformed: " + e.message(), req.getURI()));
+    }
+    if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(max_body_)) {
+      resp.setKeepAlive(false);
+      return write(resp, problem(413, "Request body too large",
+                                 "the body has " + std::to_string(req.getContentLength64()) + " bytes; at most " +
+                                     std::to_string(max_body_) + " are accepted",
+                                 r.path));
+    }
+    std::string body;
+    {
+      auto& in = req.stream();
+      char buf[8192];
+      while (in) {
+        in.read(buf, sizeof buf);
+        body.append(buf, static_cast<size_t>(in.gcount()));
+        if (body.size() > max_body_) {
+          resp.setKeepAlive(false);
+          return write(resp, problem(413, "Request body too large",
+                                     "the body is larger than the " + std::to_string(max_body_) + " bytes accepted",
+                                     r.path));
+        }
+      }
+    }
+    if (!body.empty()) {
+      const std::string type = req.getContentType();
+      if (type.rfind("application/json", 0) != 0) {
+        return write(resp, problem(415, "Unsupported media type",
+                                   "send the body as application/json (got \"" + type + "\")", r.path));
+      }
+    }
+    r.body = std::move(body);
+    write(resp, router_.dispatch(r, credential(req)));
+  }
+
+ private:
+  const Router& router_;
+  size_t max_body_;
+};
+
+class WsHandler final : public HTTPRequestHandler {
+ public:
+  explicit WsHandler(WsHub& hub) : hub_(hub) {}
+  void handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) override {
+    hub_.accept(req, resp, credential(req));
+  }
+
+ private:
+  WsHub& hub_;
+};
+
+class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
+ public:
+  Factory(const Router& router, WsHub& hub, size_t max_body) : router_(router), hub_(hub), max_body_(max_body) {}
+  HTTPRequestHandler* createRequestHandler(const HTTPServerRequest& req) override {
+    const bool upgrade = Poco::icompare(req.get("Upgrade", ""), "websocket") == 0;
+    if (upgrade && Poco::URI(req.getURI()).getPath() == "/api/v1/ws") return new WsHandler(hub_);
+    return new ApiHandler(router_, max_body_);
+  }
+
+ private:
+  const Router& router_;
+  WsHub& hub_;
+  size_t max_body_;
+};
+
+}  // namespace
+
+HttpServer::HttpServer(const Router& router, WsHub& hub, ServerOptions options)
+    : router_(router), hub_(hub), options_(std::move(options)) {}
+
+HttpServer::~HttpServer() { stop(std::chrono::seconds(1)); }
+
+Status HttpServer::start() {
+  auto params = Poco::AutoPtr<Poco::Net::HTTPServerParams>(new Poco::Net::HTTPServerParams);
+  params->setMaxThreads(options_.threads);
+  params->setMaxQueued(options_.max_queued);
+  params->setKeepAlive(true);
+  params->setKeepAliveTimeout(Poco::Timespan(std::chrono::duration_cast<std::chrono::seconds>(options_.idle_timeout).count(), 0));
+  params->setTimeout(Poco::Timespan(30, 0));
+  params->setServerName("outpostd");
+  try {
+    const Poco::Net::SocketAddress addr(options_.listen.host, options_.listen.port);
+    if (tls()) {
+      Poco::Net::Context::Ptr ctx = new Poco::Net::Context(
+          Poco::Net::Context::TLS_SERVER_USE, options_.tls_key, options_.tls_cert, "",
+          Poco::Net::Context::VERIFY_NONE, 9, false, "HIGH:!aNULL:!MD5:!RC4");
+      ctx->disableProtocols(Poco::Net::Context::PROTO_SSLV2 | Poco::Net::Context::PROTO_SSLV3 |
+                            Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
+      Poco::Net::SecureServerSocket socket(addr, 64, ctx);
+      port_ = socket.address().port();
+      server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router_, hub_, options_.max_body_bytes), socket,
+                                                        params);
+    } else {
+      Poco::Net::ServerSocket socket(addr, 64);
+      port_ = socket.address().port();
+      server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router_, hub_, options_.max_body_bytes), socket,
+                                                        params);
+    }
+  } catch (const Poco::Net::SSLException& e) {
+    return Status::invalidArgument("TLS set-up failed: " + e.displayText(), "http.tls.cert/http.tls.key");
+  } catch (const Poco::Exception& e) {
+    if (tls()) {
+      return Status::invalidArgument("cannot use TLS certificate \"" + options_.tls_cert + "\" and key \"" +
+                                         options_.tls_key + "\": " + e.displayText(),
+                                     "http.tls.cert");
+    }
+    return Status::unavailable("cannot listen on " + options_.listen.host + ":" + std::to_string(options_.listen.port) +
+                               ": " + e.displayText());
+  }
+  server_->start();
+  return Status::ok();
+}
+
+void HttpServer::stop(Millis grace) {
+  if (!server_) return;
+  server_->stopAll(false);  // no new connections; requests in progress finish
+  const auto deadline = std::chrono::steady_clock::now() + grace;
+  while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  server_.reset();
+}
+
+std::string HttpServer::baseUrl() const {
+  const std::string& h = options_.listen.host;
+  const std::string host = h.find(':') != std::string::npos ? "[" + h + "]" : h;
+  return std::string(tls() ? "https" : "http") + "://" + host + ":" + std::to_string(port_);
+}
+
+}  // namespace outpost::api

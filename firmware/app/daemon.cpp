@@ -1,0 +1,201 @@
+#include "app/daemon.h"
+
+#include <Poco/Logger.h>
+#include <Poco/Net/SSLManager.h>
+#include <sys/stat.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "api/context.h"
+#include "api/server.h"
+#include "api/ws_hub.h"
+#include "auth/login_limiter.h"
+#include "core/event_loop.h"
+#include "engine/engine.h"
+#include "site/directory.h"
+#include "storage/directory_store.h"
+#include "storage/journal.h"
+#include "storage/migrations.h"
+#include "storage/read_pool.h"
+#include "storage/writer.h"
+
+namespace outpost::app {
+namespace {
+
+Poco::Logger& log() { return Poco::Logger::get("outpost.app"); }
+
+bool isLoopback(const std::string& host) {
+  return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+Status makeDataDir(const std::string& dir) {
+  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return Status::unavailable("cannot create data folder \"" + dir + "\": " + std::strerror(errno));
+  }
+  struct stat st {};
+  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return Status::unavailable("data folder \"" + dir + "\" is not a folder");
+  }
+  return Status::ok();
+}
+
+constexpr auto kSessionPurgeEvery = std::chrono::hours(1);
+
+}  // namespace
+
+struct Daemon::Parts {
+  const Clock& clock = SystemClock::instance();
+  std::unique_ptr<storage::Writer> writer;
+  std::unique_ptr<storage::ReadPool> reads;
+  std::unique_ptr<storage::EventJournal> journal;
+  std::unique_ptr<EventLoop> loop;
+  std::unique_ptr<engine::Engine> engine;
+  std::unique_ptr<auth::LoginLimiter> limiter;
+  std::unique_ptr<api::WsHub> hub;
+  std::unique_ptr<api::ApiContext> context;
+  std::unique_ptr<api::Router> router;
+  std::unique_ptr<api::HttpServer> server;
+  std::atomic<bool> migrated{false};
+
+  void schedulePurge() {
+    loop->runAfter(kSessionPurgeEvery, [this] {
+      writer->submit(
+          [this](storage::Database& db) { return storage::purgeSessions(db, clock.wallNow() - std::chrono::hours(24)); },
+          [](const Status& s) {
+            if (!s.isOk()) log().warning("purging old sessions failed: %s", s.toString());
+          });
+      schedulePurge();
+    });
+  }
+};
+
+Daemon::Daemon(const Config& config, DaemonOptions options) : config_(config), options_(options) {}
+
+Daemon::~Daemon() { stop(); }
+
+Status Daemon::start() {
+  parts_ = std::make_unique<Parts>();
+  Parts& p = *parts_;
+  const std::string data_dir = config_.getString("storage.data_dir");
+  const auto listen = config_.getHostPort("http.listen");
+  const std::string cert = config_.getString("http.tls.cert");
+  const std::string key = config_.getString("http.tls.key");
+  if (cert.empty() != key.empty()) {
+    return Status::invalidArgument("set both http.tls.cert and http.tls.key, or neither", "http.tls");
+  }
+  if (cert.empty() && !isLoopback(listen.host) && !config_.getBool("http.allow_plain_lan")) {
+    return Status::invalidArgument(
+        "refusing plain HTTP on " + listen.host +
+            ": logins would cross the LAN unencrypted. Configure http.tls.cert and http.tls.key (see "
+            "docs/install.md), or set http.allow_plain_lan = true",
+        "http.listen");
+  }
+
+  // Storage: open, check, migrate, seed.
+  OUTPOST_RETURN_IF_ERROR(makeDataDir(data_dir));
+  const std::string db_path = data_dir + "/outpost.db";
+  const int busy_ms = static_cast<int>(config_.getDuration("storage.busy_timeout").count());
+  auto db = storage::Database::open(db_path, storage::OpenOptions{false, busy_ms});
+  if (!db) return db.status();
+  OUTPOST_RETURN_IF_ERROR(storage::quickCheck(**db));
+  auto migrated = storage::migrate(**db, storage::outpostMigrations());
+  if (!migrated) return migrated.status();
+  if (migrated->from_version != migrated->to_version) {
+    log().information("database schema migrated from version %d to %d", migrated->from_version, migrated->to_version);
+  }
+  p.migrated = true;
+  const int iterations = static_cast<int>(config_.getInt("auth.pbkdf2_iterations"));
+  if (options_.demo) {
+    auto site = storage::loadSite(**db);
+    if (!site) return site.status();
+    const std::string logins_path = data_dir + "/demo-logins.txt";
+    if (!site->has_value()) {
+      auto logins = seedDemo(**db, p.clock.wallNow(), iterations);
+      if (!logins) return logins.status();
+      demo_logins_ = std::move(*logins);
+      OUTPOST_RETURN_IF_ERROR(writeDemoLogins(logins_path, demo_logins_));
+      log().information("seeded the demo site");
+    } else {
+      auto logins = readDemoLogins(logins_path);
+      if (logins) demo_logins_ = std::move(*logins);
+    }
+  }
+  auto presence = storage::loadPresence(**db);
+  if (!presence) return presence.status();
+
+  p.writer = std::make_unique<storage::Writer>(
+      std::move(*db), storage::WriterOptions{static_cast<size_t>(config_.getInt("storage.max_batch"))});
+  p.writer->start();
+  p.reads = std::make_unique<storage::ReadPool>(db_path);
+  p.journal = std::make_unique<storage::EventJournal>(*p.writer);
+
+  // The engine, with the state storage has.
+  p.loop = std::make_unique<EventLoop>(p.clock);
+  p.engine = std::make_unique<engine::Engine>(*p.loop, *p.journal);
+  for (auto& [agent_id, state] : *presence) p.engine->restorePresence(agent_id, state);
+
+  p.limiter = std::make_unique<auth::LoginLimiter>(
+      p.clock, auth::LoginLimiter::Options{static_cast<int>(config_.getInt("auth.login_max_failures_user")),
+                                           static_cast<int>(config_.getInt("auth.login_max_failures_address")),
+                                           config_.getDuration("auth.login_window")});
+  api::ApiOptions api_options;
+  api_options.session_ttl = config_.getDuration("auth.session_ttl");
+  api_options.pbkdf2_iterations = iterations;
+  api_options.secure_cookies = !cert.empty();
+  p.context = std::make_unique<api::ApiContext>(api::ApiContext{
+      *p.writer, *p.reads, *p.engine, p.clock, *p.limiter, api_options,
+      [&p]() -> Status {
+        if (!p.migrated) return Status::unavailable("storage is not open yet");
+        if (!p.writer->healthy()) return Status::unavailable("the last database commit failed (disk full or I/O error?)");
+        return Status::ok();
+      },
+      nullptr});
+  api::ApiContext& ctx = *p.context;
+  p.hub = std::make_unique<api::WsHub>(
+      [&ctx](const std::string& token) { return api::authenticate(ctx, token); },
+      [&ctx]() { return api::withReader(ctx, [](storage::Database& rdb) { return storage::loadPresence(rdb); }); },
+      p.clock,
+      api::WsOptions{static_cast<size_t>(config_.getInt("ws.max_connections")), config_.getDuration("ws.auth_timeout"),
+                     config_.getDuration("ws.send_timeout")});
+  ctx.on_session_revoked = [hub = p.hub.get()](const std::string& digest) { hub->closeSession(digest); };
+  p.engine->addListener([hub = p.hub.get()](const engine::DomainEvent& e) { hub->publish(e); });
+  p.loop->start("outpost-engine");
+  p.schedulePurge();
+  p.hub->start();
+
+  p.router = std::make_unique<api::Router>();
+  p.router->setAuthenticator([&ctx](const std::string& token) { return api::authenticate(ctx, token); });
+  api::addSystemRoutes(*p.router, ctx);
+  api::addAuthRoutes(*p.router, ctx);
+  api::addDirectoryRoutes(*p.router, ctx);
+  api::addPresenceRoutes(*p.router, ctx);
+
+  api::ServerOptions server_options;
+  server_options.listen = listen;
+  server_options.threads = static_cast<int>(config_.getInt("http.threads"));
+  server_options.max_queued = static_cast<int>(config_.getInt("http.max_queued"));
+  server_options.max_body_bytes = static_cast<size_t>(config_.getInt("http.max_body_bytes"));
+  server_options.idle_timeout = config_.getDuration("http.idle_timeout");
+  server_options.tls_cert = cert;
+  server_options.tls_key = key;
+  p.server = std::make_unique<api::HttpServer>(*p.router, *p.hub, server_options);
+  OUTPOST_RETURN_IF_ERROR(p.server->start());
+  log().information("listening on %s", p.server->baseUrl());
+  return Status::ok();
+}
+
+void Daemon::stop() {
+  if (!parts_) return;
+  Parts& p = *parts_;
+  if (p.server) p.server->stop();  // requests in flight finish and get their answers
+  if (p.hub) p.hub->stop();
+  if (p.loop) p.loop->stop();      // tasks already posted still run
+  if (p.writer) p.writer->stop();  // everything submitted is committed
+  parts_.reset();                  // closes the database
+  log().information("stopped cleanly");
+}
+
+std::string Daemon::baseUrl() const { return parts_ && parts_->server ? parts_->server->baseUrl() : ""; }
+
+}  // namespace outpost::app

@@ -1,0 +1,26 @@
+#pragma once
+
+// Base64 (RFC 4648) for the auth room, as thin wrappers over OpenSSL's
+// EVP_EncodeBlock / EVP_DecodeBlock. Internal to firmware/auth: other rooms should not
+// include this header.
+//
+// - encodeBase64: standard alphabet (+ /) with '=' padding; used in stored password hashes.
+// - encodeBase64Url: URL-safe alphabet (- _) without padding; used for session tokens.
+// - decodeBase64: the strict inverse of encodeBase64. It accepts only the canonical
+//   encoding (length a multiple of 4, standard alphabet, 0–2 '=' at the very end, unused
+//   trailing bits zero) and returns std::nullopt for anything else, including whitespace,
+//   line breaks and the URL-safe alphabet. Never aborts or reads out of bounds.
+//
+// Thread-safety: stateless; safe to call from any thread.
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace outpost::auth::internal {
+
+std::string encodeBase64(std::string_view bytes);
+std::string encodeBase64Url(std::string_view bytes);
+std::optional<std::string> decodeBase64(std::string_view text);
+
+}  // namespace outpost::auth::internal

@@ -1,0 +1,187 @@
+#include "site/directory.h"
+
+#include <algorithm>
+#include <set>
+
+namespace outpost::site {
+namespace {
+
+std::string path(std::string_view field) { return "/" + std::string(field); }
+
+Status outOfRange(std::string_view field, int lo, int hi) {
+  return Status::invalidArgument("must be between " + std::to_string(lo) + " and " + std::to_string(hi),
+                                 path(field));
+}
+
+Status validateSkillLevels(const std::vector<SkillLevel>& skills, std::string_view field) {
+  std::set<std::string_view> seen;
+  for (size_t i = 0; i < skills.size(); ++i) {
+    const std::string at = path(field) + "/" + std::to_string(i);
+    OUTPOST_RETURN_IF_ERROR(validateId(skills[i].skill_code, "skill").under(at));
+    if (skills[i].level < kMinSkillLevel || skills[i].level > kMaxSkillLevel) {
+      return outOfRange("level", kMinSkillLevel, kMaxSkillLevel).under(at);
+    }
+    if (!seen.insert(skills[i].skill_code).second) {
+      return Status::invalidArgument("skill \"" + skills[i].skill_code + "\" is listed twice", at + "/skill");
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace
+
+std::string_view roleName(Role role) {
+  switch (role) {
+    case Role::kAgent: return "agent";
+    case Role::kSupervisor: return "supervisor";
+    case Role::kAdmin: return "admin";
+  }
+  return "agent";
+}
+
+Result<Role> parseRole(std::string_view text) {
+  if (text == "agent") return Role::kAgent;
+  if (text == "supervisor") return Role::kSupervisor;
+  if (text == "admin") return Role::kAdmin;
+  return Status::invalidArgument("must be one of agent, supervisor, admin");
+}
+
+std::string_view channelName(Channel channel) { return channel == Channel::kVoice ? "voice" : "chat"; }
+
+Result<Channel> parseChannel(std::string_view text) {
+  if (text == "voice") return Channel::kVoice;
+  if (text == "chat") return Channel::kChat;
+  return Status::invalidArgument("must be one of voice, chat");
+}
+
+bool isLanguage(std::string_view tag) {
+  return std::find(std::begin(kLanguages), std::end(kLanguages), tag) != std::end(kLanguages);
+}
+
+bool isValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    size_t n;
+    uint32_t cp;
+    if (c < 0x80) { ++i; continue; }
+    if ((c & 0xE0) == 0xC0) n = 1, cp = c & 0x1F;
+    else if ((c & 0xF0) == 0xE0) n = 2, cp = c & 0x0F;
+    else if ((c & 0xF8) == 0xF0) n = 3, cp = c & 0x07;
+    else return false;
+    if (i + n >= s.size()) return false;  // truncated sequence
+    for (size_t k = 1; k <= n; ++k) {
+      const auto cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return false;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and values past U+10FFFF are not UTF-8.
+    if ((n == 1 && cp < 0x80) || (n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return false;
+    }
+    i += n + 1;
+  }
+  return true;
+}
+
+Status validateId(std::string_view value, std::string_view field) {
+  if (value.empty()) return Status::invalidArgument("must not be empty", path(field));
+  if (value.size() > 64) return Status::invalidArgument("must be at most 64 characters", path(field));
+  auto ok = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-'; };
+  const bool first_ok = (value[0] >= 'a' && value[0] <= 'z') || (value[0] >= '0' && value[0] <= '9');
+  if (!first_ok || !std::all_of(value.begin(), value.end(), ok)) {
+    return Status::invalidArgument(
+        "\"" + std::string(value) + "\" is not a valid id: use lowercase letters, digits, '.', '_' or '-', "
+        "starting with a letter or digit",
+        path(field));
+  }
+  return Status::ok();
+}
+
+Status validateText(std::string_view value, std::string_view field, bool allow_empty) {
+  if (!isValidUtf8(value)) return Status::invalidArgument("is not valid UTF-8", path(field));
+  if (!allow_empty && value.find_first_not_of(" \t") == std::string_view::npos) {
+    return Status::invalidArgument("must not be empty", path(field));
+  }
+  if (value.size() > kMaxNameBytes) {
+    return Status::invalidArgument("must be at most " + std::to_string(kMaxNameBytes) + " bytes", path(field));
+  }
+  if (std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+    return Status::invalidArgument("must not contain control characters", path(field));
+  }
+  return Status::ok();
+}
+
+Status validateName(const LocalizedName& name, std::string_view field) {
+  OUTPOST_RETURN_IF_ERROR(validateText(name.zh, "zh").under(path(field)));
+  return validateText(name.en, "en").under(path(field));
+}
+
+Status validate(const Site& s) {
+  OUTPOST_RETURN_IF_ERROR(validateId(s.site_code, "site_code"));
+  OUTPOST_RETURN_IF_ERROR(validateName(s.name, "name"));
+  OUTPOST_RETURN_IF_ERROR(validateText(s.time_zone, "time_zone"));
+  if (s.time_zone.find_first_of(" ") != std::string::npos || s.time_zone.find("..") != std::string::npos) {
+    return Status::invalidArgument("must be an IANA time zone name such as Asia/Shanghai", "/time_zone");
+  }
+  if (!isLanguage(s.default_language)) {
+    return Status::invalidArgument("must be one of zh-CN, en", "/default_language");
+  }
+  return Status::ok();
+}
+
+Status validate(const Skill& s) {
+  OUTPOST_RETURN_IF_ERROR(validateId(s.code, "code"));
+  return validateName(s.name, "name");
+}
+
+Status validate(const Agent& a) {
+  OUTPOST_RETURN_IF_ERROR(validateId(a.id, "id"));
+  OUTPOST_RETURN_IF_ERROR(validateName(a.name, "name"));
+  if (a.languages.empty()) return Status::invalidArgument("must list at least one language", "/languages");
+  for (size_t i = 0; i < a.languages.size(); ++i) {
+    if (!isLanguage(a.languages[i])) {
+      return Status::invalidArgument("must be one of zh-CN, en", "/languages/" + std::to_string(i));
+    }
+    if (std::find(a.languages.begin(), a.languages.begin() + static_cast<long>(i), a.languages[i]) !=
+        a.languages.begin() + static_cast<long>(i)) {
+      return Status::invalidArgument("is listed twice", "/languages/" + std::to_string(i));
+    }
+  }
+  OUTPOST_RETURN_IF_ERROR(validateText(a.team, "team", /*allow_empty=*/true));
+  if (a.tier < kMinTier || a.tier > kMaxTier) return outOfRange("tier", kMinTier, kMaxTier);
+  if (a.voice_capacity < 0 || a.voice_capacity > 1) return outOfRange("voice_capacity", 0, 1);
+  if (a.chat_capacity < 0 || a.chat_capacity > 8) return outOfRange("chat_capacity", 0, 8);
+  return validateSkillLevels(a.skills, "skills");
+}
+
+Status validate(const Queue& q) {
+  OUTPOST_RETURN_IF_ERROR(validateId(q.code, "code"));
+  OUTPOST_RETURN_IF_ERROR(validateName(q.name, "name"));
+  if (q.sl_target_pct < 1 || q.sl_target_pct > 100) return outOfRange("sl_target_pct", 1, 100);
+  if (q.sl_threshold_s < 1 || q.sl_threshold_s > 3600) return outOfRange("sl_threshold_s", 1, 3600);
+  if (q.offer_timeout_s < 3 || q.offer_timeout_s > 300) return outOfRange("offer_timeout_s", 3, 300);
+  return validateSkillLevels(q.skills, "skills");
+}
+
+Status validate(const WrapUpCode& w) {
+  OUTPOST_RETURN_IF_ERROR(validateId(w.code, "code"));
+  return validateName(w.name, "name");
+}
+
+Status validate(const NotReadyReason& r) {
+  OUTPOST_RETURN_IF_ERROR(validateId(r.code, "code"));
+  return validateName(r.name, "name");
+}
+
+Status validate(const User& u) {
+  OUTPOST_RETURN_IF_ERROR(validateId(u.username, "username"));
+  if (u.agent_id) OUTPOST_RETURN_IF_ERROR(validateId(*u.agent_id, "agent_id"));
+  if (u.role == Role::kAgent && !u.agent_id) {
+    return Status::invalidArgument("an agent login must name the agent it works as", "/agent_id");
+  }
+  return validateText(u.display_name, "display_name", /*allow_empty=*/true);
+}
+
+}  // namespace outpost::site

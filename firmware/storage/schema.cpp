@@ -1,0 +1,92 @@
+#include "storage/migrations.h"
+
+namespace outpost::storage {
+namespace {
+
+// Timestamps are epoch milliseconds (INTEGER). Never edit a released migration;
+// add a new one at the end.
+constexpr std::string_view kV1SiteDirectory = R"sql(
+CREATE TABLE site (
+  id TEXT PRIMARY KEY CHECK (id = 'site'),
+  site_code TEXT NOT NULL,
+  name_zh TEXT NOT NULL, name_en TEXT NOT NULL,
+  time_zone TEXT NOT NULL, default_language TEXT NOT NULL CHECK (default_language IN ('zh-CN','en')),
+  updated_at INTEGER NOT NULL);
+CREATE TABLE skills (
+  code TEXT PRIMARY KEY, name_zh TEXT NOT NULL, name_en TEXT NOT NULL,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE agents (
+  id TEXT PRIMARY KEY, name_zh TEXT NOT NULL, name_en TEXT NOT NULL,
+  languages TEXT NOT NULL,            -- JSON array, e.g. ["zh-CN","en"]
+  team TEXT NOT NULL DEFAULT '',
+  tier INTEGER NOT NULL CHECK (tier BETWEEN 1 AND 4),
+  voice_capacity INTEGER NOT NULL DEFAULT 1 CHECK (voice_capacity BETWEEN 0 AND 1),
+  chat_capacity INTEGER NOT NULL DEFAULT 3 CHECK (chat_capacity BETWEEN 0 AND 8),
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE agent_skills (
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  skill_code TEXT NOT NULL REFERENCES skills(code) ON DELETE RESTRICT,
+  level INTEGER NOT NULL CHECK (level BETWEEN 1 AND 5),
+  PRIMARY KEY (agent_id, skill_code)) WITHOUT ROWID;
+CREATE INDEX agent_skills_by_skill ON agent_skills(skill_code, level);
+CREATE TABLE queues (
+  code TEXT PRIMARY KEY, name_zh TEXT NOT NULL, name_en TEXT NOT NULL,
+  channel TEXT NOT NULL CHECK (channel IN ('voice','chat')),
+  sl_target_pct INTEGER NOT NULL CHECK (sl_target_pct BETWEEN 1 AND 100),
+  sl_threshold_s INTEGER NOT NULL CHECK (sl_threshold_s BETWEEN 1 AND 3600),
+  offer_timeout_s INTEGER NOT NULL DEFAULT 15 CHECK (offer_timeout_s BETWEEN 3 AND 300),
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE queue_skills (
+  queue_code TEXT NOT NULL REFERENCES queues(code) ON DELETE CASCADE,
+  skill_code TEXT NOT NULL REFERENCES skills(code) ON DELETE RESTRICT,
+  min_level INTEGER NOT NULL CHECK (min_level BETWEEN 1 AND 5),
+  PRIMARY KEY (queue_code, skill_code)) WITHOUT ROWID;
+CREATE TABLE wrapup_codes (
+  code TEXT PRIMARY KEY, name_zh TEXT NOT NULL, name_en TEXT NOT NULL,
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0,1)),
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE not_ready_reasons (
+  code TEXT PRIMARY KEY, name_zh TEXT NOT NULL, name_en TEXT NOT NULL,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE users (
+  username TEXT PRIMARY KEY,
+  password_hash TEXT NOT NULL DEFAULT '',  -- set right after insert, in the same transaction
+  role TEXT NOT NULL CHECK (role IN ('agent','supervisor','admin')),
+  agent_id TEXT UNIQUE REFERENCES agents(id) ON DELETE SET NULL,
+  display_name TEXT NOT NULL DEFAULT '',
+  disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1)),
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE TABLE sessions (
+  token_hash TEXT PRIMARY KEY,
+  username TEXT NOT NULL REFERENCES users(username) ON DELETE CASCADE,
+  created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL,
+  revoked_at INTEGER,
+  address TEXT NOT NULL DEFAULT '');
+CREATE INDEX sessions_by_user ON sessions(username);
+CREATE TABLE presence (
+  agent_id TEXT PRIMARY KEY REFERENCES agents(id) ON DELETE CASCADE,
+  state TEXT NOT NULL CHECK (state IN ('offline','ready','not_ready','reserved','busy','wrap_up')),
+  reason_code TEXT REFERENCES not_ready_reasons(code) ON DELETE SET NULL,
+  since INTEGER NOT NULL,
+  changed_by TEXT NOT NULL DEFAULT '');
+CREATE TABLE audit (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  at INTEGER NOT NULL,
+  actor TEXT NOT NULL,
+  action TEXT NOT NULL,        -- create, update, delete, login, logout, presence, ...
+  entity TEXT NOT NULL,        -- agent, skill, queue, ...
+  entity_id TEXT NOT NULL,
+  before_json TEXT, after_json TEXT,
+  address TEXT NOT NULL DEFAULT '');
+CREATE INDEX audit_by_entity ON audit(entity, entity_id);
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, "site directory", kV1SiteDirectory},
+};
+
+}  // namespace
+
+std::span<const Migration> outpostMigrations() { return kMigrations; }
+
+}  // namespace outpost::storage
