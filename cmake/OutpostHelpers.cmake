@@ -24,6 +24,7 @@ function(outpost_test)
     outpost::warnings outpost::options)
   target_include_directories(${T_NAME} PRIVATE ${PROJECT_SOURCE_DIR}/tests)
   gtest_discover_tests(${T_NAME}
+    TEST_PREFIX "${T_NAME}."
     DISCOVERY_TIMEOUT 60
     PROPERTIES LABELS "${T_LABELS}"
     ENVIRONMENT "OUTPOST_SOURCE_DIR=${PROJECT_SOURCE_DIR};OUTPOST_BINARY_DIR=${PROJECT_BINARY_DIR}")
