@@ -49,11 +49,40 @@ void write(HTTPServerResponse& resp, const Reply& reply) {
   resp.send() << reply.body;
 }
 
+// Counts requests being handled, so shutdown can wait for exactly those (idle
+// keep-alive connections are not waited for).
+class InFlight {
+ public:
+  explicit InFlight(std::atomic<int>& n) : n_(n) { ++n_; }
+  ~InFlight() { --n_; }
+  InFlight(const InFlight&) = delete;
+  InFlight& operator=(const InFlight&) = delete;
+
+ private:
+  std::atomic<int>& n_;
+};
+
+// A browser page on another origin must not open a WebSocket with our cookie: the
+// Origin's host:port must be the Host this request was sent to.
+bool sameOrigin(const HTTPServerRequest& req) {
+  const std::string origin = req.get("Origin", "");
+  if (origin.empty()) return true;  // not sent by a browser
+  try {
+    const Poco::URI from(origin);
+    const Poco::URI self(from.getScheme() + "://" + req.getHost());  // same scheme → same default port
+    return Poco::icompare(from.getHost(), self.getHost()) == 0 && from.getPort() == self.getPort();
+  } catch (const Poco::Exception&) {
+    return false;
+  }
+}
+
 class ApiHandler final : public HTTPRequestHandler {
  public:
-  ApiHandler(const Router& router, size_t max_body) : router_(router), max_body_(max_body) {}
+  ApiHandler(const Router& router, size_t max_body, std::atomic<int>& inflight)
+      : router_(router), max_body_(max_body), inflight_(inflight) {}
 
   void handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) override {
+    InFlight counting(inflight_);
     Request r;
     r.method = req.getMethod();
     r.address = req.clientAddress().host().toString();
@@ -105,12 +134,19 @@ class ApiHandler final : public HTTPRequestHandler {
  private:
   const Router& router_;
   size_t max_body_;
+  std::atomic<int>& inflight_;
 };
 
 class WsHandler final : public HTTPRequestHandler {
  public:
   explicit WsHandler(WsHub& hub) : hub_(hub) {}
   void handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) override {
+    if (!sameOrigin(req)) {
+      return write(resp, problem(403, "Not allowed",
+                                 "WebSocket from origin \"" + req.get("Origin", "") + "\" refused: only pages served "
+                                 "by this appliance may connect",
+                                 "/api/v1/ws"));
+    }
     hub_.accept(req, resp, credential(req));
   }
 
@@ -120,17 +156,19 @@ class WsHandler final : public HTTPRequestHandler {
 
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  Factory(const Router& router, WsHub& hub, size_t max_body) : router_(router), hub_(hub), max_body_(max_body) {}
+  Factory(const Router& router, WsHub& hub, size_t max_body, std::atomic<int>& inflight)
+      : router_(router), hub_(hub), max_body_(max_body), inflight_(inflight) {}
   HTTPRequestHandler* createRequestHandler(const HTTPServerRequest& req) override {
     const bool upgrade = Poco::icompare(req.get("Upgrade", ""), "websocket") == 0;
     if (upgrade && Poco::URI(req.getURI()).getPath() == "/api/v1/ws") return new WsHandler(hub_);
-    return new ApiHandler(router_, max_body_);
+    return new ApiHandler(router_, max_body_, inflight_);
   }
 
  private:
   const Router& router_;
   WsHub& hub_;
   size_t max_body_;
+  std::atomic<int>& inflight_;
 };
 
 }  // namespace
@@ -158,12 +196,12 @@ Status HttpServer::start() {
                             Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
       Poco::Net::SecureServerSocket socket(addr, 64, ctx);
       port_ = socket.address().port();
-      server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router_, hub_, options_.max_body_bytes), socket,
+      server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router_, hub_, options_.max_body_bytes, inflight_), socket,
                                                         params);
     } else {
       Poco::Net::ServerSocket socket(addr, 64);
       port_ = socket.address().port();
-      server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router_, hub_, options_.max_body_bytes), socket,
+      server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router_, hub_, options_.max_body_bytes, inflight_), socket,
                                                         params);
     }
   } catch (const Poco::Net::SSLException& e) {
@@ -183,9 +221,12 @@ Status HttpServer::start() {
 
 void HttpServer::stop(Millis grace) {
   if (!server_) return;
-  server_->stopAll(false);  // no new connections; requests in progress finish
+  server_->stopAll(false);  // no new connections or requests; requests in progress finish
   const auto deadline = std::chrono::steady_clock::now() + grace;
-  while (server_->currentConnections() > 0 && std::chrono::steady_clock::now() < deadline) {
+  // Twice idle in a row: a request that slipped past the stop is counted by then.
+  int idle_checks = 0;
+  while (idle_checks < 2 && std::chrono::steady_clock::now() < deadline) {
+    idle_checks = inflight_.load() == 0 ? idle_checks + 1 : 0;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   server_.reset();

@@ -10,6 +10,7 @@
 //
 // Thread-safety: start()/stop() from the owner; the rest runs on POCO's threads.
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -32,8 +33,6 @@ struct ServerOptions {
   Millis idle_timeout = std::chrono::seconds(60);
   std::string tls_cert;  // PEM file; TLS when both are set
   std::string tls_key;
-  // Whether other static files are served from here (the desktop, later).
-  std::string static_root;
 };
 
 class HttpServer {
@@ -58,6 +57,7 @@ class HttpServer {
   ServerOptions options_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   uint16_t port_ = 0;
+  std::atomic<int> inflight_{0};  // requests being handled
 };
 
 }  // namespace outpost::api
