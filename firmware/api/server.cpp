@@ -13,6 +13,7 @@
 #include <Poco/Net/SecureServerSocket.h>
 #include <Poco/Net/ServerSocket.h>
 #include <Poco/Net/SocketAddress.h>
+#include <Poco/Logger.h>
 #include <Poco/URI.h>
 
 #include <thread>
@@ -128,7 +129,18 @@ class ApiHandler final : public HTTPRequestHandler {
       }
     }
     r.body = std::move(body);
-    write(resp, router_.dispatch(r, credential(req)));
+    const auto started = std::chrono::steady_clock::now();
+    const Reply reply = router_.dispatch(r, credential(req));
+    write(resp, reply);
+    auto& log = Poco::Logger::get("outpost.http");
+    const auto us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    if (reply.status >= 500) {
+      log.error("%s %s → %d in %s µs: %s", r.method, r.path, reply.status, std::to_string(us.count()),
+                reply.body);
+    } else if (log.debug()) {
+      log.debug("%s %s → %d in %s µs (%s)", r.method, r.path, reply.status, std::to_string(us.count()),
+                r.principal ? r.principal->username : std::string("-"));
+    }
   }
 
  private:
