@@ -33,7 +33,12 @@ Result<Reply> login(ApiContext& ctx, Request& req) {
   if (username.size() > 64 || password.size() > 256) {
     return Status::invalidArgument("username or password is too long");
   }
-  OUTPOST_RETURN_IF_ERROR(ctx.limiter.check(username, req.address));
+  if (Status limited = ctx.limiter.check(username, req.address); !limited.isOk()) {
+    Reply reply = problem(limited, req.path);
+    const auto wait = std::chrono::ceil<std::chrono::seconds>(ctx.limiter.retryAfter(username, req.address));
+    reply.headers.emplace_back("Retry-After", std::to_string(std::max<int64_t>(1, wait.count())));
+    return reply;
+  }
 
   struct Found {
     std::optional<site::User> user;

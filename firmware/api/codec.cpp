@@ -141,7 +141,7 @@ Object::Ptr encodePresence(const std::string& agent_id, const site::Presence& p)
 }
 
 void decode(JsonReader& r, site::Site& v, bool creating) {
-  r.string("site_code", v.site_code, creating);
+  decodeId(r, "site_code", v.site_code, creating);  // the site's identity towards the cloud
   decodeName(r, v.name, creating);
   r.string("time_zone", v.time_zone, creating);
   r.string("default_language", v.default_language, creating);

@@ -34,6 +34,8 @@ struct ApiContext {
   std::function<Status()> readiness;
   // Called after a session was revoked (logout), so live WebSockets of it close.
   std::function<void(const std::string& token_digest)> on_session_revoked;
+  // Called after all of a user's sessions ended (new password, role, disabled, deleted).
+  std::function<void(const std::string& username)> on_user_sessions_ended;
 };
 
 // Route groups, each in its own file.

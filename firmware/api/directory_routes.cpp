@@ -107,39 +107,79 @@ Status decodeBody(const Object::Ptr& body, T& value, bool creating) {
   return site::validate(value);
 }
 
+// References that the database would only report as a bare constraint failure,
+// checked first so the answer names the field.
 template <typename T>
-Status afterWrite(Database& db, ApiContext& ctx, const Request& req, const T* before, const T* after,
-                  const PasswordField& pw) {
+Status checkReferences(Database& db, const T& value) {
   if constexpr (std::is_same_v<T, site::User>) {
-    const std::string& name = after ? after->username : before->username;
-    if (after && after->agent_id) {
-      auto agent = storage::find<site::Agent>(db, *after->agent_id);
-      if (!agent) return agent.status();
-      if (!agent->has_value()) {
-        return Status::failedPrecondition("no agent \"" + *after->agent_id + "\" at this site", "/agent_id");
-      }
+    if (!value.agent_id) return Status::ok();
+    auto agent = storage::find<site::Agent>(db, *value.agent_id);
+    if (!agent) return agent.status();
+    if (!agent->has_value()) {
+      return Status::failedPrecondition("no agent \"" + *value.agent_id + "\" at this site", "/agent_id");
     }
-    const WallTime now = ctx.clock.wallNow();
-    if (pw.hash) OUTPOST_RETURN_IF_ERROR(storage::setPasswordHash(db, name, *pw.hash, now));
-    // A new password, a new role or a disabled login ends the user's sessions.
-    const bool revoke = before && after &&
-                        (pw.hash || before->role != after->role || (!before->disabled && after->disabled));
-    if (revoke) OUTPOST_RETURN_IF_ERROR(storage::revokeUserSessions(db, name, now));
-    if (before && after && name == req.principal->username && (after->disabled || after->role != before->role)) {
-      return Status::conflict("you cannot disable your own login or change your own role");
+    auto login = storage::userForAgent(db, *value.agent_id);
+    if (!login) return login.status();
+    if (login->has_value() && (*login)->username != value.username) {
+      return Status::conflict("agent \"" + *value.agent_id + "\" already works under the login \"" +
+                                  (*login)->username + "\"",
+                              "/agent_id");
     }
   }
-  (void)db, (void)ctx, (void)req, (void)before, (void)after, (void)pw;
+  (void)db, (void)value;
   return Status::ok();
 }
 
+// What must not be deleted while something else still needs it.
 template <typename T>
-void afterCommit(ApiContext& ctx, const T* before, const T* after) {
+Status checkDelete(Database& db, const Request& req, const std::string& key) {
+  if constexpr (std::is_same_v<T, site::Agent>) {
+    auto login = storage::userForAgent(db, key);
+    if (!login) return login.status();
+    if (login->has_value()) {
+      return Status::conflict("agent \"" + key + "\" works under the login \"" + (*login)->username +
+                              "\"; delete that login or give it another agent first");
+    }
+  }
+  if constexpr (std::is_same_v<T, site::User>) {
+    if (key == req.principal->username) return Status::conflict("you cannot delete your own login");
+  }
+  (void)db, (void)req, (void)key;
+  return Status::ok();
+}
+
+// Password and session consequences of a user write. Returns whether the user's
+// sessions were ended (so their WebSockets close too).
+template <typename T>
+Result<bool> afterWrite(Database& db, ApiContext& ctx, const Request& req, const T* before, const T* after,
+                        const PasswordField& pw) {
+  if constexpr (std::is_same_v<T, site::User>) {
+    const std::string& name = after ? after->username : before->username;
+    const WallTime now = ctx.clock.wallNow();
+    if (pw.hash) OUTPOST_RETURN_IF_ERROR(storage::setPasswordHash(db, name, *pw.hash, now));
+    if (before && after && name == req.principal->username && (after->disabled || after->role != before->role)) {
+      return Status::conflict("you cannot disable your own login or change your own role");
+    }
+    // A new password, a new role or a disabled login ends the user's sessions.
+    const bool end_sessions = before && after &&
+                              (pw.hash || before->role != after->role || (!before->disabled && after->disabled));
+    if (end_sessions) OUTPOST_RETURN_IF_ERROR(storage::revokeUserSessions(db, name, now));
+    return end_sessions || (before && !after);
+  }
+  (void)db, (void)ctx, (void)req, (void)before, (void)after, (void)pw;
+  return false;
+}
+
+template <typename T>
+void afterCommit(ApiContext& ctx, const T* before, const T* after, bool sessions_ended) {
   if constexpr (std::is_same_v<T, site::Agent>) {
     if (!before && after) ctx.engine.agentAdded(after->id);
     if (before && !after) ctx.engine.agentRemoved(before->id);
   }
-  (void)ctx, (void)before, (void)after;
+  if constexpr (std::is_same_v<T, site::User>) {
+    if (sessions_ended && ctx.on_user_sessions_ended) ctx.on_user_sessions_ended(before ? before->username : "");
+  }
+  (void)ctx, (void)before, (void)after, (void)sessions_ended;
 }
 
 template <typename T>
@@ -188,12 +228,13 @@ Result<Reply> createHandler(ApiContext& ctx, Request& req) {
     pw = std::move(*taken);
   }
   OUTPOST_RETURN_IF_ERROR(ctx.writer.run([&](Database& db) {
+    OUTPOST_RETURN_IF_ERROR(checkReferences(db, value));
     OUTPOST_RETURN_IF_ERROR(storage::insert<T>(db, value, ctx.clock.wallNow()));
-    OUTPOST_RETURN_IF_ERROR(afterWrite<T>(db, ctx, req, nullptr, &value, pw));
+    OUTPOST_RETURN_IF_ERROR(afterWrite<T>(db, ctx, req, nullptr, &value, pw).status());
     return storage::appendAudit(db, auditEntry(ctx, req, "create", Resource<T>::kEntity, keyOf(value), std::nullopt,
                                                auditJson(encode(value))));
   }));
-  afterCommit<T>(ctx, nullptr, &value);
+  afterCommit<T>(ctx, nullptr, &value, false);
   Reply reply = Reply::json(201, encode(value));
   reply.headers.emplace_back("Location", std::string(Resource<T>::kPath) + "/" + keyOf(value));
   return reply;
@@ -211,20 +252,26 @@ Result<Reply> patchHandler(ApiContext& ctx, Request& req) {
     pw = std::move(*taken);
   }
   const std::string& id = req.params.at("id");
+  T before{};
   T after{};
+  bool sessions_ended = false;
   // Read, merge and write in one writer job, so concurrent patches cannot interleave.
   OUTPOST_RETURN_IF_ERROR(ctx.writer.run([&](Database& db) -> Status {
     auto current = storage::find<T>(db, id);
     if (!current) return current.status();
     if (!current->has_value()) return Status::notFound("no " + std::string(Resource<T>::kEntity) + " \"" + id + "\"");
-    const T before = **current;
+    before = **current;
     after = before;
     OUTPOST_RETURN_IF_ERROR(decodeBody(*body, after, /*creating=*/false));
+    OUTPOST_RETURN_IF_ERROR(checkReferences(db, after));
     OUTPOST_RETURN_IF_ERROR(storage::update<T>(db, after, ctx.clock.wallNow()));
-    OUTPOST_RETURN_IF_ERROR(afterWrite<T>(db, ctx, req, &before, &after, pw));
+    auto ended = afterWrite<T>(db, ctx, req, &before, &after, pw);
+    if (!ended) return ended.status();
+    sessions_ended = *ended;
     return storage::appendAudit(db, auditEntry(ctx, req, "update", Resource<T>::kEntity, id, auditJson(encode(before)),
                                                auditJson(encode(after))));
   }));
+  afterCommit<T>(ctx, &before, &after, sessions_ended);
   return Reply::json(200, encode(after));
 }
 
@@ -232,20 +279,18 @@ template <typename T>
 Result<Reply> deleteHandler(ApiContext& ctx, Request& req) {
   OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
   const std::string& id = req.params.at("id");
-  if constexpr (std::is_same_v<T, site::User>) {
-    if (id == req.principal->username) return Status::conflict("you cannot delete your own login");
-  }
   T before{};
   OUTPOST_RETURN_IF_ERROR(ctx.writer.run([&](Database& db) -> Status {
     auto current = storage::find<T>(db, id);
     if (!current) return current.status();
     if (!current->has_value()) return Status::notFound("no " + std::string(Resource<T>::kEntity) + " \"" + id + "\"");
     before = **current;
+    OUTPOST_RETURN_IF_ERROR(checkDelete<T>(db, req, id));
     OUTPOST_RETURN_IF_ERROR(storage::remove<T>(db, id));
     return storage::appendAudit(
         db, auditEntry(ctx, req, "delete", Resource<T>::kEntity, id, auditJson(encode(before)), std::nullopt));
   }));
-  afterCommit<T>(ctx, &before, nullptr);
+  afterCommit<T>(ctx, &before, nullptr, true);
   return Reply::noContent();
 }
 

@@ -3,6 +3,7 @@
 #include <Poco/JSON/JSONException.h>
 #include <Poco/JSON/Parser.h>
 
+#include <limits>
 #include <sstream>
 
 namespace outpost::api {
@@ -25,6 +26,20 @@ bool isInteger(const Poco::Dynamic::Var& v) { return v.isInteger() && !v.isBoole
 
 Result<Poco::JSON::Object::Ptr> JsonReader::parseObject(std::string_view body) {
   if (body.empty()) return Status::invalidArgument("the request body is empty; a JSON object is expected");
+  // Poco's parser cannot take a top-level scalar, so name the kind from its first
+  // character; anything else that is not an object is simply not JSON.
+  const auto first = body.find_first_not_of(" \t\r\n");
+  if (first != std::string_view::npos && body[first] != '{') {
+    const char ch = body[first];
+    const char* kind = ch == '[' ? "an array"
+                       : ch == '"' ? "a string"
+                       : (ch == 't' || ch == 'f') && (body.substr(first, 4) == "true" || body.substr(first, 5) == "false")
+                           ? "a boolean"
+                       : body.substr(first, 4) == "null"             ? "null"
+                       : (ch == '-' || (ch >= '0' && ch <= '9')) ? "a number"
+                                                                 : nullptr;
+    if (kind != nullptr) return Status::invalidArgument(std::string("the body must be a JSON object, not ") + kind);
+  }
   Poco::Dynamic::Var parsed;
   try {
     Poco::JSON::Parser parser;
@@ -93,7 +108,12 @@ JsonReader& JsonReader::integer(const std::string& key, int& out, bool required,
     typeError(key, "a whole number");
     return *this;
   }
-  const auto n = v.convert<int64_t>();
+  int64_t n = 0;
+  try {
+    n = v.convert<int64_t>();
+  } catch (const Poco::Exception&) {  // beyond int64 (Poco keeps those as UInt64)
+    n = std::numeric_limits<int64_t>::max();
+  }
   if (n < min || n > max) {
     fail(Status::invalidArgument("must be between " + std::to_string(min) + " and " + std::to_string(max) +
                                      ", not " + std::to_string(n),

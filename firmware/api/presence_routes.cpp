@@ -14,16 +14,28 @@ using Poco::JSON::Array;
 using Poco::JSON::Object;
 using storage::Database;
 
+// Every agent the caller may see, in agent id order, paginated like the other lists.
 Result<Reply> listPresence(ApiContext& ctx, Request& req) {
-  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  auto page = pageQuery(req, ctx.options.max_page);
+  if (!page) return page.status();
   auto rows = withReader(ctx, [&](Database& db) { return storage::loadPresence(db); });
   if (!rows) return rows.status();
   Array::Ptr items = new Array;
+  std::string last;
+  bool more = false;
   for (const auto& [agent_id, presence] : *rows) {
-    if (mayActFor(req, agent_id)) items->add(encodePresence(agent_id, presence));
+    if (agent_id <= page->after || !mayActFor(req, agent_id)) continue;
+    if (static_cast<int>(items->size()) == page->limit) {
+      more = true;
+      break;
+    }
+    items->add(encodePresence(agent_id, presence));
+    last = agent_id;
   }
   Object::Ptr out = new Object;
   out->set("items", items);
+  if (more) out->set("next_after", last);
+  else out->set("next_after", Poco::Dynamic::Var());
   return Reply::json(200, out);
 }
 

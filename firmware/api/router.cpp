@@ -142,8 +142,16 @@ Reply Router::dispatch(Request& request, const std::string& token) const {
   const Route* route = match(request.method, request.path, request.params, path_known);
   if (route == nullptr) {
     if (path_known) {
-      return problem(405, "Method not allowed", request.method + " is not supported on " + request.path,
-                     request.path);
+      std::string allow;
+      std::map<std::string, std::string> ignored;
+      bool known = false;
+      for (const char* m : {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
+        if (match(m, request.path, ignored, known) != nullptr) allow += (allow.empty() ? "" : ", ") + std::string(m);
+      }
+      Reply r = problem(405, "Method not allowed",
+                        request.method + " is not supported on " + request.path + "; allowed: " + allow, request.path);
+      r.headers.emplace_back("Allow", allow);
+      return r;
     }
     return problem(404, "Not found", "no API route " + request.path, request.path);
   }

@@ -26,6 +26,8 @@ using Poco::Net::HTTPServerRequest;
 using Poco::Net::HTTPServerResponse;
 
 constexpr const char* kCookie = "outpost_session";
+// An oversized body is read and dropped up to this much before answering 413.
+constexpr size_t kDrainCap = 16 * 1024 * 1024;
 
 std::string credential(const HTTPServerRequest& req) {
   const std::string auth = req.get("Authorization", "");
@@ -36,7 +38,8 @@ std::string credential(const HTTPServerRequest& req) {
 }
 
 void write(HTTPServerResponse& resp, const Reply& reply) {
-  resp.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status));
+  const auto status = static_cast<Poco::Net::HTTPResponse::HTTPStatus>(reply.status);
+  resp.setStatusAndReason(status, Poco::Net::HTTPResponse::getReasonForStatus(status));
   for (const auto& [name, value] : reply.headers) resp.add(name, value);
   if (resp.find("Cache-Control") == resp.end()) resp.set("Cache-Control", "no-store");
   resp.set("X-Content-Type-Options", "nosniff");
@@ -99,27 +102,25 @@ class ApiHandler final : public HTTPRequestHandler {
     } catch (const Poco::Exception& e) {
       return write(resp, problem(400, "Bad request", "the request URI is malformed: " + e.message(), req.getURI()));
     }
-    if (req.hasContentLength() && req.getContentLength64() > static_cast<Poco::Int64>(max_body_)) {
-      resp.setKeepAlive(false);
-      return write(resp, problem(413, "Request body too large",
-                                 "the body has " + std::to_string(req.getContentLength64()) + " bytes; at most " +
-                                     std::to_string(max_body_) + " are accepted",
-                                 r.path));
-    }
+    // Read at most the limit; past it, keep reading (and dropping) up to a cap so a
+    // client that sends its whole body before reading still gets the 413.
     std::string body;
+    size_t received = 0;
     {
       auto& in = req.stream();
       char buf[8192];
-      while (in) {
+      while (in && received <= kDrainCap) {
         in.read(buf, sizeof buf);
-        body.append(buf, static_cast<size_t>(in.gcount()));
-        if (body.size() > max_body_) {
-          resp.setKeepAlive(false);
-          return write(resp, problem(413, "Request body too large",
-                                     "the body is larger than the " + std::to_string(max_body_) + " bytes accepted",
-                                     r.path));
-        }
+        const auto n = static_cast<size_t>(in.gcount());
+        if (received + n <= max_body_) body.append(buf, n);
+        received += n;
       }
+    }
+    if (received > max_body_) {
+      resp.setKeepAlive(false);
+      return write(resp, problem(413, "Request body too large",
+                                 "the body is larger than the " + std::to_string(max_body_) + " bytes accepted",
+                                 r.path));
     }
     if (!body.empty()) {
       const std::string type = req.getContentType();

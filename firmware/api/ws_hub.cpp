@@ -25,6 +25,7 @@ struct WsHub::Conn {
   std::string token;
   MonoTime auth_deadline{};
   MonoTime next_check{};
+  uint64_t seen_seq = 0;  // events up to this one are in the snapshot it got
   bool closed = false;
 };
 
@@ -101,7 +102,7 @@ void WsHub::publish(const engine::DomainEvent& event) {
           Object::Ptr o = encodePresence(e.change.agent_id, e.change.after);
           o->set("previous", std::string(site::presenceName(e.change.before.state)));
           std::lock_guard lock(mu_);
-          outgoing_.push_back(Outgoing{e.change.agent_id, message("presence", o)});
+          outgoing_.push_back(Outgoing{++published_seq_, e.change.agent_id, message("presence", o)});
         }
       },
       event);
@@ -110,6 +111,11 @@ void WsHub::publish(const engine::DomainEvent& event) {
 void WsHub::closeSession(const std::string& token_digest) {
   std::lock_guard lock(mu_);
   revoked_.push_back(token_digest);
+}
+
+void WsHub::closeUser(const std::string& username) {
+  std::lock_guard lock(mu_);
+  revoked_users_.push_back(username);
 }
 
 bool WsHub::maySee(const Conn& c, const std::string& agent_id) const {
@@ -159,6 +165,10 @@ void WsHub::authenticate(Conn& c, const std::string& token) {
   hello->set("user", user);
   hello->set("server_time", formatRfc3339(clock_.wallNow()));
   send(c, message("hello", hello));
+  {
+    std::lock_guard lock(mu_);
+    c.seen_seq = published_seq_;  // everything published so far is committed, so in the snapshot
+  }
   auto snapshot = snapshot_();
   if (!snapshot) {
     Object::Ptr o = new Object;
@@ -193,6 +203,10 @@ void WsHub::onText(Conn& c, const std::string& text) {
   if (type == "auth") {
     if (c.principal) return;  // already authenticated
     authenticate(c, token);
+  } else if (!c.principal) {
+    Object::Ptr o = new Object;
+    o->set("detail", "authenticate first: {\"type\":\"auth\",\"token\":\"…\"}");
+    send(c, message("error", o));
   } else if (type == "ping") {
     Object::Ptr o = new Object;
     o->set("server_time", formatRfc3339(clock_.wallNow()));
@@ -241,12 +255,14 @@ void WsHub::threadMain() {
     std::vector<std::unique_ptr<Conn>> fresh;
     std::deque<Outgoing> out;
     std::vector<std::string> revoked;
+    std::vector<std::string> revoked_users;
     bool stopping;
     {
       std::lock_guard lock(mu_);
       fresh.swap(incoming_);
       out.swap(outgoing_);
       revoked.swap(revoked_);
+      revoked_users.swap(revoked_users_);
       stopping = stopping_;
     }
     for (auto& c : fresh) {
@@ -263,7 +279,8 @@ void WsHub::threadMain() {
     }
     for (const auto& m : out) {
       for (auto& c : conns_) {
-        if (maySee(*c, m.agent_id)) send(*c, m.text);
+        // Events up to seen_seq were committed before the socket's snapshot was read.
+        if (m.seq > c->seen_seq && maySee(*c, m.agent_id)) send(*c, m.text);
       }
     }
     const MonoTime now = clock_.monoNow();
@@ -274,6 +291,9 @@ void WsHub::threadMain() {
       } else if (c->principal &&
                  std::find(revoked.begin(), revoked.end(), c->principal->token_digest) != revoked.end()) {
         close(*c, 4401, "logged out");
+      } else if (c->principal && std::find(revoked_users.begin(), revoked_users.end(), c->principal->username) !=
+                                     revoked_users.end()) {
+        close(*c, 4401, "the login was changed; log in again");
       } else if (c->principal && now >= c->next_check) {
         c->next_check = now + options_.recheck_interval;
         if (!authenticate_(c->token)) close(*c, 4401, "session ended");

@@ -61,11 +61,14 @@ class WsHub {
   void publish(const engine::DomainEvent& event);
   // Closes the sockets of a session (after logout).
   void closeSession(const std::string& token_digest);
+  // Closes every socket of a user (password/role changed, disabled, deleted).
+  void closeUser(const std::string& username);
   size_t connections() const { return count_.load(); }
 
  private:
   struct Conn;
   struct Outgoing {
+    uint64_t seq;          // publication order
     std::string agent_id;  // who the message is about (visibility)
     std::string text;
   };
@@ -86,7 +89,9 @@ class WsHub {
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<Conn>> incoming_;  // guarded by mu_
   std::deque<Outgoing> outgoing_;                // guarded by mu_
-  std::vector<std::string> revoked_;             // guarded by mu_
+  std::vector<std::string> revoked_;             // token digests; guarded by mu_
+  std::vector<std::string> revoked_users_;       // usernames; guarded by mu_
+  uint64_t published_seq_ = 0;                   // guarded by mu_
   bool stopping_ = false;                        // guarded by mu_
 
   std::vector<std::unique_ptr<Conn>> conns_;  // hub thread only

@@ -2,15 +2,15 @@
 
 #include <Poco/Logger.h>
 #include <Poco/Net/SSLManager.h>
-#include <sys/stat.h>
 
-#include <cerrno>
-#include <cstring>
+#include <filesystem>
+#include <fstream>
 
 #include "api/context.h"
 #include "api/server.h"
 #include "api/ws_hub.h"
 #include "auth/login_limiter.h"
+#include "auth/password.h"
 #include "core/event_loop.h"
 #include "engine/engine.h"
 #include "site/directory.h"
@@ -30,13 +30,17 @@ bool isLoopback(const std::string& host) {
 }
 
 Status makeDataDir(const std::string& dir) {
-  if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST) {
-    return Status::unavailable("cannot create data folder \"" + dir + "\": " + std::strerror(errno));
-  }
-  struct stat st {};
-  if (::stat(dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
-    return Status::unavailable("data folder \"" + dir + "\" is not a folder");
-  }
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return Status::unavailable("cannot create data folder \"" + dir + "\": " + ec.message());
+  if (!std::filesystem::is_directory(dir)) return Status::unavailable("data folder \"" + dir + "\" is not a folder");
+  std::filesystem::permissions(dir, std::filesystem::perms::owner_all, std::filesystem::perm_options::replace, ec);
+  return Status::ok();
+}
+
+Status checkReadable(const std::string& path, const char* key) {
+  std::ifstream in(path);
+  if (!in) return Status::invalidArgument("cannot read \"" + path + "\"", key);
   return Status::ok();
 }
 
@@ -70,6 +74,39 @@ struct Daemon::Parts {
   }
 };
 
+Result<std::unique_ptr<storage::Database>> openStorage(const Config& config) {
+  const std::string data_dir = config.getString("storage.data_dir");
+  OUTPOST_RETURN_IF_ERROR(makeDataDir(data_dir));
+  const int busy_ms = static_cast<int>(config.getDuration("storage.busy_timeout").count());
+  auto db = storage::Database::open(data_dir + "/outpost.db", storage::OpenOptions{false, busy_ms});
+  if (!db) return db.status();
+  OUTPOST_RETURN_IF_ERROR(storage::quickCheck(**db));
+  auto migrated = storage::migrate(**db, storage::outpostMigrations());
+  if (!migrated) return migrated.status();
+  if (migrated->from_version != migrated->to_version) {
+    log().information("database schema migrated from version %d to %d", migrated->from_version, migrated->to_version);
+  }
+  return db;
+}
+
+Status createAdmin(const Config& config, const std::string& username, const std::string& password) {
+  site::User user{username, site::Role::kAdmin, std::nullopt, username, false};
+  OUTPOST_RETURN_IF_ERROR(site::validate(user).under("--create-admin"));
+  OUTPOST_RETURN_IF_ERROR(auth::checkPasswordPolicy(password));
+  auto db = openStorage(config);
+  if (!db) return db.status();
+  const std::string hash = auth::hashPassword(password, static_cast<int>(config.getInt("auth.pbkdf2_iterations")));
+  const WallTime now = SystemClock::instance().wallNow();
+  storage::Writer writer(std::move(*db));
+  writer.start();
+  return writer.run([&](storage::Database& wdb) {
+    OUTPOST_RETURN_IF_ERROR(storage::insert(wdb, user, now));
+    OUTPOST_RETURN_IF_ERROR(storage::setPasswordHash(wdb, username, hash, now));
+    return storage::appendAudit(wdb, storage::AuditEntry{0, now, "outpostd --create-admin", "create", "user",
+                                                         username, std::nullopt, std::nullopt, ""});
+  });
+}
+
 Daemon::Daemon(const Config& config, DaemonOptions options) : config_(config), options_(options) {}
 
 Daemon::~Daemon() { stop(); }
@@ -84,6 +121,10 @@ Status Daemon::start() {
   if (cert.empty() != key.empty()) {
     return Status::invalidArgument("set both http.tls.cert and http.tls.key, or neither", "http.tls");
   }
+  if (!cert.empty()) {
+    OUTPOST_RETURN_IF_ERROR(checkReadable(cert, "http.tls.cert"));
+    OUTPOST_RETURN_IF_ERROR(checkReadable(key, "http.tls.key"));
+  }
   if (cert.empty() && !isLoopback(listen.host) && !config_.getBool("http.allow_plain_lan")) {
     return Status::invalidArgument(
         "refusing plain HTTP on " + listen.host +
@@ -93,17 +134,9 @@ Status Daemon::start() {
   }
 
   // Storage: open, check, migrate, seed.
-  OUTPOST_RETURN_IF_ERROR(makeDataDir(data_dir));
-  const std::string db_path = data_dir + "/outpost.db";
-  const int busy_ms = static_cast<int>(config_.getDuration("storage.busy_timeout").count());
-  auto db = storage::Database::open(db_path, storage::OpenOptions{false, busy_ms});
+  auto db = openStorage(config_);
   if (!db) return db.status();
-  OUTPOST_RETURN_IF_ERROR(storage::quickCheck(**db));
-  auto migrated = storage::migrate(**db, storage::outpostMigrations());
-  if (!migrated) return migrated.status();
-  if (migrated->from_version != migrated->to_version) {
-    log().information("database schema migrated from version %d to %d", migrated->from_version, migrated->to_version);
-  }
+  const std::string db_path = data_dir + "/outpost.db";
   p.migrated = true;
   const int iterations = static_cast<int>(config_.getInt("auth.pbkdf2_iterations"));
   if (options_.demo) {
@@ -159,6 +192,7 @@ Status Daemon::start() {
       api::WsOptions{static_cast<size_t>(config_.getInt("ws.max_connections")), config_.getDuration("ws.auth_timeout"),
                      config_.getDuration("ws.send_timeout")});
   ctx.on_session_revoked = [hub = p.hub.get()](const std::string& digest) { hub->closeSession(digest); };
+  ctx.on_user_sessions_ended = [hub = p.hub.get()](const std::string& username) { hub->closeUser(username); };
   p.engine->addListener([hub = p.hub.get()](const engine::DomainEvent& e) { hub->publish(e); });
   p.loop->start("outpost-engine");
   p.schedulePurge();
@@ -181,6 +215,7 @@ Status Daemon::start() {
   server_options.tls_key = key;
   p.server = std::make_unique<api::HttpServer>(*p.router, *p.hub, server_options);
   OUTPOST_RETURN_IF_ERROR(p.server->start());
+  started_ = true;
   log().information("listening on %s", p.server->baseUrl());
   return Status::ok();
 }
@@ -193,7 +228,8 @@ void Daemon::stop() {
   if (p.loop) p.loop->stop();      // tasks already posted still run
   if (p.writer) p.writer->stop();  // everything submitted is committed
   parts_.reset();                  // closes the database
-  log().information("stopped cleanly");
+  if (started_) log().information("stopped cleanly");
+  started_ = false;
 }
 
 std::string Daemon::baseUrl() const { return parts_ && parts_->server ? parts_->server->baseUrl() : ""; }

@@ -19,12 +19,20 @@
 #include "app/demo_seed.h"
 #include "core/config.h"
 #include "core/status.h"
+#include "storage/database.h"
 
 namespace outpost::app {
 
 struct DaemonOptions {
   bool demo = false;  // seed the demo site if the database is empty
 };
+
+// Opens <data-dir>/outpost.db (creating the folder), checks it and applies the
+// migrations. Used by the daemon and by one-shot admin commands.
+Result<std::unique_ptr<storage::Database>> openStorage(const Config& config);
+
+// Creates an admin login in the database (for a site set up without --demo).
+Status createAdmin(const Config& config, const std::string& username, const std::string& password);
 
 class Daemon {
  public:
@@ -46,6 +54,7 @@ class Daemon {
   DaemonOptions options_;
   std::unique_ptr<Parts> parts_;
   std::vector<DemoLogin> demo_logins_;
+  bool started_ = false;
 };
 
 }  // namespace outpost::app

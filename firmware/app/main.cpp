@@ -26,6 +26,8 @@ constexpr const char* kUsage =
     "  --listen HOST:PORT  HTTP(S) listener (http.listen, default 127.0.0.1:8080; port 0 = any free)\n"
     "  --set KEY=VALUE     set any config key; applied after --config\n"
     "  --demo              seed the demo site into an empty database and print its logins\n"
+    "  --create-admin NAME create an admin login NAME (password read from the first line of\n"
+    "                      standard input), then exit — for sites set up without --demo\n"
     "  --version           print the version and exit\n"
     "  --help              print this help and exit\n";
 
@@ -43,6 +45,7 @@ int main(int argc, char** argv) {
   Config config(schema);
   outpost::app::DaemonOptions options;
   std::string config_file;
+  std::string create_admin;
   std::vector<std::pair<std::string, std::string>> overrides;  // applied after the file
 
   for (int i = 1; i < argc; ++i) {
@@ -60,11 +63,14 @@ int main(int argc, char** argv) {
       return 0;
     } else if (arg == "--demo") {
       options.demo = true;
-    } else if (arg == "--config" || arg == "--data-dir" || arg == "--listen" || arg == "--set") {
+    } else if (arg == "--config" || arg == "--data-dir" || arg == "--listen" || arg == "--set" ||
+               arg == "--create-admin") {
       const char* v = value(arg.c_str());
       if (v == nullptr) return fail(Status::invalidArgument(arg + " needs a value; see --help"));
       if (arg == "--config") {
         config_file = v;
+      } else if (arg == "--create-admin") {
+        create_admin = v;
       } else if (arg == "--data-dir") {
         overrides.emplace_back("storage.data_dir", v);
       } else if (arg == "--listen") {
@@ -95,6 +101,14 @@ int main(int argc, char** argv) {
   }
 
   outpost::app::setupLogging(config.getString("log.level"), config.getString("log.format"));
+
+  if (!create_admin.empty()) {
+    std::string password;
+    std::getline(std::cin, password);
+    if (Status s = outpost::app::createAdmin(config, create_admin, password); !s.isOk()) return fail(s);
+    std::cout << "created admin login \"" << create_admin << "\"\n";
+    return 0;
+  }
 
   // Signals are taken by sigwait() below; block them before any thread starts.
   sigset_t signals;

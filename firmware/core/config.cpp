@@ -209,8 +209,14 @@ Status Config::loadText(std::string_view text, std::string_view source) {
     }
     const std::string_view key = trim(line.substr(0, eq));
     std::string_view value = trim(line.substr(eq + 1));
-    if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
-      value = value.substr(1, value.size() - 2);
+    if (!value.empty() && value.front() == '"') {
+      const auto close = value.find('"', 1);
+      if (close == std::string_view::npos) return Status::invalidArgument("missing closing quote", where);
+      const std::string_view rest = trim(value.substr(close + 1));
+      if (!rest.empty() && rest.front() != '#') {
+        return Status::invalidArgument("unexpected text after the quoted value: \"" + std::string(rest) + "\"", where);
+      }
+      value = value.substr(1, close - 1);
     } else if (const auto hash = value.find(" #"); hash != std::string_view::npos) {
       value = trim(value.substr(0, hash));  // trailing comment on an unquoted value
     }

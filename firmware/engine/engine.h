@@ -13,8 +13,11 @@
 // Thread-safety: public methods are safe from any thread. Listeners run on the
 // journal's completion thread and must be quick and thread-safe.
 
+#include <deque>
 #include <functional>
 #include <future>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -59,11 +62,21 @@ class Engine {
 
  private:
   void publish(const DomainEvent& event);
+  void changePresence(const std::string& agent_id, site::PresenceState target,
+                      const std::optional<std::string>& reason, const std::string& actor, bool forced,
+                      const std::shared_ptr<std::promise<Result<site::Presence>>>& promise);
+  // Runs `task` now, or after the agent's change in flight has been committed, so
+  // an agent's requests are answered in order and never from an uncommitted state.
+  void runForAgent(const std::string& agent_id, std::function<void()> task);
+  // The agent's commit finished: runs the requests that waited for it.
+  void agentSettled(const std::string& agent_id);
 
   EventLoop& loop_;
   Journal& journal_;
   std::vector<Listener> listeners_;
   site::PresenceBoard board_;  // loop thread only
+  // Agents with a change being committed, and the requests waiting behind it.
+  std::map<std::string, std::deque<std::function<void()>>> in_flight_;  // loop thread only
 };
 
 }  // namespace outpost::engine

@@ -58,18 +58,18 @@ bool isLanguage(std::string_view tag) {
   return std::find(std::begin(kLanguages), std::end(kLanguages), tag) != std::end(kLanguages);
 }
 
-bool isValidUtf8(std::string_view s) {
+bool decodeUtf8(std::string_view s, std::u32string* out) {
   size_t i = 0;
   while (i < s.size()) {
     const auto c = static_cast<unsigned char>(s[i]);
     size_t n;
     uint32_t cp;
-    if (c < 0x80) { ++i; continue; }
-    if ((c & 0xE0) == 0xC0) n = 1, cp = c & 0x1F;
+    if (c < 0x80) n = 0, cp = c;
+    else if ((c & 0xE0) == 0xC0) n = 1, cp = c & 0x1F;
     else if ((c & 0xF0) == 0xE0) n = 2, cp = c & 0x0F;
     else if ((c & 0xF8) == 0xF0) n = 3, cp = c & 0x07;
     else return false;
-    if (i + n >= s.size()) return false;  // truncated sequence
+    if (n > 0 && i + n >= s.size()) return false;  // truncated sequence
     for (size_t k = 1; k <= n; ++k) {
       const auto cc = static_cast<unsigned char>(s[i + k]);
       if ((cc & 0xC0) != 0x80) return false;
@@ -80,10 +80,26 @@ bool isValidUtf8(std::string_view s) {
         (cp >= 0xD800 && cp <= 0xDFFF)) {
       return false;
     }
+    if (out != nullptr) out->push_back(cp);
     i += n + 1;
   }
   return true;
 }
+
+bool isValidUtf8(std::string_view s) { return decodeUtf8(s, nullptr); }
+
+namespace {
+
+// C0, DEL and C1 control characters.
+bool isControl(char32_t cp) { return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F); }
+
+// Spaces a person cannot see, including the ideographic space a Chinese IME types.
+bool isBlank(char32_t cp) {
+  return cp == U' ' || cp == U'\t' || cp == 0xA0 || cp == 0x3000 || (cp >= 0x2000 && cp <= 0x200B) ||
+         cp == 0xFEFF;
+}
+
+}  // namespace
 
 Status validateId(std::string_view value, std::string_view field) {
   if (value.empty()) return Status::invalidArgument("must not be empty", path(field));
@@ -100,14 +116,15 @@ Status validateId(std::string_view value, std::string_view field) {
 }
 
 Status validateText(std::string_view value, std::string_view field, bool allow_empty) {
-  if (!isValidUtf8(value)) return Status::invalidArgument("is not valid UTF-8", path(field));
-  if (!allow_empty && value.find_first_not_of(" \t") == std::string_view::npos) {
+  std::u32string cps;
+  if (!decodeUtf8(value, &cps)) return Status::invalidArgument("is not valid UTF-8", path(field));
+  if (!allow_empty && std::all_of(cps.begin(), cps.end(), isBlank)) {
     return Status::invalidArgument("must not be empty", path(field));
   }
   if (value.size() > kMaxNameBytes) {
     return Status::invalidArgument("must be at most " + std::to_string(kMaxNameBytes) + " bytes", path(field));
   }
-  if (std::any_of(value.begin(), value.end(), [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+  if (std::any_of(cps.begin(), cps.end(), isControl)) {
     return Status::invalidArgument("must not contain control characters", path(field));
   }
   return Status::ok();

@@ -117,5 +117,7 @@ Status validate(const NotReadyReason& reason);
 Status validate(const User& user);
 
 bool isValidUtf8(std::string_view text);
+// Decodes UTF-8 into code points; false (and `out` partly filled) if not valid UTF-8.
+bool decodeUtf8(std::string_view text, std::u32string* out);
 
 }  // namespace outpost::site

@@ -261,6 +261,10 @@ Status writeRow(Database& db, const std::string& sql, const T& value, WallTime n
   Table<T>::bind(*q, value);
   q->bind(static_cast<int>(Table<T>::kColumns.size()) + 2, toEpochMillis(now));
   Status s = q->exec();
+  const std::string key_column = std::string(Table<T>::kName) + "." + std::string(Table<T>::kKey);
+  if (s.code() == StatusCode::kAlreadyExists && s.message().find(key_column) == std::string::npos) {
+    return Status::conflict("clashes with an existing " + std::string(Table<T>::kEntity) + ": " + s.message());
+  }
   if (s.code() == StatusCode::kAlreadyExists) {
     return Status::alreadyExists(std::string(Table<T>::kEntity) + " \"" + Table<T>::key(value) + "\" already exists",
                                  "/" + std::string(Table<T>::kKey));
@@ -323,7 +327,7 @@ Status remove(Database& db, std::string_view key) {
   Status s = q->bind(1, key).exec();
   if (s.code() == StatusCode::kFailedPrecondition) {
     return Status::conflict(std::string(Table<T>::kEntity) + " \"" + std::string(key) +
-                            "\" is still in use (by an agent or a queue); remove those references first");
+                            "\" is still in use (" + s.message() + "); remove those references first");
   }
   OUTPOST_RETURN_IF_ERROR(s);
   return db.changes() == 0 ? notFound<T>(key) : Status::ok();

@@ -52,7 +52,7 @@ CREATE TABLE users (
   username TEXT PRIMARY KEY,
   password_hash TEXT NOT NULL DEFAULT '',  -- set right after insert, in the same transaction
   role TEXT NOT NULL CHECK (role IN ('agent','supervisor','admin')),
-  agent_id TEXT UNIQUE REFERENCES agents(id) ON DELETE SET NULL,
+  agent_id TEXT UNIQUE REFERENCES agents(id) ON DELETE RESTRICT,
   display_name TEXT NOT NULL DEFAULT '',
   disabled INTEGER NOT NULL DEFAULT 0 CHECK (disabled IN (0,1)),
   created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
@@ -66,7 +66,7 @@ CREATE INDEX sessions_by_user ON sessions(username);
 CREATE TABLE presence (
   agent_id TEXT PRIMARY KEY REFERENCES agents(id) ON DELETE CASCADE,
   state TEXT NOT NULL CHECK (state IN ('offline','ready','not_ready','reserved','busy','wrap_up')),
-  reason_code TEXT REFERENCES not_ready_reasons(code) ON DELETE SET NULL,
+  reason_code TEXT REFERENCES not_ready_reasons(code) ON DELETE RESTRICT,
   since INTEGER NOT NULL,
   changed_by TEXT NOT NULL DEFAULT '');
 CREATE TABLE audit (

@@ -173,10 +173,11 @@ TEST(MigrationsTest, SchemaEnforcesItsRelations) {
   // RESTRICT: a skill in use cannot go.
   Status st = db->exec("DELETE FROM skills WHERE code = 'billing'");
   EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition) << st.toString();
-  // CASCADE / SET NULL when the agent goes.
-  ASSERT_TRUE(db->exec("DELETE FROM agents WHERE id = 'a1'").isOk());
+  // RESTRICT: an agent with a login cannot go; without one, its skills go with it (CASCADE).
+  st = db->exec("DELETE FROM agents WHERE id = 'a1'");
+  EXPECT_EQ(st.code(), StatusCode::kFailedPrecondition) << st.toString();
+  ASSERT_TRUE(db->exec("DELETE FROM users WHERE username = 'wang'; DELETE FROM agents WHERE id = 'a1'").isOk());
   EXPECT_EQ(scalar(*db, "SELECT count(*) FROM agent_skills"), 0);
-  EXPECT_EQ(scalar(*db, "SELECT agent_id IS NULL FROM users WHERE username = 'wang'"), 1);
   // The site row is a singleton.
   st = db->exec("INSERT INTO site VALUES ('other', 'SH01', '上海', 'Shanghai', 'Asia/Shanghai', 'zh-CN', 1)");
   EXPECT_EQ(st.code(), StatusCode::kInvalidArgument);
