@@ -2,7 +2,7 @@
 
 #include <Poco/JSON/Object.h>
 
-#include "api/codec.h"
+#include "codec/site_codec.h"
 #include "api/context.h"
 #include "auth/password.h"
 #include "auth/token.h"
@@ -17,17 +17,17 @@ using storage::Database;
 constexpr const char* kCookie = "outpost_session";
 
 Object::Ptr encodeMe(const site::User& user) {
-  Object::Ptr o = encode(user);
+  Object::Ptr o = codec::encode(user);
   o->remove("disabled");
   return o;
 }
 
 Result<Reply> login(ApiContext& ctx, Request& req) {
   OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
-  auto body = JsonReader::parseObject(req.body);
+  auto body = codec::JsonReader::parseObject(req.body);
   if (!body) return body.status();
   std::string username, password;
-  JsonReader r(*body);
+  codec::JsonReader r(*body);
   r.string("username", username, true).string("password", password, true);
   OUTPOST_RETURN_IF_ERROR(r.finish());
   if (username.size() > 64 || password.size() > 256) {
@@ -117,8 +117,8 @@ Result<Reply> me(ApiContext& ctx, Request& req) {
       return std::make_pair(**agent, presence->value_or(site::Presence{}));
     });
     if (!details) return details.status();
-    out->set("agent", encode(details->first));
-    out->set("presence", encodePresence(*p.agent_id, details->second));
+    out->set("agent", codec::encode(details->first));
+    out->set("presence", codec::encodePresence(*p.agent_id, details->second));
   } else {
     out->set("agent_id", Poco::Dynamic::Var());
   }

@@ -5,7 +5,7 @@
 
 #include <Poco/JSON/Array.h>
 
-#include "api/codec.h"
+#include "codec/site_codec.h"
 #include "api/context.h"
 #include "auth/password.h"
 #include "storage/directory_store.h"
@@ -66,7 +66,7 @@ const std::string& keyOf(const site::WrapUpCode& v) { return v.code; }
 const std::string& keyOf(const site::NotReadyReason& v) { return v.code; }
 const std::string& keyOf(const site::User& v) { return v.username; }
 
-std::string auditJson(const Object::Ptr& o) { return toJson(o); }
+std::string auditJson(const Object::Ptr& o) { return codec::toJson(o); }
 
 storage::AuditEntry auditEntry(ApiContext& ctx, const Request& req, std::string action, const char* entity,
                                std::string id, std::optional<std::string> before, std::optional<std::string> after) {
@@ -97,8 +97,8 @@ Result<PasswordField> takePassword(ApiContext& ctx, const Object::Ptr& body, boo
 // Reads a create/patch body into `value`, with the entity's extra write-only fields.
 template <typename T>
 Status decodeBody(const Object::Ptr& body, T& value, bool creating) {
-  JsonReader r(body);
-  decode(r, value, creating);
+  codec::JsonReader r(body);
+  codec::decode(r, value, creating);
   if constexpr (std::is_same_v<T, site::User>) {
     std::string ignored;
     r.string("password", ignored, false);  // taken apart by takePassword()
@@ -194,7 +194,7 @@ Result<Reply> listHandler(ApiContext& ctx, Request& req) {
   Array::Ptr items = new Array;
   const bool more = static_cast<int>(rows->size()) > page->limit;
   if (more) rows->pop_back();
-  for (const auto& v : *rows) items->add(encode(v));
+  for (const auto& v : *rows) items->add(codec::encode(v));
   out->set("items", items);
   if (more) out->set("next_after", keyOf(rows->back()));
   else out->set("next_after", Poco::Dynamic::Var());
@@ -211,13 +211,13 @@ Result<Reply> getHandler(ApiContext& ctx, Request& req) {
   auto v = withReader(ctx, [&](Database& db) { return storage::find<T>(db, id); });
   if (!v) return v.status();
   if (!v->has_value()) return Status::notFound("no " + std::string(Resource<T>::kEntity) + " \"" + id + "\"");
-  return Reply::json(200, encode(**v));
+  return Reply::json(200, codec::encode(**v));
 }
 
 template <typename T>
 Result<Reply> createHandler(ApiContext& ctx, Request& req) {
   OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
-  auto body = JsonReader::parseObject(req.body);
+  auto body = codec::JsonReader::parseObject(req.body);
   if (!body) return body.status();
   T value{};
   OUTPOST_RETURN_IF_ERROR(decodeBody(*body, value, /*creating=*/true));
@@ -232,10 +232,10 @@ Result<Reply> createHandler(ApiContext& ctx, Request& req) {
     OUTPOST_RETURN_IF_ERROR(storage::insert<T>(db, value, ctx.clock.wallNow()));
     OUTPOST_RETURN_IF_ERROR(afterWrite<T>(db, ctx, req, nullptr, &value, pw).status());
     return storage::appendAudit(db, auditEntry(ctx, req, "create", Resource<T>::kEntity, keyOf(value), std::nullopt,
-                                               auditJson(encode(value))));
+                                               auditJson(codec::encode(value))));
   }));
   afterCommit<T>(ctx, nullptr, &value, false);
-  Reply reply = Reply::json(201, encode(value));
+  Reply reply = Reply::json(201, codec::encode(value));
   reply.headers.emplace_back("Location", std::string(Resource<T>::kPath) + "/" + keyOf(value));
   return reply;
 }
@@ -243,7 +243,7 @@ Result<Reply> createHandler(ApiContext& ctx, Request& req) {
 template <typename T>
 Result<Reply> patchHandler(ApiContext& ctx, Request& req) {
   OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
-  auto body = JsonReader::parseObject(req.body);
+  auto body = codec::JsonReader::parseObject(req.body);
   if (!body) return body.status();
   PasswordField pw;
   if constexpr (std::is_same_v<T, site::User>) {
@@ -268,11 +268,11 @@ Result<Reply> patchHandler(ApiContext& ctx, Request& req) {
     auto ended = afterWrite<T>(db, ctx, req, &before, &after, pw);
     if (!ended) return ended.status();
     sessions_ended = *ended;
-    return storage::appendAudit(db, auditEntry(ctx, req, "update", Resource<T>::kEntity, id, auditJson(encode(before)),
-                                               auditJson(encode(after))));
+    return storage::appendAudit(db, auditEntry(ctx, req, "update", Resource<T>::kEntity, id, auditJson(codec::encode(before)),
+                                               auditJson(codec::encode(after))));
   }));
   afterCommit<T>(ctx, &before, &after, sessions_ended);
-  return Reply::json(200, encode(after));
+  return Reply::json(200, codec::encode(after));
 }
 
 template <typename T>
@@ -288,7 +288,7 @@ Result<Reply> deleteHandler(ApiContext& ctx, Request& req) {
     OUTPOST_RETURN_IF_ERROR(checkDelete<T>(db, req, id));
     OUTPOST_RETURN_IF_ERROR(storage::remove<T>(db, id));
     return storage::appendAudit(
-        db, auditEntry(ctx, req, "delete", Resource<T>::kEntity, id, auditJson(encode(before)), std::nullopt));
+        db, auditEntry(ctx, req, "delete", Resource<T>::kEntity, id, auditJson(codec::encode(before)), std::nullopt));
   }));
   afterCommit<T>(ctx, &before, nullptr, true);
   return Reply::noContent();
@@ -322,7 +322,7 @@ Result<site::Agent> editAgentSkills(ApiContext& ctx, const Request& req,
     OUTPOST_RETURN_IF_ERROR(site::validate(after));
     OUTPOST_RETURN_IF_ERROR(storage::update<site::Agent>(db, after, ctx.clock.wallNow()));
     return storage::appendAudit(
-        db, auditEntry(ctx, req, "update", "agent", id, auditJson(encode(before)), auditJson(encode(after))));
+        db, auditEntry(ctx, req, "update", "agent", id, auditJson(codec::encode(before)), auditJson(codec::encode(after))));
   });
   if (!s.isOk()) return s;
   return after;
@@ -331,7 +331,7 @@ Result<site::Agent> editAgentSkills(ApiContext& ctx, const Request& req,
 Result<Reply> agentSkillsReply(const site::Agent& agent) {
   Object::Ptr out = new Object;
   out->set("agent_id", agent.id);
-  out->set("skills", encode(agent)->getArray("skills"));
+  out->set("skills", codec::encode(agent)->getArray("skills"));
   return Reply::json(200, out);
 }
 
@@ -347,10 +347,10 @@ void addAgentSkillRoutes(Router& router, ApiContext& ctx) {
   });
   router.add("PUT", "/api/v1/agents/{id}/skills/{skill}", Access::kAdmin, [&ctx](Request& req) -> Result<Reply> {
     OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
-    auto body = JsonReader::parseObject(req.body);
+    auto body = codec::JsonReader::parseObject(req.body);
     if (!body) return body.status();
     int level = 0;
-    JsonReader r(*body);
+    codec::JsonReader r(*body);
     r.integer("level", level, true, site::kMinSkillLevel, site::kMaxSkillLevel);
     OUTPOST_RETURN_IF_ERROR(r.finish());
     const std::string& skill = req.params.at("skill");
@@ -394,11 +394,11 @@ void addSiteRoutes(Router& router, ApiContext& ctx) {
     auto v = withReader(ctx, [&](Database& db) { return storage::loadSite(db); });
     if (!v) return v.status();
     if (!v->has_value()) return Status::notFound("the site is not set up yet");
-    return Reply::json(200, encode(**v));
+    return Reply::json(200, codec::encode(**v));
   });
   router.add("PATCH", "/api/v1/site", Access::kAdmin, [&ctx](Request& req) -> Result<Reply> {
     OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
-    auto body = JsonReader::parseObject(req.body);
+    auto body = codec::JsonReader::parseObject(req.body);
     if (!body) return body.status();
     site::Site after;
     OUTPOST_RETURN_IF_ERROR(ctx.writer.run([&](Database& db) -> Status {
@@ -407,17 +407,17 @@ void addSiteRoutes(Router& router, ApiContext& ctx) {
       const bool creating = !current->has_value();
       const site::Site before = creating ? site::Site{} : **current;
       after = before;
-      JsonReader r(*body);
-      decode(r, after, creating);
+      codec::JsonReader r(*body);
+      codec::decode(r, after, creating);
       OUTPOST_RETURN_IF_ERROR(r.finish());
       OUTPOST_RETURN_IF_ERROR(site::validate(after));
       OUTPOST_RETURN_IF_ERROR(storage::saveSite(db, after, ctx.clock.wallNow()));
       return storage::appendAudit(
           db, auditEntry(ctx, req, "update", "site", "site",
-                         creating ? std::nullopt : std::optional<std::string>(auditJson(encode(before))),
-                         auditJson(encode(after))));
+                         creating ? std::nullopt : std::optional<std::string>(auditJson(codec::encode(before))),
+                         auditJson(codec::encode(after))));
     }));
-    return Reply::json(200, encode(after));
+    return Reply::json(200, codec::encode(after));
   });
 }
 

@@ -3,7 +3,7 @@
 
 #include <Poco/JSON/Array.h>
 
-#include "api/codec.h"
+#include "codec/site_codec.h"
 #include "api/context.h"
 #include "storage/directory_store.h"
 
@@ -29,7 +29,7 @@ Result<Reply> listPresence(ApiContext& ctx, Request& req) {
       more = true;
       break;
     }
-    items->add(encodePresence(agent_id, presence));
+    items->add(codec::encodePresence(agent_id, presence));
     last = agent_id;
   }
   Object::Ptr out = new Object;
@@ -46,18 +46,18 @@ Result<Reply> getPresence(ApiContext& ctx, Request& req) {
   auto p = withReader(ctx, [&](Database& db) { return storage::findPresence(db, id); });
   if (!p) return p.status();
   if (!p->has_value()) return Status::notFound("no agent \"" + id + "\"");
-  return Reply::json(200, encodePresence(id, **p));
+  return Reply::json(200, codec::encodePresence(id, **p));
 }
 
 Result<Reply> putPresence(ApiContext& ctx, Request& req) {
   OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
   const std::string& id = req.params.at("id");
   if (!mayActFor(req, id)) return Status::permissionDenied("agents may only change their own presence");
-  auto body = JsonReader::parseObject(req.body);
+  auto body = codec::JsonReader::parseObject(req.body);
   if (!body) return body.status();
   std::string state_text;
   std::optional<std::string> reason;
-  JsonReader r(*body);
+  codec::JsonReader r(*body);
   r.string("state", state_text, true).optionalString("reason", reason, false);
   OUTPOST_RETURN_IF_ERROR(r.finish());
   auto state = site::parsePresence(state_text);
@@ -73,7 +73,7 @@ Result<Reply> putPresence(ApiContext& ctx, Request& req) {
   const bool forced = !req.principal->agent_id || *req.principal->agent_id != id;
   auto result = ctx.engine.requestPresence(id, *state, reason, req.principal->username, forced).get();
   if (!result) return result.status();
-  return Reply::json(200, encodePresence(id, *result));
+  return Reply::json(200, codec::encodePresence(id, *result));
 }
 
 }  // namespace

@@ -2,7 +2,7 @@
 
 #include <Poco/URI.h>
 
-#include "api/json.h"
+#include "codec/json.h"
 
 namespace outpost::api {
 namespace {
@@ -55,7 +55,7 @@ std::string_view titleFor(int http_status) {
 }  // namespace
 
 Reply Reply::json(int status, const Poco::JSON::Object::Ptr& body) {
-  return Reply{status, "application/json", toJson(body), {}};
+  return Reply{status, "application/json", codec::toJson(body), {}};
 }
 
 int httpStatusFor(const Status& status) {

@@ -6,7 +6,7 @@
 #include <algorithm>
 
 #include "api/context.h"
-#include "api/json.h"
+#include "codec/json.h"
 #include "core/config.h"
 #include "storage/directory_store.h"
 
@@ -90,8 +90,8 @@ void addSystemRoutes(Router& router, ApiContext& ctx) {
       o->set("action", e.action);
       o->set("entity", e.entity);
       o->set("entity_id", e.entity_id);
-      o->set("before", e.before_json ? Poco::Dynamic::Var(*JsonReader::parseObject(*e.before_json)) : Poco::Dynamic::Var());
-      o->set("after", e.after_json ? Poco::Dynamic::Var(*JsonReader::parseObject(*e.after_json)) : Poco::Dynamic::Var());
+      o->set("before", e.before_json ? Poco::Dynamic::Var(*codec::JsonReader::parseObject(*e.before_json)) : Poco::Dynamic::Var());
+      o->set("after", e.after_json ? Poco::Dynamic::Var(*codec::JsonReader::parseObject(*e.after_json)) : Poco::Dynamic::Var());
       o->set("address", e.address);
       items->add(o);
     }

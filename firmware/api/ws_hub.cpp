@@ -9,8 +9,8 @@
 
 #include <algorithm>
 
-#include "api/codec.h"
-#include "api/json.h"
+#include "codec/site_codec.h"
+#include "codec/json.h"
 
 namespace outpost::api {
 
@@ -35,7 +35,7 @@ Poco::Logger& log() { return Poco::Logger::get("outpost.ws"); }
 
 std::string message(const std::string& type, Object::Ptr fields) {
   fields->set("type", type);
-  return toJson(fields);
+  return codec::toJson(fields);
 }
 
 }  // namespace
@@ -90,7 +90,7 @@ void WsHub::accept(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
     body->set("status", 400);
     body->set("detail", "WebSocket handshake failed: " + e.message());
     body->set("instance", "/api/v1/ws");
-    response.send() << toJson(body);
+    response.send() << codec::toJson(body);
   }
 }
 
@@ -99,7 +99,7 @@ void WsHub::publish(const engine::DomainEvent& event) {
       [this](const auto& e) {
         using E = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<E, engine::PresenceChanged>) {
-          Object::Ptr o = encodePresence(e.change.agent_id, e.change.after);
+          Object::Ptr o = codec::encodePresence(e.change.agent_id, e.change.after);
           o->set("previous", std::string(site::presenceName(e.change.before.state)));
           std::lock_guard lock(mu_);
           outgoing_.push_back(Outgoing{++published_seq_, e.change.agent_id, message("presence", o)});
@@ -178,7 +178,7 @@ void WsHub::authenticate(Conn& c, const std::string& token) {
   }
   Array::Ptr items = new Array;
   for (const auto& [agent_id, presence] : *snapshot) {
-    if (maySee(c, agent_id)) items->add(encodePresence(agent_id, presence));
+    if (maySee(c, agent_id)) items->add(codec::encodePresence(agent_id, presence));
   }
   Object::Ptr snap = new Object;
   snap->set("items", items);
@@ -186,11 +186,11 @@ void WsHub::authenticate(Conn& c, const std::string& token) {
 }
 
 void WsHub::onText(Conn& c, const std::string& text) {
-  auto obj = JsonReader::parseObject(text);
+  auto obj = codec::JsonReader::parseObject(text);
   std::string type, token;
   Status s = obj.status();
   if (s.isOk()) {
-    JsonReader r(*obj);
+    codec::JsonReader r(*obj);
     r.string("type", type, true).string("token", token, false);
     s = r.finish();
   }

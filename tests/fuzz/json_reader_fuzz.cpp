@@ -11,8 +11,8 @@
 #include <string_view>
 #include <vector>
 
-#include "api/codec.h"
-#include "api/json.h"
+#include "codec/site_codec.h"
+#include "codec/json.h"
 #include "site/demo.h"
 #include "site/directory.h"
 
@@ -29,21 +29,21 @@ template <typename T>
 void decodeAs(const Poco::JSON::Object::Ptr& body, const T& current) {
   for (const bool creating : {true, false}) {
     T value = creating ? T{} : current;
-    api::JsonReader reader(body);
-    api::decode(reader, value, creating);
+    codec::JsonReader reader(body);
+    codec::decode(reader, value, creating);
     if (!reader.finish().isOk()) continue;
     if (!site::validate(value).isOk()) continue;
 
     // A valid value survives its own JSON form unchanged.
-    const std::string json = api::toJson(api::encode(value));
-    auto again = api::JsonReader::parseObject(json);
+    const std::string json = codec::toJson(codec::encode(value));
+    auto again = codec::JsonReader::parseObject(json);
     if (!again) invariantBroken("encoded value does not parse", json + " → " + again.status().toString());
     T back{};
-    api::JsonReader back_reader(*again);
-    api::decode(back_reader, back, /*creating=*/true);
+    codec::JsonReader back_reader(*again);
+    codec::decode(back_reader, back, /*creating=*/true);
     const Status s = back_reader.finish();
     if (!s.isOk()) invariantBroken("encoded value does not decode", json + " → " + s.toString());
-    const std::string json_back = api::toJson(api::encode(back));
+    const std::string json_back = codec::toJson(codec::encode(back));
     if (json_back != json) invariantBroken("round trip changed the value", json + " → " + json_back);
   }
 }
@@ -52,21 +52,21 @@ void decodeAs(const Poco::JSON::Object::Ptr& body, const T& current) {
 void readLikeHandlers(const Poco::JSON::Object::Ptr& body) {
   std::string state, username, password, type, token;
   std::optional<std::string> reason;
-  api::JsonReader presence(body);
+  codec::JsonReader presence(body);
   presence.string("state", state, true).optionalString("reason", reason, false);
   (void)presence.finish();
-  api::JsonReader login(body);
+  codec::JsonReader login(body);
   login.string("username", username, true).string("password", password, true);
   (void)login.finish();
   int level = 0;
-  api::JsonReader skill(body);
+  codec::JsonReader skill(body);
   skill.integer("level", level, true, site::kMinSkillLevel, site::kMaxSkillLevel);
   (void)skill.finish();
   std::vector<std::string> items;
   bool flag = false;
-  api::JsonReader misc(body);
+  codec::JsonReader misc(body);
   misc.stringArray("languages", items, false, 4).boolean("active", flag, false).string("type", type, false);
-  misc.object("name", false, [&](api::JsonReader& n) { n.string("zh", token, false); });
+  misc.object("name", false, [&](codec::JsonReader& n) { n.string("zh", token, false); });
   (void)misc.finish();
 }
 
@@ -74,7 +74,7 @@ void readLikeHandlers(const Poco::JSON::Object::Ptr& body) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  auto body = api::JsonReader::parseObject(text);
+  auto body = codec::JsonReader::parseObject(text);
   if (!body) return 0;
   const site::DemoSite& demo = site::demoSite();
   decodeAs(*body, demo.site);

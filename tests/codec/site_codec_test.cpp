@@ -1,4 +1,4 @@
-#include "api/codec.h"
+#include "codec/site_codec.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 
 #include "site/demo.h"
 
-namespace outpost::api {
+namespace outpost::codec {
 namespace {
 
 using Poco::JSON::Object;
@@ -494,4 +494,4 @@ TEST(CodecPatchTest, SiteCodeCannotChange) {
 }
 
 }  // namespace
-}  // namespace outpost::api
+}  // namespace outpost::codec

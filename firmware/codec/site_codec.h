@@ -10,11 +10,11 @@
 
 #include <Poco/JSON/Object.h>
 
-#include "api/json.h"
+#include "codec/json.h"
 #include "site/directory.h"
 #include "site/presence.h"
 
-namespace outpost::api {
+namespace outpost::codec {
 
 Poco::JSON::Object::Ptr encode(const site::Site& v);
 Poco::JSON::Object::Ptr encode(const site::Skill& v);
@@ -34,4 +34,4 @@ void decode(JsonReader& r, site::NotReadyReason& v, bool creating);
 // Users carry a password on create (write-only; never encoded).
 void decode(JsonReader& r, site::User& v, bool creating);
 
-}  // namespace outpost::api
+}  // namespace outpost::codec

@@ -1,4 +1,4 @@
-#include "api/json.h"
+#include "codec/json.h"
 
 #include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace outpost::api {
+namespace outpost::codec {
 namespace {
 
 using Poco::JSON::Object;
@@ -546,4 +546,4 @@ TEST(JsonReaderTest, HasSeesEveryKey) {
 }
 
 }  // namespace
-}  // namespace outpost::api
+}  // namespace outpost::codec

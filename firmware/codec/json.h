@@ -25,7 +25,7 @@
 
 #include "core/status.h"
 
-namespace outpost::api {
+namespace outpost::codec {
 
 class JsonReader {
  public:
@@ -69,4 +69,4 @@ class JsonReader {
 std::string toJson(const Poco::JSON::Object::Ptr& object);
 std::string toJson(const Poco::JSON::Array::Ptr& array);
 
-}  // namespace outpost::api
+}  // namespace outpost::codec

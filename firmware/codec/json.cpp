@@ -1,4 +1,4 @@
-#include "api/json.h"
+#include "codec/json.h"
 
 #include <Poco/JSON/JSONException.h>
 #include <Poco/JSON/Parser.h>
@@ -6,7 +6,7 @@
 #include <limits>
 #include <sstream>
 
-namespace outpost::api {
+namespace outpost::codec {
 namespace {
 
 // JSON value kinds as a client would name them.
@@ -224,4 +224,4 @@ std::string toJson(const Poco::JSON::Array::Ptr& array) {
   return out.str();
 }
 
-}  // namespace outpost::api
+}  // namespace outpost::codec

@@ -1,10 +1,10 @@
-#include "api/codec.h"
+#include "codec/site_codec.h"
 
 #include <Poco/JSON/Array.h>
 
 #include "core/clock.h"
 
-namespace outpost::api {
+namespace outpost::codec {
 namespace {
 
 using Poco::JSON::Array;
@@ -204,4 +204,4 @@ void decode(JsonReader& r, site::User& v, bool creating) {
   r.boolean("disabled", v.disabled, false);
 }
 
-}  // namespace outpost::api
+}  // namespace outpost::codec

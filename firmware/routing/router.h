@@ -1,0 +1,111 @@
+#pragma once
+
+// Router: the tiered, skill-based, explainable contact router of a site.
+//
+// It owns agents' routing state (presence included) and every live contact, and
+// decides who gets what:
+//   1. eligible: ready (or with spare capacity on the channel), every required skill
+//      at >= its minimum level, a shared language, not blocked (wrap-up or a delay);
+//   2. tier rings: by the contact's segment, widening on the queue's waiting-time
+//      steps (a timer per step, no polling) down to "any eligible";
+//   3. within the ring, the queue's strategy (longest idle, least occupied,
+//      reward-weighted) — or the practice rule for low-risk contacts;
+//   4. when an agent frees up, the waiting contact with the highest effective
+//      priority (priority + aging × wait, times the queue weight) they can take.
+// Every offer carries a Decision saying why. Decisions touch indexed candidates only:
+// never a scan of all agents or all contacts.
+//
+// Time comes from the injected Clock (read as "now" at each call) and timers from the
+// injected Timers, so tests and the simulator run it under simulated time. Effects
+// go to the EventSink synchronously, in order, during the call that caused them (or
+// the timer callback).
+//
+// Thread-safety: none; the engine loop owns it.
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/status.h"
+#include "routing/types.h"
+
+namespace outpost::routing {
+
+// Timers on the owner's loop (the engine adapts its EventLoop).
+class Timers {
+ public:
+  virtual ~Timers() = default;
+  virtual uint64_t after(Millis delay, std::function<void()> fn) = 0;
+  virtual void cancel(uint64_t id) = 0;
+};
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void emit(RouterEvent event) = 0;
+};
+
+class Router {
+ public:
+  Router(const Clock& clock, Timers& timers, EventSink& sink, RouterOptions options = {});
+  ~Router();
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  // --- configuration (from the directory) ---
+  // Adds or replaces a queue. Contacts already waiting keep their place.
+  void setQueue(QueuePolicy policy);
+  // Adds an agent (offline) or updates its profile (skills, tier, capacity …),
+  // keeping its presence and work.
+  void upsertAgent(AgentProfile profile);
+  // kConflict while the agent has contacts or an offer.
+  Status removeAgent(const std::string& agent_id);
+
+  // --- start-up: state rebuilt from storage, before any request ---
+  void restorePresence(const std::string& agent_id, site::Presence presence);
+  // A contact that was live at shutdown. kQueued and kOffered come back queued (an
+  // outstanding offer is offered again); kConnected/kWrapUp come back with their agent.
+  void restoreContact(ContactView contact);
+  // After all restores: makes the offers that are possible now (trigger "restart").
+  void resume();
+
+  // --- requests; effects go to the sink ---
+  // kInvalidArgument (bad spec: unknown queue → "/queue", duplicate id → kAlreadyExists).
+  Result<ContactQueued> addContact(ContactSpec spec);
+  // The customer hung up / the channel withdrew it: abandoned (while queued or
+  // offered) or cancelled. kNotFound, kFailedPrecondition if already connected/ended.
+  Status abandonContact(const std::string& contact_id, bool cancelled);
+  // The offered agent answers. kNotFound, kPermissionDenied (not offered to this
+  // agent), kFailedPrecondition (no offer out, e.g. it timed out).
+  Status accept(const std::string& contact_id, const std::string& agent_id);
+  Status reject(const std::string& contact_id, const std::string& agent_id);
+  // Handling is over: the contact goes to wrap-up with the agent's wrap-up data.
+  Status complete(const std::string& contact_id, const std::string& agent_id, WrapUp wrap_up);
+  // The agent closes after-contact work (before the queue's wrap_up_time, or when it is 0).
+  Status endWrapUp(const std::string& contact_id, const std::string& agent_id);
+  // offline / ready / not_ready(reason). While the agent has work, not_ready and
+  // offline are deferred until the work ends (not_ready_pending). Returns the
+  // presence now. kNotFound, kInvalidArgument (router-owned state, reason rules).
+  Result<site::Presence> requestPresence(const std::string& agent_id, site::PresenceState target,
+                                         const std::optional<std::string>& reason, const std::string& actor,
+                                         bool forced);
+
+  // --- queries ---
+  const ContactView* contact(const std::string& contact_id) const;
+  std::optional<Decision> decision(const std::string& contact_id) const;  // the latest offer's
+  const AgentView* agent(const std::string& agent_id) const;
+  std::vector<AgentView> agents() const;
+  QueueStats stats(const std::string& queue) const;
+  std::vector<QueueStats> allStats() const;
+  // Live contacts (not terminal). Terminal ones are forgotten once emitted.
+  size_t liveContacts() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace outpost::routing
