@@ -124,6 +124,29 @@ JsonReader& JsonReader::integer(const std::string& key, int& out, bool required,
   return *this;
 }
 
+JsonReader& JsonReader::number(const std::string& key, double& out, bool required, double min, double max) {
+  if (!present(key, required)) return *this;
+  const auto& v = object_->get(key);
+  if (!v.isNumeric() || v.isBoolean()) {
+    typeError(key, "a number");
+    return *this;
+  }
+  double n = 0;
+  try {
+    n = v.convert<double>();
+  } catch (const Poco::Exception&) {
+    n = std::numeric_limits<double>::infinity();
+  }
+  if (!(n >= min && n <= max)) {
+    std::ostringstream msg;
+    msg << "must be between " << min << " and " << max;
+    fail(Status::invalidArgument(msg.str(), at(key)));
+    return *this;
+  }
+  out = n;
+  return *this;
+}
+
 JsonReader& JsonReader::boolean(const std::string& key, bool& out, bool required) {
   if (!present(key, required)) return *this;
   const auto& v = object_->get(key);

@@ -37,6 +37,7 @@ class JsonReader {
   JsonReader& string(const std::string& key, std::string& out, bool required);
   JsonReader& optionalString(const std::string& key, std::optional<std::string>& out, bool required);  // null ok
   JsonReader& integer(const std::string& key, int& out, bool required, int min, int max);
+  JsonReader& number(const std::string& key, double& out, bool required, double min, double max);
   JsonReader& boolean(const std::string& key, bool& out, bool required);
   JsonReader& stringArray(const std::string& key, std::vector<std::string>& out, bool required, size_t max_items);
   // A nested object read by `fn` with a reader whose paths are prefixed.

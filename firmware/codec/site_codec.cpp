@@ -88,6 +88,10 @@ Object::Ptr encode(const site::Agent& v) {
   o->set("voice_capacity", v.voice_capacity);
   o->set("chat_capacity", v.chat_capacity);
   o->set("skills", encodeSkillLevels(v.skills, "level"));
+  o->set("reward_score", v.reward_score);
+  Array::Ptr practice = new Array;
+  for (const auto& s : v.practice_skills) practice->add(s);
+  o->set("practice_skills", practice);
   return o;
 }
 
@@ -100,6 +104,21 @@ Object::Ptr encode(const site::Queue& v) {
   o->set("sl_threshold_s", v.sl_threshold_s);
   o->set("offer_timeout_s", v.offer_timeout_s);
   o->set("skills", encodeSkillLevels(v.skills, "min_level"));
+  o->set("strategy", v.strategy);
+  o->set("weight", v.weight);
+  o->set("aging_per_s", v.aging_per_s);
+  o->set("wrap_up_s", v.wrap_up_s);
+  o->set("practice", v.practice);
+  Array::Ptr rings = new Array;
+  for (const auto& r : v.rings) {
+    Object::Ptr ro = new Object;
+    ro->set("segment", r.segment);
+    ro->set("after_s", r.after_s);
+    ro->set("min_tier", r.min_tier);
+    ro->set("max_tier", r.max_tier);
+    rings->add(ro);
+  }
+  o->set("rings", rings);
   return o;
 }
 
@@ -161,6 +180,8 @@ void decode(JsonReader& r, site::Agent& v, bool creating) {
   r.integer("voice_capacity", v.voice_capacity, false, 0, 1);
   r.integer("chat_capacity", v.chat_capacity, false, 0, 8);
   decodeSkillLevels(r, v.skills, "level");
+  r.number("reward_score", v.reward_score, false, 0.1, 10);
+  r.stringArray("practice_skills", v.practice_skills, false, 64);
 }
 
 void decode(JsonReader& r, site::Queue& v, bool creating) {
@@ -177,6 +198,21 @@ void decode(JsonReader& r, site::Queue& v, bool creating) {
   r.integer("sl_threshold_s", v.sl_threshold_s, false, 1, 3600);
   r.integer("offer_timeout_s", v.offer_timeout_s, false, 3, 300);
   decodeSkillLevels(r, v.skills, "min_level");
+  r.string("strategy", v.strategy, false);
+  r.number("weight", v.weight, false, 0.1, 100);
+  r.number("aging_per_s", v.aging_per_s, false, 0, 100);
+  r.integer("wrap_up_s", v.wrap_up_s, false, 0, 3600);
+  r.boolean("practice", v.practice, false);
+  std::vector<site::RingRule> rings;
+  r.objectArray("rings", false, 64, [&](JsonReader& item, size_t) {
+    site::RingRule rule;
+    item.string("segment", rule.segment, true);
+    item.integer("after_s", rule.after_s, true, 0, 86400);
+    item.integer("min_tier", rule.min_tier, true, site::kMinTier, site::kMaxTier);
+    item.integer("max_tier", rule.max_tier, true, site::kMinTier, site::kMaxTier);
+    rings.push_back(std::move(rule));
+  });
+  if (r.has("rings")) v.rings = std::move(rings);
 }
 
 void decode(JsonReader& r, site::WrapUpCode& v, bool creating) {

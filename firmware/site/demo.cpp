@@ -1,5 +1,7 @@
 #include "site/demo.h"
 
+#include <map>
+
 namespace outpost::site {
 
 const DemoSite& demoSite() {
@@ -36,6 +38,28 @@ const DemoSite& demoSite() {
         {"wealth-voice", {"贷款与理财热线", "Loans and wealth line"}, Channel::kVoice, 85, 30, 20, {{"wealth", 2}}},
         {"online-chat", {"在线客服", "Online chat"}, Channel::kChat, 90, 60, 30, {{"account", 1}}},
     };
+    // Reward-style allocation: the quality × efficiency scores of the last review.
+    const std::map<std::string, double> scores{{"a01", 1.8}, {"a02", 1.6}, {"a03", 1.7}, {"a04", 1.3},
+                                               {"a05", 1.2}, {"a06", 1.1}, {"a07", 1.0}, {"a08", 0.9},
+                                               {"a09", 1.0}, {"a10", 0.8}, {"a11", 0.7}, {"a12", 0.6}};
+    for (auto& a : d.agents) a.reward_score = scores.at(a.id);
+    // Targeted practice: newer agents get low-risk contacts in the skills they are learning.
+    d.agents[9].practice_skills = {"loans"};     // a10
+    d.agents[10].practice_skills = {"cards"};    // a11
+    d.agents[11].practice_skills = {"english"};  // a12
+    // Tier rings: VIP and complaints start with the senior tiers, standard contacts with the
+    // newer ones (seed 003's "ladder"); both widen while they wait.
+    const std::vector<RingRule> rings = {
+        {"complaint", 0, 1, 2}, {"complaint", 30, 1, 3},
+        {"vip", 0, 1, 2},       {"vip", 30, 1, 3},
+        {"standard", 0, 3, 4},  {"standard", 20, 2, 4},
+        {"*", 0, 2, 4},
+    };
+    for (auto& q : d.queues) q.rings = rings;
+    d.queues[1].strategy = "reward_weighted";  // cards-voice
+    d.queues[2].strategy = "reward_weighted";  // wealth-voice
+    d.queues[3].strategy = "least_occupied";   // online-chat
+    d.queues[3].wrap_up_s = 5;
     d.wrapup_codes = {
         {"resolved", {"已解决", "Resolved"}, true},
         {"callback", {"需回电", "Callback needed"}, true},

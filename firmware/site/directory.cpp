@@ -1,6 +1,7 @@
 #include "site/directory.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 namespace outpost::site {
@@ -170,7 +171,19 @@ Status validate(const Agent& a) {
   if (a.tier < kMinTier || a.tier > kMaxTier) return outOfRange("tier", kMinTier, kMaxTier);
   if (a.voice_capacity < 0 || a.voice_capacity > 1) return outOfRange("voice_capacity", 0, 1);
   if (a.chat_capacity < 0 || a.chat_capacity > 8) return outOfRange("chat_capacity", 0, 8);
-  return validateSkillLevels(a.skills, "skills");
+  OUTPOST_RETURN_IF_ERROR(validateSkillLevels(a.skills, "skills"));
+  if (!(a.reward_score >= 0.1 && a.reward_score <= 10)) {
+    return Status::invalidArgument("must be between 0.1 and 10", "/reward_score");
+  }
+  for (size_t i = 0; i < a.practice_skills.size(); ++i) {
+    const std::string at = "/practice_skills/" + std::to_string(i);
+    OUTPOST_RETURN_IF_ERROR(validateId(a.practice_skills[i], at.substr(1)));
+    if (std::find(a.practice_skills.begin(), a.practice_skills.begin() + static_cast<long>(i),
+                  a.practice_skills[i]) != a.practice_skills.begin() + static_cast<long>(i)) {
+      return Status::invalidArgument("is listed twice", at);
+    }
+  }
+  return Status::ok();
 }
 
 Status validate(const Queue& q) {
@@ -179,7 +192,35 @@ Status validate(const Queue& q) {
   if (q.sl_target_pct < 1 || q.sl_target_pct > 100) return outOfRange("sl_target_pct", 1, 100);
   if (q.sl_threshold_s < 1 || q.sl_threshold_s > 3600) return outOfRange("sl_threshold_s", 1, 3600);
   if (q.offer_timeout_s < 3 || q.offer_timeout_s > 300) return outOfRange("offer_timeout_s", 3, 300);
-  return validateSkillLevels(q.skills, "skills");
+  OUTPOST_RETURN_IF_ERROR(validateSkillLevels(q.skills, "skills"));
+  if (std::find(std::begin(kStrategies), std::end(kStrategies), q.strategy) == std::end(kStrategies)) {
+    return Status::invalidArgument("must be one of longest_idle, least_occupied, reward_weighted", "/strategy");
+  }
+  if (!(q.weight >= 0.1 && q.weight <= 100)) return Status::invalidArgument("must be between 0.1 and 100", "/weight");
+  if (!(q.aging_per_s >= 0 && q.aging_per_s <= 100)) {
+    return Status::invalidArgument("must be between 0 and 100", "/aging_per_s");
+  }
+  if (q.wrap_up_s < 0 || q.wrap_up_s > 3600) return outOfRange("wrap_up_s", 0, 3600);
+  std::map<std::string, int> last_after;  // per segment: steps in increasing order, from 0
+  for (size_t i = 0; i < q.rings.size(); ++i) {
+    const RingRule& r = q.rings[i];
+    const std::string at = "/rings/" + std::to_string(i);
+    if (r.segment != "*") OUTPOST_RETURN_IF_ERROR(validateId(r.segment, "segment").under(at));
+    if (r.min_tier < kMinTier || r.min_tier > kMaxTier) return outOfRange("min_tier", kMinTier, kMaxTier).under(at);
+    if (r.max_tier < r.min_tier || r.max_tier > kMaxTier) {
+      return Status::invalidArgument("must be between min_tier and " + std::to_string(kMaxTier), at + "/max_tier");
+    }
+    if (r.after_s < 0 || r.after_s > 86400) return outOfRange("after_s", 0, 86400).under(at);
+    auto it = last_after.find(r.segment);
+    if (it == last_after.end() && r.after_s != 0) {
+      return Status::invalidArgument("the first step of segment \"" + r.segment + "\" must start at 0", at + "/after_s");
+    }
+    if (it != last_after.end() && r.after_s <= it->second) {
+      return Status::invalidArgument("steps of a segment must come in increasing after_s", at + "/after_s");
+    }
+    last_after[r.segment] = r.after_s;
+  }
+  return Status::ok();
 }
 
 Status validate(const WrapUpCode& w) {

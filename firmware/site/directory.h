@@ -70,6 +70,23 @@ struct Agent {
   int voice_capacity = 1;  // 0 or 1 voice contact at a time
   int chat_capacity = 3;   // 0..8 chats at a time
   std::vector<SkillLevel> skills;
+  // Reward-style allocation: quality × efficiency score (0.1–10); a higher score gets
+  // a larger share of offers in queues that use the reward_weighted strategy.
+  double reward_score = 1.0;
+  // Skills the agent is practising: low-risk contacts in them may be routed to the
+  // agent even below the queue's minimum level (targeted practice).
+  std::vector<std::string> practice_skills;
+};
+
+inline constexpr std::string_view kStrategies[] = {"longest_idle", "least_occupied", "reward_weighted"};
+
+// From `after_s` seconds of waiting on, contacts of `segment` ("*" = any other) may
+// go to agents of tiers min_tier..max_tier.
+struct RingRule {
+  std::string segment;
+  int after_s = 0;
+  int min_tier = 1;
+  int max_tier = 4;
 };
 
 struct Queue {
@@ -80,6 +97,12 @@ struct Queue {
   int sl_threshold_s = 20;   // … within this many seconds
   int offer_timeout_s = 15;  // an unanswered offer moves on after this
   std::vector<SkillLevel> skills;  // skills served, with minimum level
+  std::string strategy = "longest_idle";  // one of kStrategies
+  double weight = 1.0;       // when an agent frees up and several queues wait (0.1–100)
+  double aging_per_s = 1.0;  // priority points a contact gains per second of waiting (0–100)
+  int wrap_up_s = 10;        // after-contact work time; 0 = until the agent ends it
+  bool practice = true;      // targeted practice allowed in this queue
+  std::vector<RingRule> rings;  // empty = the built-in rings per segment
 };
 
 struct WrapUpCode {

@@ -65,6 +65,38 @@ Result<std::vector<SkillLevel>> readSkillLevels(Database& db, std::string_view s
   return out;
 }
 
+// Child rows "(owner, code)" (an agent's practice skills).
+Status writeCodes(Database& db, std::string_view del_sql, std::string_view ins_sql, const std::string& owner,
+                  const std::vector<std::string>& codes, const std::string& where) {
+  auto del = db.query(del_sql);
+  if (!del) return del.status();
+  OUTPOST_RETURN_IF_ERROR(del->bind(1, owner).exec());
+  for (size_t i = 0; i < codes.size(); ++i) {
+    auto ins = db.query(ins_sql);
+    if (!ins) return ins.status();
+    Status s = ins->bind(1, owner).bind(2, codes[i]).exec();
+    if (s.code() == StatusCode::kFailedPrecondition) {
+      return Status::failedPrecondition("no skill \"" + codes[i] + "\" in the skill catalogue", where + std::to_string(i));
+    }
+    OUTPOST_RETURN_IF_ERROR(s);
+  }
+  return Status::ok();
+}
+
+Result<std::vector<std::string>> readCodes(Database& db, std::string_view sql, const std::string& owner) {
+  auto q = db.query(sql);
+  if (!q) return q.status();
+  q->bind(1, owner);
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = q->step();
+    if (!row) return row.status();
+    if (!*row) break;
+    out.push_back(q->columnText(0));
+  }
+  return out;
+}
+
 // Column mapping per entity. kColumns are the non-key columns, in bind order.
 template <typename T>
 struct Table;
@@ -83,12 +115,13 @@ struct Table<Skill> {
 template <>
 struct Table<Agent> {
   static constexpr std::string_view kName = "agents", kKey = "id", kEntity = "agent";
-  static constexpr std::array<std::string_view, 7> kColumns = {"name_zh", "name_en", "languages", "team",
-                                                               "tier", "voice_capacity", "chat_capacity"};
+  static constexpr std::array<std::string_view, 8> kColumns = {"name_zh",        "name_en",       "languages",
+                                                               "team",           "tier",          "voice_capacity",
+                                                               "chat_capacity",  "reward_score"};
   static const std::string& key(const Agent& v) { return v.id; }
   static void bind(Query& q, const Agent& v) {
     q.bind(2, v.name.zh).bind(3, v.name.en).bind(4, encodeTags(v.languages)).bind(5, v.team);
-    q.bind(6, v.tier).bind(7, v.voice_capacity).bind(8, v.chat_capacity);
+    q.bind(6, v.tier).bind(7, v.voice_capacity).bind(8, v.chat_capacity).bind(9, v.reward_score);
   }
   static Agent read(const Query& q) {
     Agent a;
@@ -99,18 +132,25 @@ struct Table<Agent> {
     a.tier = static_cast<int>(q.columnInt(5));
     a.voice_capacity = static_cast<int>(q.columnInt(6));
     a.chat_capacity = static_cast<int>(q.columnInt(7));
+    a.reward_score = q.columnDouble(8);
     return a;
   }
   static Status writeChildren(Database& db, const Agent& v) {
-    return writeSkillLevels(db, "DELETE FROM agent_skills WHERE agent_id = ?1",
-                            "INSERT INTO agent_skills (agent_id, skill_code, level) VALUES (?1, ?2, ?3)", v.id,
-                            v.skills);
+    OUTPOST_RETURN_IF_ERROR(writeSkillLevels(db, "DELETE FROM agent_skills WHERE agent_id = ?1",
+                                             "INSERT INTO agent_skills (agent_id, skill_code, level) VALUES (?1, ?2, ?3)",
+                                             v.id, v.skills));
+    return writeCodes(db, "DELETE FROM agent_practice WHERE agent_id = ?1",
+                      "INSERT INTO agent_practice (agent_id, skill_code) VALUES (?1, ?2)", v.id, v.practice_skills,
+                      "/practice_skills/");
   }
   static Status readChildren(Database& db, Agent& v) {
     auto s = readSkillLevels(db, "SELECT skill_code, level FROM agent_skills WHERE agent_id = ?1 ORDER BY skill_code",
                              v.id);
     if (!s) return s.status();
     v.skills = std::move(*s);
+    auto p = readCodes(db, "SELECT skill_code FROM agent_practice WHERE agent_id = ?1 ORDER BY skill_code", v.id);
+    if (!p) return p.status();
+    v.practice_skills = std::move(*p);
     return Status::ok();
   }
 };
@@ -118,12 +158,14 @@ struct Table<Agent> {
 template <>
 struct Table<Queue> {
   static constexpr std::string_view kName = "queues", kKey = "code", kEntity = "queue";
-  static constexpr std::array<std::string_view, 6> kColumns = {"name_zh",       "name_en",        "channel",
-                                                               "sl_target_pct", "sl_threshold_s", "offer_timeout_s"};
+  static constexpr std::array<std::string_view, 11> kColumns = {
+      "name_zh",  "name_en", "channel",     "sl_target_pct", "sl_threshold_s", "offer_timeout_s",
+      "strategy", "weight",  "aging_per_s", "wrap_up_s",     "practice"};
   static const std::string& key(const Queue& v) { return v.code; }
   static void bind(Query& q, const Queue& v) {
     q.bind(2, v.name.zh).bind(3, v.name.en).bind(4, site::channelName(v.channel));
     q.bind(5, v.sl_target_pct).bind(6, v.sl_threshold_s).bind(7, v.offer_timeout_s);
+    q.bind(8, v.strategy).bind(9, v.weight).bind(10, v.aging_per_s).bind(11, v.wrap_up_s).bind(12, v.practice ? 1 : 0);
   }
   static Queue read(const Query& q) {
     Queue v;
@@ -133,18 +175,47 @@ struct Table<Queue> {
     v.sl_target_pct = static_cast<int>(q.columnInt(4));
     v.sl_threshold_s = static_cast<int>(q.columnInt(5));
     v.offer_timeout_s = static_cast<int>(q.columnInt(6));
+    v.strategy = q.columnText(7);
+    v.weight = q.columnDouble(8);
+    v.aging_per_s = q.columnDouble(9);
+    v.wrap_up_s = static_cast<int>(q.columnInt(10));
+    v.practice = q.columnInt(11) != 0;
     return v;
   }
   static Status writeChildren(Database& db, const Queue& v) {
-    return writeSkillLevels(db, "DELETE FROM queue_skills WHERE queue_code = ?1",
-                            "INSERT INTO queue_skills (queue_code, skill_code, min_level) VALUES (?1, ?2, ?3)",
-                            v.code, v.skills);
+    OUTPOST_RETURN_IF_ERROR(
+        writeSkillLevels(db, "DELETE FROM queue_skills WHERE queue_code = ?1",
+                         "INSERT INTO queue_skills (queue_code, skill_code, min_level) VALUES (?1, ?2, ?3)", v.code,
+                         v.skills));
+    auto del = db.query("DELETE FROM queue_rings WHERE queue_code = ?1");
+    if (!del) return del.status();
+    OUTPOST_RETURN_IF_ERROR(del->bind(1, v.code).exec());
+    for (const auto& r : v.rings) {
+      auto ins = db.query(
+          "INSERT INTO queue_rings (queue_code, segment, after_s, min_tier, max_tier) VALUES (?1, ?2, ?3, ?4, ?5)");
+      if (!ins) return ins.status();
+      OUTPOST_RETURN_IF_ERROR(
+          ins->bind(1, v.code).bind(2, r.segment).bind(3, r.after_s).bind(4, r.min_tier).bind(5, r.max_tier).exec());
+    }
+    return Status::ok();
   }
   static Status readChildren(Database& db, Queue& v) {
     auto s = readSkillLevels(
         db, "SELECT skill_code, min_level FROM queue_skills WHERE queue_code = ?1 ORDER BY skill_code", v.code);
     if (!s) return s.status();
     v.skills = std::move(*s);
+    auto q = db.query(
+        "SELECT segment, after_s, min_tier, max_tier FROM queue_rings WHERE queue_code = ?1 ORDER BY segment, after_s");
+    if (!q) return q.status();
+    q->bind(1, v.code);
+    v.rings.clear();
+    for (;;) {
+      auto row = q->step();
+      if (!row) return row.status();
+      if (!*row) break;
+      v.rings.push_back(site::RingRule{q->columnText(0), static_cast<int>(q->columnInt(1)),
+                                       static_cast<int>(q->columnInt(2)), static_cast<int>(q->columnInt(3))});
+    }
     return Status::ok();
   }
 };

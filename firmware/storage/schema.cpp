@@ -81,8 +81,63 @@ CREATE TABLE audit (
 CREATE INDEX audit_by_entity ON audit(entity, entity_id);
 )sql";
 
+// The contact router: its per-queue policy and per-agent allocation settings, and the
+// contacts themselves with their decisions and history.
+constexpr std::string_view kV2Routing = R"sql(
+ALTER TABLE queues ADD COLUMN strategy TEXT NOT NULL DEFAULT 'longest_idle'
+  CHECK (strategy IN ('longest_idle','least_occupied','reward_weighted'));
+ALTER TABLE queues ADD COLUMN weight REAL NOT NULL DEFAULT 1.0;
+ALTER TABLE queues ADD COLUMN aging_per_s REAL NOT NULL DEFAULT 1.0;
+ALTER TABLE queues ADD COLUMN wrap_up_s INTEGER NOT NULL DEFAULT 10 CHECK (wrap_up_s BETWEEN 0 AND 3600);
+ALTER TABLE queues ADD COLUMN practice INTEGER NOT NULL DEFAULT 1 CHECK (practice IN (0,1));
+CREATE TABLE queue_rings (
+  queue_code TEXT NOT NULL REFERENCES queues(code) ON DELETE CASCADE,
+  segment TEXT NOT NULL,            -- '*' = any other segment
+  after_s INTEGER NOT NULL CHECK (after_s >= 0),
+  min_tier INTEGER NOT NULL CHECK (min_tier BETWEEN 1 AND 4),
+  max_tier INTEGER NOT NULL CHECK (max_tier BETWEEN min_tier AND 4),
+  PRIMARY KEY (queue_code, segment, after_s)) WITHOUT ROWID;
+ALTER TABLE agents ADD COLUMN reward_score REAL NOT NULL DEFAULT 1.0;
+CREATE TABLE agent_practice (
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  skill_code TEXT NOT NULL REFERENCES skills(code) ON DELETE RESTRICT,
+  PRIMARY KEY (agent_id, skill_code)) WITHOUT ROWID;
+CREATE TABLE contacts (
+  id TEXT PRIMARY KEY,
+  queue TEXT NOT NULL,
+  channel TEXT NOT NULL CHECK (channel IN ('voice','chat')),
+  language TEXT NOT NULL,
+  segment TEXT NOT NULL,
+  value REAL NOT NULL DEFAULT 0,
+  priority INTEGER NOT NULL CHECK (priority BETWEEN 0 AND 100),
+  intent TEXT NOT NULL DEFAULT '',
+  intent_confidence REAL NOT NULL DEFAULT 0,
+  skills TEXT NOT NULL,             -- JSON [{"skill":…,"min_level":…}]
+  ivr_path TEXT NOT NULL,           -- JSON ["menu", …]
+  attributes TEXT NOT NULL,         -- JSON object
+  state TEXT NOT NULL CHECK (state IN ('queued','offered','connected','wrap_up','completed','abandoned','cancelled')),
+  agent_id TEXT,
+  arrived_at INTEGER NOT NULL,
+  offered_at INTEGER, answered_at INTEGER, ended_at INTEGER,
+  offers INTEGER NOT NULL DEFAULT 0,
+  wrap_up TEXT,                     -- JSON {"code","resolved","first_contact_resolution","notes"}
+  decision TEXT,                    -- JSON: the latest routing decision
+  updated_at INTEGER NOT NULL);
+CREATE INDEX contacts_live ON contacts(state) WHERE state IN ('queued','offered','connected','wrap_up');
+CREATE INDEX contacts_by_agent ON contacts(agent_id, arrived_at);
+CREATE TABLE contact_events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  contact_id TEXT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,               -- queued, offered, accepted, rejected, timed_out, withdrawn, connected, …
+  agent_id TEXT,
+  detail TEXT);                     -- JSON (the decision for offers)
+CREATE INDEX contact_events_by_contact ON contact_events(contact_id, id);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "site directory", kV1SiteDirectory},
+    {2, "contact routing", kV2Routing},
 };
 
 }  // namespace

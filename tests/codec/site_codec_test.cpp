@@ -171,7 +171,7 @@ TEST(CodecRoundTripTest, NonDefaultValues) {
 TEST(CodecEncodeTest, AgentFields) {
   auto o = encode(demoAgent());
   EXPECT_EQ(keysOf(o), (std::set<std::string>{"id", "name", "languages", "team", "tier", "voice_capacity",
-                                              "chat_capacity", "skills"}));
+                                              "chat_capacity", "skills", "reward_score", "practice_skills"}));
   auto skill = o->getArray("skills")->getObject(0);
   EXPECT_EQ(keysOf(skill), (std::set<std::string>{"skill", "level"}));
   EXPECT_EQ(keysOf(o->getObject("name")), (std::set<std::string>{"zh", "en"}));
@@ -331,7 +331,8 @@ TEST(CodecCreateTest, RangesAndTypesAtTheirPaths) {
       {R"({"id":5,)" + name + R"(,"tier":1})", "/id", "must be a string, not a number"},
       {R"({"id":"a1","name":"王芳","tier":1})", "/name", "must be an object, not a string"},
       {R"({"id":"a1",)" + name + R"(,"tier":1,"extra":1})", "/extra",
-       "unknown field; allowed fields here: chat_capacity, id, languages, name, skills, team, tier, "
+       "unknown field; allowed fields here: chat_capacity, id, languages, name, practice_skills, reward_score, "
+       "skills, team, tier, "
        "voice_capacity"},
       {R"({"id":"a1","name":{"zh":"王","en":"Wang","ja":"王"},"tier":1})", "/name/ja",
        "unknown field; allowed fields here: en, zh"},
