@@ -1,8 +1,8 @@
 -- wrk script: committed writes. Each request creates a new wrap-up code (admin), so every
 -- 201 is one group-committed SQLite transaction member with its audit row.
 local counter = 0
-local thread_id = 0
 local next_id = 0
+thread_id = 0  -- a global: setup() sets it per thread with thread:set()
 local token = os.getenv("OUTPOST_TOKEN")
 local run = os.getenv("OUTPOST_RUN") or "r"
 
