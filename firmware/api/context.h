@@ -43,6 +43,7 @@ void addSystemRoutes(Router& router, ApiContext& ctx);     // healthz, readyz, a
 void addAuthRoutes(Router& router, ApiContext& ctx);       // login, logout, me
 void addDirectoryRoutes(Router& router, ApiContext& ctx);  // site, agents, skills, queues, …
 void addPresenceRoutes(Router& router, ApiContext& ctx);   // presence
+void addContactRoutes(Router& router, ApiContext& ctx);    // contacts, offers, wrap-up, queue statistics
 
 // Resolves a session token to its principal (valid, not expired, not revoked, user
 // enabled); kUnauthenticated with a reason otherwise.

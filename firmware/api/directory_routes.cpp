@@ -8,6 +8,8 @@
 #include "codec/site_codec.h"
 #include "api/context.h"
 #include "auth/password.h"
+#include "engine/directory_mapping.h"
+#include "storage/contact_store.h"
 #include "storage/directory_store.h"
 
 namespace outpost::api {
@@ -133,6 +135,15 @@ Status checkReferences(Database& db, const T& value) {
 // What must not be deleted while something else still needs it.
 template <typename T>
 Status checkDelete(Database& db, const Request& req, const std::string& key) {
+  if constexpr (std::is_same_v<T, site::Agent> || std::is_same_v<T, site::Queue>) {
+    constexpr bool kAgent = std::is_same_v<T, site::Agent>;
+    auto live = storage::countLiveContacts(db, kAgent ? "agent_id" : "queue", key);
+    if (!live) return live.status();
+    if (*live > 0) {
+      return Status::conflict(std::string(kAgent ? "agent" : "queue") + " \"" + key + "\" has " +
+                              std::to_string(*live) + " live contact(s); wait until they are finished");
+    }
+  }
   if constexpr (std::is_same_v<T, site::Agent>) {
     auto login = storage::userForAgent(db, key);
     if (!login) return login.status();
@@ -143,6 +154,11 @@ Status checkDelete(Database& db, const Request& req, const std::string& key) {
   }
   if constexpr (std::is_same_v<T, site::User>) {
     if (key == req.principal->username) return Status::conflict("you cannot delete your own login");
+  }
+  if constexpr (std::is_same_v<T, site::NotReadyReason>) {
+    if (key == "missed-offers") {
+      return Status::conflict("\"missed-offers\" is built in: the router uses it for agents who miss offers");
+    }
   }
   (void)db, (void)req, (void)key;
   return Status::ok();
@@ -173,8 +189,11 @@ Result<bool> afterWrite(Database& db, ApiContext& ctx, const Request& req, const
 template <typename T>
 void afterCommit(ApiContext& ctx, const T* before, const T* after, bool sessions_ended) {
   if constexpr (std::is_same_v<T, site::Agent>) {
-    if (!before && after) ctx.engine.agentAdded(after->id);
-    if (before && !after) ctx.engine.agentRemoved(before->id);
+    if (after) ctx.engine.agentUpserted(engine::agentProfile(*after));
+    else ctx.engine.agentRemoved(before->id);
+  }
+  if constexpr (std::is_same_v<T, site::Queue>) {
+    if (after) ctx.engine.queueUpserted(engine::queuePolicy(*after));
   }
   if constexpr (std::is_same_v<T, site::User>) {
     if (sessions_ended && ctx.on_user_sessions_ended) ctx.on_user_sessions_ended(before ? before->username : "");
@@ -325,6 +344,7 @@ Result<site::Agent> editAgentSkills(ApiContext& ctx, const Request& req,
         db, auditEntry(ctx, req, "update", "agent", id, auditJson(codec::encode(before)), auditJson(codec::encode(after))));
   });
   if (!s.isOk()) return s;
+  ctx.engine.agentUpserted(engine::agentProfile(after));
   return after;
 }
 

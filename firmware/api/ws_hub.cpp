@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "codec/routing_codec.h"
 #include "codec/site_codec.h"
 #include "codec/json.h"
 
@@ -95,17 +96,51 @@ void WsHub::accept(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
 }
 
 void WsHub::publish(const engine::DomainEvent& event) {
-  std::visit(
-      [this](const auto& e) {
+  // Who may see it ("" = supervisors only) and the message.
+  auto [audience, text] = std::visit(
+      [](const auto& e) -> std::pair<std::string, std::string> {
         using E = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<E, engine::PresenceChanged>) {
-          Object::Ptr o = codec::encodePresence(e.change.agent_id, e.change.after);
-          o->set("previous", std::string(site::presenceName(e.change.before.state)));
-          std::lock_guard lock(mu_);
-          outgoing_.push_back(Outgoing{++published_seq_, e.change.agent_id, message("presence", o)});
+        if constexpr (std::is_same_v<E, routing::AgentChanged>) {
+          Object::Ptr o = codec::encodePresence(e.agent_id, e.after);
+          o->set("previous", std::string(site::presenceName(e.before.state)));
+          return {e.agent_id, message("presence", o)};
+        } else if constexpr (std::is_same_v<E, routing::ContactQueued>) {
+          Object::Ptr o = new Object;
+          o->set("contact", codec::encode(e.contact));
+          o->set("position", e.position);
+          return {"", message("contact", o)};
+        } else if constexpr (std::is_same_v<E, routing::ContactOffered>) {
+          Object::Ptr o = new Object;
+          o->set("contact", codec::encode(e.contact));
+          o->set("decision", codec::encode(e.decision));
+          o->set("expires_at", formatRfc3339(e.expires_at));
+          return {e.decision.agent_id, message("offer", o)};
+        } else if constexpr (std::is_same_v<E, routing::OfferEnded>) {
+          Object::Ptr o = new Object;
+          o->set("contact_id", e.contact_id);
+          o->set("agent_id", e.agent_id);
+          o->set("outcome", e.outcome);
+          o->set("at", formatRfc3339(e.at));
+          return {e.agent_id, message("offer.ended", o)};
+        } else {
+          static_assert(std::is_same_v<E, routing::ContactChanged>);
+          Object::Ptr o = new Object;
+          o->set("contact", codec::encode(e.contact));
+          return {e.contact.agent_id.value_or(""), message("contact", o)};
         }
       },
       event);
+  std::lock_guard lock(mu_);
+  outgoing_.push_back(Outgoing{++published_seq_, std::move(audience), std::move(text)});
+}
+
+void WsHub::publishStats(const std::vector<routing::QueueStats>& stats) {
+  Array::Ptr items = new Array;
+  for (const auto& s : stats) items->add(codec::encode(s));
+  Object::Ptr o = new Object;
+  o->set("items", items);
+  std::lock_guard lock(mu_);
+  outgoing_.push_back(Outgoing{++published_seq_, kEveryone, message("queue.stats", o)});
 }
 
 void WsHub::closeSession(const std::string& token_digest) {
@@ -120,6 +155,7 @@ void WsHub::closeUser(const std::string& username) {
 
 bool WsHub::maySee(const Conn& c, const std::string& agent_id) const {
   if (!c.principal) return false;
+  if (agent_id == kEveryone) return true;
   return site::atLeast(c.principal->role, site::Role::kSupervisor) ||
          (c.principal->agent_id && *c.principal->agent_id == agent_id);
 }

@@ -57,8 +57,11 @@ class WsHub {
   // On an HTTP thread: completes the WebSocket handshake (or answers 400/503 with a
   // problem body) and hands the socket to the hub. `token` may be empty.
   void accept(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerResponse& response, std::string token);
-  // Queues a committed event for every socket allowed to see it.
+  // Queues a committed event for every socket allowed to see it: presence, offers and
+  // contacts go to their agent and to supervisors; new contacts to supervisors.
   void publish(const engine::DomainEvent& event);
+  // Queue statistics, for every logged-in socket.
+  void publishStats(const std::vector<routing::QueueStats>& stats);
   // Closes the sockets of a session (after logout).
   void closeSession(const std::string& token_digest);
   // Closes every socket of a user (password/role changed, disabled, deleted).
@@ -67,6 +70,7 @@ class WsHub {
 
  private:
   struct Conn;
+  static constexpr const char* kEveryone = "*";
   struct Outgoing {
     uint64_t seq;          // publication order
     std::string agent_id;  // who the message is about (visibility)

@@ -4,6 +4,7 @@
 #include <Poco/Net/SSLManager.h>
 
 #include <filesystem>
+#include <limits>
 #include <fstream>
 
 #include "api/context.h"
@@ -12,8 +13,10 @@
 #include "auth/login_limiter.h"
 #include "auth/password.h"
 #include "core/event_loop.h"
+#include "engine/directory_mapping.h"
 #include "engine/engine.h"
 #include "site/directory.h"
+#include "storage/contact_store.h"
 #include "storage/directory_store.h"
 #include "storage/journal.h"
 #include "storage/migrations.h"
@@ -154,19 +157,35 @@ Status Daemon::start() {
       if (logins) demo_logins_ = std::move(*logins);
     }
   }
+  // What the engine rebuilds its state from.
+  auto agents = storage::list<site::Agent>(**db, storage::Page{"", std::numeric_limits<int>::max()});
+  if (!agents) return agents.status();
+  auto queues = storage::list<site::Queue>(**db, storage::Page{"", std::numeric_limits<int>::max()});
+  if (!queues) return queues.status();
   auto presence = storage::loadPresence(**db);
   if (!presence) return presence.status();
+  auto contacts = storage::loadLiveContacts(**db);
+  if (!contacts) return contacts.status();
 
   p.writer = std::make_unique<storage::Writer>(
       std::move(*db), storage::WriterOptions{static_cast<size_t>(config_.getInt("storage.max_batch"))});
   p.writer->start();
   p.reads = std::make_unique<storage::ReadPool>(db_path);
-  p.journal = std::make_unique<storage::EventJournal>(*p.writer);
+  p.journal = std::make_unique<storage::EventJournal>(*p.writer, p.clock);
 
   // The engine, with the state storage has.
   p.loop = std::make_unique<EventLoop>(p.clock);
-  p.engine = std::make_unique<engine::Engine>(*p.loop, *p.journal);
+  routing::RouterOptions routing_options;
+  routing_options.reject_delay = config_.getDuration("routing.reject_delay");
+  routing_options.no_answer_delay = config_.getDuration("routing.no_answer_delay");
+  routing_options.max_missed_offers = static_cast<int>(config_.getInt("routing.max_missed_offers"));
+  routing_options.voice_blocks_chat = config_.getBool("routing.voice_blocks_chat");
+  p.engine = std::make_unique<engine::Engine>(*p.loop, *p.journal, routing_options);
+  for (const auto& q : *queues) p.engine->configureQueue(engine::queuePolicy(q));
+  for (const auto& a : *agents) p.engine->configureAgent(engine::agentProfile(a));
   for (auto& [agent_id, state] : *presence) p.engine->restorePresence(agent_id, state);
+  for (auto& c : *contacts) p.engine->restoreContact(std::move(c));
+  if (!contacts->empty()) log().information("%z live contacts restored", contacts->size());
 
   p.limiter = std::make_unique<auth::LoginLimiter>(
       p.clock, auth::LoginLimiter::Options{static_cast<int>(config_.getInt("auth.login_max_failures_user")),
@@ -181,6 +200,9 @@ Status Daemon::start() {
       [&p]() -> Status {
         if (!p.migrated) return Status::unavailable("storage is not open yet");
         if (!p.writer->healthy()) return Status::unavailable("the last database commit failed (disk full or I/O error?)");
+        if (!p.engine->healthy()) {
+          return Status::unavailable("a routing change could not be saved; restart outpostd to reload from disk");
+        }
         return Status::ok();
       },
       nullptr});
@@ -194,7 +216,9 @@ Status Daemon::start() {
   ctx.on_session_revoked = [hub = p.hub.get()](const std::string& digest) { hub->closeSession(digest); };
   ctx.on_user_sessions_ended = [hub = p.hub.get()](const std::string& username) { hub->closeUser(username); };
   p.engine->addListener([hub = p.hub.get()](const engine::DomainEvent& e) { hub->publish(e); });
+  p.engine->addStatsListener([hub = p.hub.get()](const std::vector<routing::QueueStats>& s) { hub->publishStats(s); });
   p.loop->start("outpost-engine");
+  p.engine->resume();
   p.schedulePurge();
   p.hub->start();
 
@@ -204,6 +228,7 @@ Status Daemon::start() {
   api::addAuthRoutes(*p.router, ctx);
   api::addDirectoryRoutes(*p.router, ctx);
   api::addPresenceRoutes(*p.router, ctx);
+  api::addContactRoutes(*p.router, ctx);
 
   api::ServerOptions server_options;
   server_options.listen = listen;

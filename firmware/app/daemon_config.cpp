@@ -48,6 +48,16 @@ const ConfigSchema& daemonConfigSchema() {
     s.add({.key = "ws.send_timeout", .type = ConfigType::kDuration, .default_value = "5s",
            .help = "A client that does not take a message within this is disconnected.", .min = 100,
            .max = 300 * kSecond});
+    s.add({.key = "routing.reject_delay", .type = ConfigType::kDuration, .default_value = "5s",
+           .help = "After an agent rejects an offer, no new offer for this long.", .min = 0, .max = 600 * kSecond});
+    s.add({.key = "routing.no_answer_delay", .type = ConfigType::kDuration, .default_value = "30s",
+           .help = "After an offer times out, no new offer to that agent for this long.", .min = 0,
+           .max = 600 * kSecond});
+    s.add({.key = "routing.max_missed_offers", .type = ConfigType::kInt, .default_value = "3",
+           .help = "Offers rejected or timed out in a row before the agent goes not-ready (reason missed-offers).",
+           .min = 1, .max = 100});
+    s.add({.key = "routing.voice_blocks_chat", .type = ConfigType::kBool, .default_value = "true",
+           .help = "An agent on a voice contact gets no chats until the call ends."});
     s.add({.key = "log.level", .type = ConfigType::kEnum, .default_value = "information",
            .help = "Least severe log level written.",
            .allowed = {"fatal", "critical", "error", "warning", "notice", "information", "debug", "trace"}});

@@ -183,6 +183,23 @@ JsonReader& JsonReader::stringArray(const std::string& key, std::vector<std::str
   return *this;
 }
 
+JsonReader& JsonReader::freeObject(const std::string& key, std::string& out_json, bool required,
+                                   size_t max_bytes) {
+  if (!present(key, required)) return *this;
+  auto obj = object_->getObject(key);
+  if (obj.isNull()) {
+    typeError(key, "an object");
+    return *this;
+  }
+  std::string text = toJson(obj);
+  if (text.size() > max_bytes) {
+    fail(Status::invalidArgument("must be at most " + std::to_string(max_bytes) + " bytes as JSON", at(key)));
+    return *this;
+  }
+  out_json = std::move(text);
+  return *this;
+}
+
 JsonReader& JsonReader::object(const std::string& key, bool required, const std::function<void(JsonReader&)>& fn) {
   if (!present(key, required)) return *this;
   auto obj = object_->getObject(key);

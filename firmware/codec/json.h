@@ -40,6 +40,8 @@ class JsonReader {
   JsonReader& number(const std::string& key, double& out, bool required, double min, double max);
   JsonReader& boolean(const std::string& key, bool& out, bool required);
   JsonReader& stringArray(const std::string& key, std::vector<std::string>& out, bool required, size_t max_items);
+  // A nested object of free fields, kept as compact JSON text (at most max_bytes).
+  JsonReader& freeObject(const std::string& key, std::string& out_json, bool required, size_t max_bytes);
   // A nested object read by `fn` with a reader whose paths are prefixed.
   JsonReader& object(const std::string& key, bool required, const std::function<void(JsonReader&)>& fn);
   // An array of objects; `fn` gets each item's reader and index.

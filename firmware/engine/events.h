@@ -1,22 +1,17 @@
 #pragma once
 
 // Domain events: what the engine decided, in the order it decided it. The journal
-// persists them (state tables, audit, later the outbox) in one transaction; once
-// committed they are passed to listeners (the WebSocket hub, later MQTT sync).
+// persists them (state tables, contact history, audit, later the sync outbox) in one
+// transaction; once committed they go to listeners (the WebSocket hub, later MQTT).
+//
+// Today every domain event comes from the router.
 //
 // Thread-safety: values.
 
-#include <variant>
-
-#include "site/presence.h"
+#include "routing/types.h"
 
 namespace outpost::engine {
 
-struct PresenceChanged {
-  site::PresenceChange change;
-  bool forced = false;  // set by a supervisor rather than the agent
-};
-
-using DomainEvent = std::variant<PresenceChanged>;
+using DomainEvent = routing::RouterEvent;
 
 }  // namespace outpost::engine

@@ -103,6 +103,12 @@ class Router {
   // Live contacts (not terminal). Terminal ones are forgotten once emitted.
   size_t liveContacts() const;
 
+  // --- debugging ---
+  // Compares every index and counter with a brute-force recomputation and checks that
+  // no waiting contact could go to an agent who is free for it. O(agents × contacts):
+  // for tests only. kInternal naming the first inconsistency.
+  Status checkInvariants() const;
+
  private:
   class Impl;
   std::unique_ptr<Impl> impl_;

@@ -37,6 +37,7 @@ struct AgentView {
   site::Presence presence;   // offline/ready/not_ready as chosen, or reserved/busy/wrap_up while working
   bool not_ready_pending = false;  // asked for not_ready while working: applied when the work ends
   std::optional<std::string> pending_reason;
+  std::optional<site::PresenceState> pending_state;  // the deferred target: not_ready or offline
   int voice_active = 0;      // connected or offered voice contacts
   int chat_active = 0;       // connected or offered chats
   int missed_in_a_row = 0;   // offers rejected or timed out since the last accept
@@ -87,6 +88,7 @@ struct ContactView {
   std::optional<std::string> agent_id;  // offered to / handled by
   std::optional<WallTime> offered_at;
   std::optional<WallTime> answered_at;  // accepted
+  std::optional<WallTime> wrap_up_at;   // completed by the agent: wrap-up began (restart resumes its timer)
   std::optional<WallTime> ended_at;     // completed, abandoned or cancelled
   std::optional<WrapUp> wrap_up;
   int offers = 0;                       // how many offers were made for it
@@ -150,13 +152,16 @@ struct Decision {
   std::string contact_id;
   std::string agent_id;
   WallTime at{};
-  std::string trigger;   // contact_arrived, agent_available, ring_widened, offer_declined, restart
+  std::string trigger;   // contact_arrived, agent_available, ring_widened, offer_declined, restart,
+                         // queue_changed (setQueue widened a ring or opened practice)
   std::string queue;
   std::string strategy;  // longest_idle, least_occupied, reward_weighted, practice
   int ring_step = 0;     // index into the segment's ring steps; steps.size() = "any eligible"
   int ring_min_tier = 1;
   int ring_max_tier = 4;
-  int eligible = 0;      // eligible agents in the ring at decision time (at least the chosen one)
+  int eligible = 0;      // eligible agents in the ring at decision time (at least the chosen one);
+                         // exact up to 64 candidates checked, else an upper bound (agents in the
+                         // ring with the most selective required skill); 1 when an agent freed up
   bool practice = false;
   // The chosen agent's figures.
   int agent_tier = 0;

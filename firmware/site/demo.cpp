@@ -73,7 +73,6 @@ const DemoSite& demoSite() {
         {"lunch", {"午餐", "Lunch"}},
         {"training", {"培训学习", "Training"}},
         {"meeting", {"会议", "Meeting"}},
-        {"missed-offers", {"未接应答", "Missed offers"}},
     };
     for (const auto& a : d.agents) {
       d.users.push_back(User{"agent" + a.id.substr(1), Role::kAgent, a.id, a.name.zh, false});

@@ -133,6 +133,9 @@ CREATE TABLE contact_events (
   agent_id TEXT,
   detail TEXT);                     -- JSON (the decision for offers)
 CREATE INDEX contact_events_by_contact ON contact_events(contact_id, id);
+-- The router sets agents who miss offers to not-ready with this built-in reason.
+INSERT OR IGNORE INTO not_ready_reasons (code, name_zh, name_en, created_at, updated_at)
+  VALUES ('missed-offers', '未接应答', 'Missed offers', 0, 0);
 )sql";
 
 constexpr Migration kMigrations[] = {

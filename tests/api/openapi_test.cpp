@@ -28,6 +28,7 @@
 #include "core/clock.h"
 #include "core/event_loop.h"
 #include "engine/engine.h"
+#include "routing/types.h"
 #include "storage/database.h"
 #include "storage/journal.h"
 #include "storage/migrations.h"
@@ -105,9 +106,9 @@ struct RealApi {
     writer = std::make_unique<storage::Writer>(std::move(*db));
     writer->start();
     reads = std::make_unique<storage::ReadPool>(db_path);
-    journal = std::make_unique<storage::EventJournal>(*writer);
+    journal = std::make_unique<storage::EventJournal>(*writer, clock);
     loop = std::make_unique<EventLoop>(clock);
-    engine = std::make_unique<engine::Engine>(*loop, *journal);
+    engine = std::make_unique<engine::Engine>(*loop, *journal, routing::RouterOptions{});
     limiter = std::make_unique<auth::LoginLimiter>(clock);
     context = std::make_unique<ApiContext>(ApiContext{*writer, *reads, *engine, clock, *limiter, ApiOptions{},
                                                       [] { return Status::ok(); }, nullptr});
@@ -117,6 +118,7 @@ struct RealApi {
     addAuthRoutes(router, ctx);
     addDirectoryRoutes(router, ctx);
     addPresenceRoutes(router, ctx);
+    addContactRoutes(router, ctx);
     return true;
   }
 

@@ -1,0 +1,380 @@
+// The decisions: the best agent for a contact, the best contact for an agent who frees
+// up, the practice rule, and the Decision record that explains each offer.
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <cstdio>
+
+#include "routing/internal/router_impl.h"
+
+namespace outpost::routing {
+
+using internal::AEntry;
+using internal::AEntryLess;
+using internal::ASet;
+using internal::CEntry;
+using internal::kAnySkill;
+using internal::kAnySkillLevel;
+using internal::kChannels;
+using internal::kMaxLevel;
+using internal::kNoLang;
+using internal::kNone;
+
+namespace {
+
+// Counting the eligible agents of a contact that needs several skills, or that some
+// agents declined, checks at most this many candidates; beyond it the Decision
+// reports the candidate count as an upper bound.
+constexpr int kEligibleScan = 64;
+// Practice looks at most this many practising agents (or low-risk contacts) per
+// bucket: practice is an opportunity, never needed for a contact to be served.
+constexpr int kPracticeScan = 8;
+// An agent skips at most this many contacts it declined at the head of a bucket
+// before taking a declined one as a fallback (allowed when no one else is eligible).
+constexpr int kDeclinedSkip = 4;
+
+uint64_t bit(internal::SkillId s) { return uint64_t{1} << (s % 64); }
+
+// Merges up to 20 ordered buckets (tiers × levels) and yields their entries in
+// strategy order.
+class Merge {
+ public:
+  void add(const ASet* set) {
+    if (set && !set->empty()) ranges_[n_++] = {set->begin(), set->end()};
+  }
+  const AEntry* next() {
+    int best = -1;
+    for (int i = 0; i < n_; ++i) {
+      if (ranges_[i].first == ranges_[i].second) continue;
+      if (best < 0 || AEntryLess()(*ranges_[i].first, *ranges_[best].first)) best = i;
+    }
+    if (best < 0) return nullptr;
+    const AEntry* e = &*ranges_[best].first;
+    ++ranges_[best].first;
+    return e;
+  }
+
+ private:
+  std::array<std::pair<ASet::const_iterator, ASet::const_iterator>, (kMaxLevel + 1) * (internal::kMaxTier + 1)>
+      ranges_;
+  int n_ = 0;
+};
+
+std::string fmt(const char* f, double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------
+// contact → agent
+
+Router::Impl::AgentPick Router::Impl::pickAgent(const Contact& c) const {
+  AgentPick pick;
+  if (c.lang == kNoLang) return pick;
+  const int s = queues_[c.queue]->strategy;
+  // The most selective required skill: the fewest available agents in the ring at or
+  // above its minimum level.
+  SkillId skill = kAnySkill;
+  int min_level = kAnySkillLevel;
+  size_t total = 0;
+  auto count = [&](SkillId sk, int lv) {
+    size_t n = 0;
+    for (int t = c.ring_lo; t <= c.ring_hi; ++t) {
+      for (int l = lv; l <= kMaxLevel; ++l) {
+        if (const ASet* b = agent_index_.bucket(sk, c.lang, c.ch, l, t, s)) n += b->size();
+      }
+    }
+    return n;
+  };
+  if (c.reqs.empty()) {
+    total = count(kAnySkill, kAnySkillLevel);
+  } else {
+    total = std::numeric_limits<size_t>::max();
+    for (const SkillReq& r : c.reqs) {
+      const size_t n = count(r.skill, r.level);
+      if (n < total) {
+        total = n;
+        skill = r.skill;
+        min_level = r.level;
+      }
+    }
+  }
+  if (total == 0) return pick;
+  uint64_t need = 0;
+  for (const SkillReq& r : c.reqs) {
+    if (r.skill != skill) need |= bit(r.skill);
+  }
+  Merge merge;
+  for (int t = c.ring_lo; t <= c.ring_hi; ++t) {
+    for (int l = min_level; l <= kMaxLevel; ++l) merge.add(agent_index_.bucket(skill, c.lang, c.ch, l, t, s));
+  }
+  auto fits = [&](const AEntry& e) {
+    if ((e.mask & need) != need) return false;
+    if (c.reqs.size() <= 1) return true;
+    const Agent& a = *agents_[e.agent];
+    for (const SkillReq& r : c.reqs) {
+      if (r.skill != skill && a.levelOf(r.skill) < r.level) return false;
+    }
+    return true;
+  };
+  const bool simple = c.reqs.size() <= 1 && c.declined.empty();
+  Agent* best = nullptr;
+  Agent* fallback = nullptr;
+  int eligible = 0;
+  int declined_eligible = 0;
+  int checked = 0;
+  while (const AEntry* e = merge.next()) {
+    ++checked;
+    if (fits(*e)) {
+      Agent* a = agents_[e->agent].get();
+      if (!c.declined.empty() && c.declinedBy(a->serial)) {
+        if (!fallback) fallback = a;
+        ++declined_eligible;
+      } else {
+        if (!best) best = a;
+        ++eligible;
+      }
+    }
+    if (simple && best) break;
+    if (checked >= kEligibleScan && best) break;
+  }
+  if (best) {
+    pick.agent = best;
+    if (simple) {
+      pick.eligible = static_cast<int>(total);
+    } else if (static_cast<size_t>(checked) < total) {
+      pick.eligible = eligible + static_cast<int>(total) - checked;  // upper bound
+      pick.exact = false;
+    } else {
+      pick.eligible = eligible;
+    }
+  } else if (fallback) {
+    pick.agent = fallback;
+    pick.fallback = true;
+    pick.eligible = declined_eligible;
+  }
+  return pick;
+}
+
+bool Router::Impl::practiceOpen(const QueueState& q) const {
+  const QueuePolicy& p = q.policy;
+  if (!p.practice_enabled || p.practice_max_share <= 0) return false;
+  // The share after this offer stays within the cap.
+  if (static_cast<double>(q.practice_offers + 1) > p.practice_max_share * static_cast<double>(q.offers + 1) + 1e-9) {
+    return false;
+  }
+  return q.serviceLevel() * 100.0 >= p.sl_target_pct;
+}
+
+Router::Impl::AgentPick Router::Impl::pickPracticeAgent(const Contact& c) const {
+  AgentPick pick;
+  if (c.lang == kNoLang || c.reqs.empty()) return pick;
+  const AEntry* best = nullptr;
+  for (const SkillReq& practised : c.reqs) {
+    const ASet* set = agent_index_.practice(practised.skill, c.lang, c.ch);
+    if (!set) continue;
+    int n = 0;
+    for (const AEntry& e : *set) {
+      if (++n > kPracticeScan) break;
+      const Agent& a = *agents_[e.agent];
+      bool ok = !c.declinedBy(a.serial);
+      for (const SkillReq& r : c.reqs) {
+        if (ok && r.skill != practised.skill && a.levelOf(r.skill) < r.level) ok = false;
+      }
+      if (!ok) continue;
+      ++pick.eligible;
+      if (!best || AEntryLess()(e, *best)) {
+        best = &e;
+        pick.practice_skill = practised.skill;
+      }
+      break;
+    }
+  }
+  if (best) {
+    pick.agent = agents_[best->agent].get();
+    pick.practice = true;
+  }
+  return pick;
+}
+
+// ------------------------------------------------------------------------------------
+// agent → contact
+
+Router::Impl::ContactPick Router::Impl::pickContact(const Agent& a) const {
+  ContactPick best;
+  ContactPick fallback;
+  uint64_t best_seq = 0;
+  uint64_t fallback_seq = 0;
+  const double now_s = seconds(now_);
+  auto consider = [](ContactPick& slot, uint64_t& slot_seq, Contact* c, double eff, uint64_t seq) {
+    if (!slot.contact || eff > slot.eff || (eff == slot.eff && seq < slot_seq)) {
+      slot.contact = c;
+      slot.eff = eff;
+      slot_seq = seq;
+    }
+  };
+  auto visit = [&](const internal::SkillSetBucket& ssb, int la, int lb) {
+    for (const auto& qb : ssb.queues) {
+      if (qb->count == 0) continue;
+      const QueuePolicy& p = queues_[qb->queue]->policy;
+      for (const auto& level : qb->levels) {
+        if (level->set.empty() || level->lv_a > la || level->lv_b > lb) continue;
+        if (level->sig != 0 && !meetsSig(a, level->sig)) continue;
+        int skipped = 0;
+        for (auto it = level->set.begin(); it != level->set.end(); ++it) {
+          const CEntry& e = *it;
+          const double eff = p.weight * (e.key + p.aging_per_s * now_s);
+          if (e.declined_any && contacts_[e.contact]->declinedBy(a.serial)) {
+            consider(fallback, fallback_seq, contacts_[e.contact].get(), eff, e.seq);
+            if (++skipped >= kDeclinedSkip) break;
+            continue;
+          }
+          consider(best, best_seq, contacts_[e.contact].get(), eff, e.seq);
+          break;
+        }
+      }
+    }
+  };
+  for (int ch = 0; ch < kChannels; ++ch) {
+    if (!(a.index.channels & (1u << ch))) continue;
+    for (LangId lang : a.langs) {
+      if (const internal::CSlot* slot = contact_index_.slot(kAnySkill, lang, ch, a.tier); slot && slot->count) {
+        visit(slot->single, kAnySkillLevel, 0);
+      }
+      for (size_t i = 0; i < a.skills.size(); ++i) {
+        const internal::CSlot* slot = contact_index_.slot(a.skills[i].skill, lang, ch, a.tier);
+        if (!slot || slot->count == 0) continue;
+        if (slot->single.count) visit(slot->single, a.skills[i].level, 0);
+        if (slot->pairs.empty()) continue;
+        for (size_t j = i + 1; j < a.skills.size(); ++j) {
+          const internal::SkillSetBucket* ssb = slot->pair(a.skills[j].skill);
+          if (ssb && ssb->count) visit(*ssb, a.skills[i].level, a.skills[j].level);
+        }
+      }
+    }
+  }
+  if (best.contact) return best;
+  fallback.fallback = fallback.contact != nullptr;
+  return fallback;
+}
+
+Router::Impl::ContactPick Router::Impl::pickPracticeContact(const Agent& a) const {
+  ContactPick best;
+  uint64_t best_seq = 0;
+  if (a.practice.empty()) return best;
+  const double now_s = seconds(now_);
+  for (int ch = 0; ch < kChannels; ++ch) {
+    if (!(a.index.channels & (1u << ch))) continue;
+    for (LangId lang : a.langs) {
+      for (SkillId practised : a.practice) {
+        const internal::PSlot* ps = contact_index_.practiceSlot(practised, lang, ch);
+        if (!ps || ps->count == 0) continue;
+        for (const auto& pb : ps->queues) {
+          if (pb->set.empty()) continue;
+          const QueueState& q = *queues_[pb->queue];
+          if (!practiceOpen(q)) continue;
+          int n = 0;
+          for (const CEntry& e : pb->set) {
+            if (++n > kPracticeScan) break;
+            const Contact& c = *contacts_[e.contact];
+            bool ok = !c.declinedBy(a.serial);
+            for (const SkillReq& r : c.reqs) {
+              if (ok && r.skill != practised && a.levelOf(r.skill) < r.level) ok = false;
+            }
+            if (!ok) continue;
+            const double eff = q.policy.weight * (e.key + q.policy.aging_per_s * now_s);
+            if (!best.contact || eff > best.eff || (eff == best.eff && e.seq < best_seq)) {
+              best.contact = contacts_[e.contact].get();
+              best.eff = eff;
+              best.practice = true;
+              best.practice_skill = practised;
+              best_seq = e.seq;
+            }
+            break;
+          }
+        }
+      }
+    }
+  }
+  return best;
+}
+
+// ------------------------------------------------------------------------------------
+// the record
+
+std::string Router::Impl::ringName(int step, int lo, int hi, const Contact& c) const {
+  std::string s = "T" + std::to_string(lo);
+  if (hi != lo) s += "\u2013T" + std::to_string(hi);
+  if (step >= static_cast<int>(c.steps->size())) s = "any eligible (" + s + ")";
+  return s;
+}
+
+Decision Router::Impl::makeDecision(const Contact& c, const Agent& a, std::string_view trigger,
+                                    const AgentPick& pick, bool agent_side) const {
+  const QueueState& q = *queues_[c.queue];
+  Decision d;
+  d.contact_id = c.view.spec.id;
+  d.agent_id = a.profile.id;
+  d.at = now_;
+  d.trigger = std::string(trigger);
+  d.queue = q.policy.code;
+  d.strategy = pick.practice ? "practice" : std::string(strategyName(q.policy.strategy));
+  d.ring_step = c.ring_step;
+  d.ring_min_tier = c.ring_lo;
+  d.ring_max_tier = c.ring_hi;
+  d.eligible = std::max(1, pick.eligible);
+  d.practice = pick.practice;
+  d.agent_tier = a.tier;
+  d.agent_level = c.first_skill == kNone ? 0 : a.levelOf(c.first_skill);
+  d.idle_for = std::max(Millis(0), now_ - a.view.available_since);
+  d.reward_score = a.reward;
+  d.occupancy = occupancy(a, now_);
+  d.effective_priority = effective(c);
+
+  const std::string ring = ringName(c.ring_step, c.ring_lo, c.ring_hi, c);
+  std::string who = "T" + std::to_string(a.tier) + " agent " + a.profile.id;
+  std::string skill;
+  if (c.first_skill == kNone) {
+    skill = "no skill required";
+  } else {
+    skill = skills_.name(c.first_skill) + " " + std::to_string(d.agent_level);
+  }
+  std::string& s = d.summary;
+  if (pick.practice) {
+    const SkillReq* need = nullptr;
+    for (const SkillReq& r : c.reqs) {
+      if (r.skill == pick.practice_skill) need = &r;
+    }
+    s = who + " practising " + skills_.name(pick.practice_skill) + " (level " +
+        std::to_string(a.levelOf(pick.practice_skill)) + ", contact asks " + std::to_string(need ? need->level : 0) +
+        "): low-risk " + c.view.spec.segment + " contact, practice offers " + std::to_string(q.practice_offers + 1) +
+        " of " + std::to_string(q.offers + 1) + " in queue " + q.policy.code + " (cap " +
+        fmt("%.0f", q.policy.practice_max_share * 100) + "%), service level " +
+        fmt("%.0f", q.serviceLevel() * 100) + "% \u2265 target " + std::to_string(q.policy.sl_target_pct) + "%";
+  } else if (agent_side) {
+    s = who + " (" + skill + ") became free and takes the waiting contact with the highest effective priority (" +
+        fmt("%.1f", d.effective_priority) + ") it can serve, in queue " + q.policy.code + ", ring " + ring;
+  } else {
+    s = who + " (" + skill + "), ";
+    const std::string of = std::string(pick.exact ? " of " : " of up to ") + std::to_string(d.eligible) + " in " + ring;
+    switch (q.policy.strategy) {
+      case Strategy::kLongestIdle:
+        s += "idle " + std::to_string(d.idle_for.count() / 1000) + " s, longest idle" + of;
+        break;
+      case Strategy::kLeastOccupied:
+        s += "occupancy " + fmt("%.0f", d.occupancy * 100) + "%, least occupied" + of;
+        break;
+      case Strategy::kRewardWeighted:
+        s += "reward " + fmt("%.2f", d.reward_score) + ", reward-weighted pick" + of;
+        break;
+    }
+  }
+  if (pick.fallback) s += "; offered again: no one else is eligible";
+  return d;
+}
+
+}  // namespace outpost::routing

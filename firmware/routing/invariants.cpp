@@ -1,0 +1,267 @@
+// checkInvariants(): the indices and counters recomputed by brute force and compared
+// with what the router maintains incrementally. For tests; O(agents × contacts).
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <tuple>
+
+#include "routing/internal/router_impl.h"
+
+namespace outpost::routing {
+
+using internal::kChannels;
+using internal::kNoLang;
+using internal::kNone;
+
+namespace {
+
+Status bad(const std::string& what) { return Status::internal("router invariant: " + what); }
+
+int requiredLevel(const AgentProfile& p, const std::string& skill) {
+  int level = 0;
+  for (const auto& s : p.skills) {
+    if (s.skill_code == skill) level = std::max(level, s.level);
+  }
+  return level;
+}
+
+}  // namespace
+
+Status Router::Impl::checkInvariants() const {
+  // --- contacts and agents' work ---------------------------------------------------
+  std::map<uint32_t, std::vector<uint32_t>> work;  // agent → contacts found with it
+  std::vector<int> waiting(queues_.size()), offered(queues_.size()), unanswered(queues_.size());
+  size_t live = 0;
+  size_t contact_entries = 0;
+  for (const auto& cp : contacts_) {
+    if (!cp) continue;
+    const Contact& c = *cp;
+    ++live;
+    const std::string& id = c.view.spec.id;
+    auto it = contact_ids_.find(id);
+    if (it == contact_ids_.end() || it->second != c.idx) return bad("contact " + id + " not in the id map");
+    if (isTerminal(c.view.state)) return bad("terminal contact " + id + " still live");
+    const QueueState& q = *queues_[c.queue];
+    if (c.steps != &q.stepsFor(c.view.spec.segment)) return bad("contact " + id + " has stale ring steps");
+    const auto n_steps = static_cast<int>(c.steps->size());
+    if (c.ring_step < n_steps) {
+      const RingStep& st = (*c.steps)[static_cast<size_t>(c.ring_step)];
+      if (st.min_tier != c.ring_lo || st.max_tier != c.ring_hi) return bad("contact " + id + " ring tiers");
+    } else if (c.ring_lo != 1 || c.ring_hi != internal::kMaxTier) {
+      return bad("contact " + id + " any-eligible ring tiers");
+    }
+    contact_entries += c.index.entries.size() + c.index.practice.size();
+    const bool in_unanswered = q.unanswered.count({toEpochMillis(c.view.spec.arrived_at), c.seq, c.idx}) > 0;
+    switch (c.view.state) {
+      case ContactState::kQueued: {
+        ++waiting[c.queue];
+        if (!in_unanswered) return bad("queued contact " + id + " missing from the arrival order");
+        if (!c.index.indexed || !c.in_order) return bad("queued contact " + id + " not indexed");
+        if (c.agent != kNone || c.view.agent_id) return bad("queued contact " + id + " has an agent");
+        if (c.offer_timer || c.wrap_timer) return bad("queued contact " + id + " has offer/wrap-up timers");
+        if (c.ring_step < n_steps && c.ring_timer == 0) return bad("queued contact " + id + " has no ring timer");
+        const size_t tiers = c.lang == kNoLang ? 0 : static_cast<size_t>(c.ring_hi - c.ring_lo + 1);
+        if (c.index.entries.size() != tiers) return bad("queued contact " + id + " has wrong tier entries");
+        const size_t practice = c.low_risk && c.lang != kNoLang ? c.reqs.size() : 0;
+        if (c.index.practice.size() != practice) return bad("queued contact " + id + " has wrong practice entries");
+        std::set<int> seen_tiers;
+        for (const internal::CRef& r : c.index.entries) {
+          const internal::CEntry& e = *r.it;
+          if (e.contact != c.idx || e.seq != c.seq || e.key != c.key || e.declined_any != !c.declined.empty()) {
+            return bad("queued contact " + id + " entry key");
+          }
+          if (r.qb->queue != c.queue) return bad("queued contact " + id + " in another queue's bucket");
+          const int lv_a = c.reqs.empty() ? 0 : c.reqs[0].level;
+          const int lv_b = c.reqs.size() >= 2 ? c.reqs[1].level : 0;
+          if (r.lb->lv_a != lv_a || r.lb->lv_b != lv_b || r.lb->sig != c.sig) {
+            return bad("queued contact " + id + " in the wrong level bucket");
+          }
+        }
+        if (!c.index.practice.empty() && !c.low_risk) return bad("contact " + id + " practice-indexed");
+        break;
+      }
+      case ContactState::kOffered:
+        ++offered[c.queue];
+        if (!in_unanswered) return bad("offered contact " + id + " missing from the arrival order");
+        if (c.index.indexed || c.in_order || !c.index.entries.empty()) return bad("offered contact " + id + " indexed");
+        if (c.offer_timer == 0) return bad("offered contact " + id + " has no offer timer");
+        if (c.ring_timer) return bad("offered contact " + id + " has a ring timer");
+        [[fallthrough]];
+      case ContactState::kConnected:
+      case ContactState::kWrapUp: {
+        if (c.view.state != ContactState::kOffered && in_unanswered) return bad("answered contact " + id + " waits");
+        if (c.view.state != ContactState::kOffered && (c.index.indexed || c.in_order)) {
+          return bad("answered contact " + id + " indexed");
+        }
+        if (c.agent == kNone || c.agent >= agents_.size() || !agents_[c.agent]) {
+          return bad("contact " + id + " has no agent");
+        }
+        if (c.view.agent_id != agents_[c.agent]->profile.id) return bad("contact " + id + " agent id");
+        work[c.agent].push_back(c.idx);
+        break;
+      }
+      default:
+        return bad("contact " + id + " in a terminal state");
+    }
+  }
+  if (live != contact_ids_.size()) return bad("id map size");
+  if (contact_entries != contact_index_.entries()) return bad("contact index entry count");
+  size_t bucket_entries = 0;
+  Status status;
+  contact_index_.forEachBucket([&](const internal::CSet& set, SkillId a, SkillId b, LangId lang, int ch, int tier,
+                                   uint32_t queue, const internal::LevelBucket& lb) {
+    bucket_entries += set.size();
+    for (const internal::CEntry& e : set) {
+      if (!status.isOk()) return;
+      const Contact* c = e.contact < contacts_.size() ? contacts_[e.contact].get() : nullptr;
+      if (!c || c->seq != e.seq || c->view.state != ContactState::kQueued) {
+        status = bad("a contact bucket holds a contact that is not waiting");
+        return;
+      }
+      const SkillId ea = c->reqs.empty() ? internal::kAnySkill : c->reqs[0].skill;
+      const SkillId eb = c->reqs.size() >= 2 ? c->reqs[1].skill : kNone;
+      if (ea != a || eb != b || c->lang != lang || c->ch != ch || c->queue != queue || tier < c->ring_lo ||
+          tier > c->ring_hi || lb.sig != c->sig) {
+        status = bad("contact " + c->view.spec.id + " in the wrong bucket");
+      }
+    }
+  });
+  OUTPOST_RETURN_IF_ERROR(status);
+  contact_index_.forEachPractice([&](const internal::CSet& set, SkillId skill, LangId lang, int ch, uint32_t queue) {
+    bucket_entries += set.size();
+    for (const internal::CEntry& e : set) {
+      if (!status.isOk()) return;
+      const Contact* c = e.contact < contacts_.size() ? contacts_[e.contact].get() : nullptr;
+      if (!c || c->view.state != ContactState::kQueued || !c->low_risk || c->lang != lang || c->ch != ch ||
+          c->queue != queue ||
+          std::none_of(c->reqs.begin(), c->reqs.end(), [&](const SkillReq& r) { return r.skill == skill; })) {
+        status = bad("a practice bucket holds a wrong contact");
+      }
+    }
+  });
+  OUTPOST_RETURN_IF_ERROR(status);
+  if (bucket_entries != contact_index_.entries()) return bad("contact buckets hold stray entries");
+
+  for (const auto& qp : queues_) {
+    const QueueState& q = *qp;
+    if (q.waiting != waiting[q.idx]) return bad("queue " + q.policy.code + " waiting count");
+    if (q.offered != offered[q.idx]) return bad("queue " + q.policy.code + " offered count");
+    if (q.unanswered.size() != static_cast<size_t>(q.waiting + q.offered)) {
+      return bad("queue " + q.policy.code + " arrival order size");
+    }
+    if (q.order.size() != static_cast<size_t>(q.waiting)) return bad("queue " + q.policy.code + " rank tree size");
+    if (static_cast<double>(q.practice_offers) > q.policy.practice_max_share * static_cast<double>(q.offers) + 1e-9 &&
+        q.practice_offers > 0) {
+      return bad("queue " + q.policy.code + " practice share above its cap");
+    }
+  }
+
+  // --- agents ----------------------------------------------------------------------
+  std::map<const internal::ASet*, std::tuple<SkillId, LangId, int, int, int, int>> where;
+  size_t agent_set_entries = 0;
+  agent_index_.forEachSet([&](const internal::ASet& set, SkillId skill, LangId lang, int ch, int lv, int t, int s) {
+    where[&set] = {skill, lang, ch, lv, t, s};
+    agent_set_entries += set.size();
+  });
+  if (agent_set_entries != agent_index_.entries()) return bad("agent buckets hold stray entries");
+  size_t agent_entries = 0;
+  for (const auto& ap : agents_) {
+    if (!ap) continue;
+    const Agent& a = *ap;
+    const std::string& id = a.profile.id;
+    auto it = agent_ids_.find(id);
+    if (it == agent_ids_.end() || it->second != a.idx) return bad("agent " + id + " not in the id map");
+    std::vector<uint32_t> expect = work[a.idx];
+    std::vector<uint32_t> have = a.work;
+    std::sort(expect.begin(), expect.end());
+    std::sort(have.begin(), have.end());
+    if (expect != have) return bad("agent " + id + " work list");
+    int off[kChannels] = {0, 0}, con[kChannels] = {0, 0}, wrap = 0;
+    for (uint32_t idx : have) {
+      const Contact& c = *contacts_[idx];
+      if (c.view.state == ContactState::kOffered) ++off[c.ch];
+      if (c.view.state == ContactState::kConnected) ++con[c.ch];
+      if (c.view.state == ContactState::kWrapUp) ++wrap;
+    }
+    for (int ch = 0; ch < kChannels; ++ch) {
+      if (off[ch] != a.offered[ch] || con[ch] != a.connected[ch]) return bad("agent " + id + " work counts");
+      if (a.active(ch) > a.capacity(ch)) return bad("agent " + id + " over capacity");
+    }
+    if (wrap != a.wrapups) return bad("agent " + id + " wrap-up count");
+    if (a.view.voice_active != a.active(0) || a.view.chat_active != a.active(1)) return bad("agent " + id + " view");
+    // Presence shown.
+    site::PresenceState shown = a.base.state;
+    if (!a.work.empty()) {
+      shown = a.connectedTotal() ? site::PresenceState::kBusy
+              : a.offeredTotal() ? site::PresenceState::kReserved
+                                 : site::PresenceState::kWrapUp;
+    } else if (a.pending) {
+      return bad("agent " + id + " has a pending change without work");
+    }
+    if (a.view.presence.state != shown) return bad("agent " + id + " shows the wrong presence");
+    if (a.delayed != (a.delay_timer != 0)) return bad("agent " + id + " delay timer");
+    // Index membership and keys.
+    uint8_t channels = 0;
+    for (int ch = 0; ch < kChannels; ++ch) {
+      if (availableOn(a, ch)) channels |= static_cast<uint8_t>(1u << ch);
+    }
+    if (channels != a.index.channels) return bad("agent " + id + " indexed on the wrong channels");
+    agent_entries += a.index.entries.size();
+    if (channels == 0) {
+      if (!a.index.entries.empty()) return bad("agent " + id + " indexed while unavailable");
+      continue;
+    }
+    const internal::AgentIndexSpec spec = indexSpec(a, channels);
+    std::vector<std::tuple<SkillId, LangId, int, int, int, int>> want, got;
+    for (LangId lang : a.langs) {
+      for (int ch = 0; ch < kChannels; ++ch) {
+        if (!(channels & (1u << ch))) continue;
+        for (int s = 0; s < internal::kStrategies; ++s) {
+          if (!(strategies_ & (1u << s))) continue;
+          want.push_back({internal::kAnySkill, lang, ch, internal::kAnySkillLevel, a.tier, s});
+          for (const SkillReq& r : a.skills) want.push_back({r.skill, lang, ch, r.level, a.tier, s});
+        }
+        for (SkillId p : a.practice) want.push_back({p, lang, ch, 0, 0, -1});
+      }
+    }
+    for (const auto& [set, iter] : a.index.entries) {
+      auto w = where.find(set);
+      if (w == where.end()) return bad("agent " + id + " entry in an unknown set");
+      got.push_back(w->second);
+      const internal::AEntry& e = *iter;
+      const int s = std::get<5>(w->second);
+      const internal::AEntry& k = s < 0 ? spec.practice_key : spec.keys[static_cast<size_t>(s)];
+      if (e.agent != a.idx || e.mask != a.mask || !internal::sameKey(e, k)) return bad("agent " + id + " entry key");
+    }
+    std::sort(want.begin(), want.end());
+    std::sort(got.begin(), got.end());
+    if (want != got) return bad("agent " + id + " is in the wrong buckets");
+  }
+  if (agent_entries != agent_index_.entries()) return bad("agent index entry count");
+
+  // --- nobody waits while an agent is free for them ---------------------------------
+  std::vector<const Agent*> free_on[kChannels];
+  for (const auto& ap : agents_) {
+    for (int ch = 0; ch < kChannels; ++ch) {
+      if (ap && availableOn(*ap, ch)) free_on[ch].push_back(ap.get());
+    }
+  }
+  for (const auto& cp : contacts_) {
+    if (!cp || cp->view.state != ContactState::kQueued) continue;
+    const Contact& c = *cp;
+    for (const Agent* a : free_on[c.ch]) {
+      if (a->tier < c.ring_lo || a->tier > c.ring_hi) continue;
+      const auto& langs = a->profile.languages;
+      if (std::find(langs.begin(), langs.end(), c.view.spec.language) == langs.end()) continue;
+      bool skilled = true;
+      for (const auto& s : c.view.spec.skills) {
+        if (requiredLevel(a->profile, s.skill_code) < s.level) skilled = false;
+      }
+      if (skilled) return bad("contact " + c.view.spec.id + " waits while agent " + a->profile.id + " is free for it");
+    }
+  }
+  return Status::ok();
+}
+
+}  // namespace outpost::routing
