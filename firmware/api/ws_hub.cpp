@@ -42,7 +42,22 @@ std::string message(const std::string& type, Object::Ptr fields) {
 }  // namespace
 
 WsHub::WsHub(Authenticator authenticate, PresenceSnapshot snapshot, const Clock& clock, WsOptions options)
-    : authenticate_(std::move(authenticate)), snapshot_(std::move(snapshot)), clock_(clock), options_(options) {}
+    : authenticate_(std::move(authenticate)), snapshot_(std::move(snapshot)), clock_(clock), options_(options) {
+  wake_in_.bind(Poco::Net::SocketAddress("127.0.0.1", 0));
+  wake_in_.setBlocking(false);
+  wake_out_.connect(wake_in_.address());
+}
+
+void WsHub::wakeLocked() {
+  if (wake_pending_) return;
+  wake_pending_ = true;
+  try {
+    const char byte = 1;
+    wake_out_.sendBytes(&byte, 1);
+  } catch (const Poco::Exception&) {
+    // The poll timeout still picks the message up.
+  }
+}
 
 WsHub::~WsHub() { stop(); }
 
@@ -57,6 +72,7 @@ void WsHub::stop() {
   {
     std::lock_guard lock(mu_);
     stopping_ = true;
+    wakeLocked();
   }
   if (thread_.joinable()) thread_.join();
 }
@@ -82,6 +98,7 @@ void WsHub::accept(Poco::Net::HTTPServerRequest& request, Poco::Net::HTTPServerR
     ++count_;
     std::lock_guard lock(mu_);
     incoming_.push_back(std::move(conn));
+    wakeLocked();
   } catch (const Poco::Net::WebSocketException& e) {
     response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_BAD_REQUEST);
     response.setContentType("application/problem+json");
@@ -132,6 +149,7 @@ void WsHub::publish(const engine::DomainEvent& event) {
       event);
   std::lock_guard lock(mu_);
   outgoing_.push_back(Outgoing{++published_seq_, std::move(audience), std::move(text)});
+  wakeLocked();
 }
 
 void WsHub::publishStats(const std::vector<routing::QueueStats>& stats) {
@@ -141,16 +159,19 @@ void WsHub::publishStats(const std::vector<routing::QueueStats>& stats) {
   o->set("items", items);
   std::lock_guard lock(mu_);
   outgoing_.push_back(Outgoing{++published_seq_, kEveryone, message("queue.stats", o)});
+  wakeLocked();
 }
 
 void WsHub::closeSession(const std::string& token_digest) {
   std::lock_guard lock(mu_);
   revoked_.push_back(token_digest);
+  wakeLocked();
 }
 
 void WsHub::closeUser(const std::string& username) {
   std::lock_guard lock(mu_);
   revoked_users_.push_back(username);
+  wakeLocked();
 }
 
 bool WsHub::maySee(const Conn& c, const std::string& agent_id) const {
@@ -287,6 +308,7 @@ void WsHub::onReadable(Conn& c) {
 
 void WsHub::threadMain() {
   Poco::Net::PollSet poll;
+  poll.add(wake_in_, Poco::Net::PollSet::POLL_READ);
   for (;;) {
     std::vector<std::unique_ptr<Conn>> fresh;
     std::deque<Outgoing> out;
@@ -300,6 +322,7 @@ void WsHub::threadMain() {
       revoked.swap(revoked_);
       revoked_users.swap(revoked_users_);
       stopping = stopping_;
+      wake_pending_ = false;
     }
     for (auto& c : fresh) {
       poll.add(c->ws, Poco::Net::PollSet::POLL_READ);
@@ -335,17 +358,22 @@ void WsHub::threadMain() {
         if (!authenticate_(c->token)) close(*c, 4401, "session ended");
       }
     }
-    if (!conns_.empty()) {
-      try {
-        auto ready = poll.poll(Poco::Timespan(0, 50'000));
-        for (auto& c : conns_) {
-          if (!c->closed && ready.count(c->ws) != 0) onReadable(*c);
+    try {
+      // Wakes for a frame, a published message, or the timeout (auth deadlines).
+      auto ready = poll.poll(Poco::Timespan(0, 50'000));
+      if (ready.count(wake_in_) != 0) {
+        char drain[64];
+        try {
+          while (wake_in_.receiveBytes(drain, sizeof drain) > 0) {
+          }
+        } catch (const Poco::Exception&) {  // would block: drained
         }
-      } catch (const Poco::Exception& e) {
-        log().warning("WebSocket poll failed: %s", e.displayText());
       }
-    } else {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      for (auto& c : conns_) {
+        if (!c->closed && ready.count(c->ws) != 0) onReadable(*c);
+      }
+    } catch (const Poco::Exception& e) {
+      log().warning("WebSocket poll failed: %s", e.displayText());
     }
     const auto before = conns_.size();
     std::erase_if(conns_, [&](const std::unique_ptr<Conn>& c) {

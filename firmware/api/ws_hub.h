@@ -15,6 +15,7 @@
 // thread; start()/stop() from the owner.
 
 #include <Poco/Net/HTTPServerRequest.h>
+#include <Poco/Net/DatagramSocket.h>
 #include <Poco/Net/HTTPServerResponse.h>
 
 #include <atomic>
@@ -78,6 +79,8 @@ class WsHub {
   };
 
   void threadMain();
+  // Wakes the hub thread out of its poll (called with mu_ held).
+  void wakeLocked();
   void onReadable(Conn& c);
   void onText(Conn& c, const std::string& text);
   void authenticate(Conn& c, const std::string& token);
@@ -97,6 +100,11 @@ class WsHub {
   std::vector<std::string> revoked_users_;       // usernames; guarded by mu_
   uint64_t published_seq_ = 0;                   // guarded by mu_
   bool stopping_ = false;                        // guarded by mu_
+  bool wake_pending_ = false;                    // guarded by mu_
+  // A loopback datagram socket in the poll set: publishing sends it a byte so a new
+  // message goes out at once, not at the end of the poll timeout.
+  Poco::Net::DatagramSocket wake_in_;
+  Poco::Net::DatagramSocket wake_out_;          // guarded by mu_
 
   std::vector<std::unique_ptr<Conn>> conns_;  // hub thread only
   std::atomic<size_t> count_{0};
