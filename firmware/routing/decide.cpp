@@ -5,6 +5,7 @@
 #include <array>
 #include <cmath>
 #include <cstdio>
+#include <limits>
 
 #include "routing/internal/router_impl.h"
 
@@ -56,7 +57,8 @@ class Merge {
   }
 
  private:
-  std::array<std::pair<ASet::const_iterator, ASet::const_iterator>, (kMaxLevel + 1) * (internal::kMaxTier + 1)>
+  std::array<std::pair<ASet::const_iterator, ASet::const_iterator>,
+             (kMaxLevel + 1) * (internal::kMaxTier + 1)>
       ranges_;
   int n_ = 0;
 };
@@ -76,6 +78,7 @@ Router::Impl::AgentPick Router::Impl::pickAgent(const Contact& c) const {
   AgentPick pick;
   if (c.lang == kNoLang) return pick;
   const int s = queues_[c.queue]->strategy;
+  if (!(strategies_[c.ch] & (1u << s))) return pick;  // cannot happen: setQueue indexes it
   // The most selective required skill: the fewest available agents in the ring at or
   // above its minimum level.
   SkillId skill = kAnySkill;
@@ -164,7 +167,8 @@ bool Router::Impl::practiceOpen(const QueueState& q) const {
   const QueuePolicy& p = q.policy;
   if (!p.practice_enabled || p.practice_max_share <= 0) return false;
   // The share after this offer stays within the cap.
-  if (static_cast<double>(q.practice_offers + 1) > p.practice_max_share * static_cast<double>(q.offers + 1) + 1e-9) {
+  if (static_cast<double>(q.practice_offers + 1) >
+      p.practice_max_share * static_cast<double>(q.offers + 1) + 1e-9) {
     return false;
   }
   return q.serviceLevel() * 100.0 >= p.sl_target_pct;
@@ -219,14 +223,21 @@ Router::Impl::ContactPick Router::Impl::pickContact(const Agent& a) const {
   };
   auto visit = [&](const internal::SkillSetBucket& ssb, int la, int lb) {
     for (const auto& qb : ssb.queues) {
-      if (qb->count == 0) continue;
+      if (qb->count == 0 || qb->max_key[a.tier] == -std::numeric_limits<double>::infinity()) continue;
       const QueuePolicy& p = queues_[qb->queue]->policy;
-      for (const auto& level : qb->levels) {
-        if (level->set.empty() || level->lv_a > la || level->lv_b > lb) continue;
-        if (level->sig != 0 && !meetsSig(a, level->sig)) continue;
+      if (best.contact && p.weight * (qb->max_key[a.tier] + p.aging_per_s * now_s) < best.eff) continue;
+      for (size_t i = 0; i < qb->heads.size(); ++i) {
+        const internal::LevelHead& h = qb->heads[i];
+        if (h.empty || h.lv_a > la || h.lv_b > lb || a.tier < h.tier_lo || a.tier > h.tier_hi) continue;
+        if (h.sig != 0 && !meetsSig(a, h.sig)) continue;
+        const double head_eff = p.weight * (h.key + p.aging_per_s * now_s);
+        if (!h.declined_any || !contacts_[h.contact]->declinedBy(a.serial)) {
+          consider(best, best_seq, contacts_[h.contact].get(), head_eff, h.seq);
+          continue;
+        }
+        // The head was declined by this agent: look a little further.
         int skipped = 0;
-        for (auto it = level->set.begin(); it != level->set.end(); ++it) {
-          const CEntry& e = *it;
+        for (const CEntry& e : qb->levels[i]->set) {
           const double eff = p.weight * (e.key + p.aging_per_s * now_s);
           if (e.declined_any && contacts_[e.contact]->declinedBy(a.serial)) {
             consider(fallback, fallback_seq, contacts_[e.contact].get(), eff, e.seq);
@@ -240,19 +251,20 @@ Router::Impl::ContactPick Router::Impl::pickContact(const Agent& a) const {
     }
   };
   for (int ch = 0; ch < kChannels; ++ch) {
-    if (!(a.index.channels & (1u << ch))) continue;
+    if (!availableOn(a, ch)) continue;
     for (LangId lang : a.langs) {
-      if (const internal::CSlot* slot = contact_index_.slot(kAnySkill, lang, ch, a.tier); slot && slot->count) {
+      const int t = a.tier;
+      if (const internal::CSlot* slot = contact_index_.slot(kAnySkill, lang, ch); slot && slot->by_tier[t]) {
         visit(slot->single, kAnySkillLevel, 0);
       }
       for (size_t i = 0; i < a.skills.size(); ++i) {
-        const internal::CSlot* slot = contact_index_.slot(a.skills[i].skill, lang, ch, a.tier);
-        if (!slot || slot->count == 0) continue;
-        if (slot->single.count) visit(slot->single, a.skills[i].level, 0);
+        const internal::CSlot* slot = contact_index_.slot(a.skills[i].skill, lang, ch);
+        if (!slot || slot->by_tier[t] == 0) continue;
+        if (slot->single.by_tier[t]) visit(slot->single, a.skills[i].level, 0);
         if (slot->pairs.empty()) continue;
         for (size_t j = i + 1; j < a.skills.size(); ++j) {
           const internal::SkillSetBucket* ssb = slot->pair(a.skills[j].skill);
-          if (ssb && ssb->count) visit(*ssb, a.skills[i].level, a.skills[j].level);
+          if (ssb && ssb->by_tier[t]) visit(*ssb, a.skills[i].level, a.skills[j].level);
         }
       }
     }
@@ -268,7 +280,7 @@ Router::Impl::ContactPick Router::Impl::pickPracticeContact(const Agent& a) cons
   if (a.practice.empty()) return best;
   const double now_s = seconds(now_);
   for (int ch = 0; ch < kChannels; ++ch) {
-    if (!(a.index.channels & (1u << ch))) continue;
+    if (!availableOn(a, ch)) continue;
     for (LangId lang : a.langs) {
       for (SkillId practised : a.practice) {
         const internal::PSlot* ps = contact_index_.practiceSlot(practised, lang, ch);
@@ -350,17 +362,21 @@ Decision Router::Impl::makeDecision(const Contact& c, const Agent& a, std::strin
       if (r.skill == pick.practice_skill) need = &r;
     }
     s = who + " practising " + skills_.name(pick.practice_skill) + " (level " +
-        std::to_string(a.levelOf(pick.practice_skill)) + ", contact asks " + std::to_string(need ? need->level : 0) +
-        "): low-risk " + c.view.spec.segment + " contact, practice offers " + std::to_string(q.practice_offers + 1) +
-        " of " + std::to_string(q.offers + 1) + " in queue " + q.policy.code + " (cap " +
+        std::to_string(a.levelOf(pick.practice_skill)) + ", contact asks " +
+        std::to_string(need ? need->level : 0) + "): low-risk " + c.view.spec.segment +
+        " contact, practice offers " + std::to_string(q.practice_offers + 1) + " of " +
+        std::to_string(q.offers + 1) + " in queue " + q.policy.code + " (cap " +
         fmt("%.0f", q.policy.practice_max_share * 100) + "%), service level " +
-        fmt("%.0f", q.serviceLevel() * 100) + "% \u2265 target " + std::to_string(q.policy.sl_target_pct) + "%";
+        fmt("%.0f", q.serviceLevel() * 100) + "% \u2265 target " + std::to_string(q.policy.sl_target_pct) +
+        "%";
   } else if (agent_side) {
-    s = who + " (" + skill + ") became free and takes the waiting contact with the highest effective priority (" +
+    s = who + " (" + skill +
+        ") became free and takes the waiting contact with the highest effective priority (" +
         fmt("%.1f", d.effective_priority) + ") it can serve, in queue " + q.policy.code + ", ring " + ring;
   } else {
     s = who + " (" + skill + "), ";
-    const std::string of = std::string(pick.exact ? " of " : " of up to ") + std::to_string(d.eligible) + " in " + ring;
+    const std::string of =
+        std::string(pick.exact ? " of " : " of up to ") + std::to_string(d.eligible) + " in " + ring;
     switch (q.policy.strategy) {
       case Strategy::kLongestIdle:
         s += "idle " + std::to_string(d.idle_for.count() / 1000) + " s, longest idle" + of;

@@ -2,9 +2,8 @@
 // with what the router maintains incrementally. For tests; O(agents × contacts).
 
 #include <algorithm>
+#include <limits>
 #include <map>
-#include <set>
-#include <tuple>
 
 #include "routing/internal/router_impl.h"
 
@@ -17,6 +16,13 @@ using internal::kNone;
 namespace {
 
 Status bad(const std::string& what) { return Status::internal("router invariant: " + what); }
+
+// A bucket's coordinates in one number (strategy -1 = practice).
+uint64_t packBucket(uint32_t skill, uint32_t lang, int ch, int level, int tier, int strategy) {
+  return (uint64_t{skill} << 24) | (uint64_t{lang} << 16) | (static_cast<uint64_t>(ch) << 12) |
+         (static_cast<uint64_t>(level) << 8) | (static_cast<uint64_t>(tier) << 4) |
+         static_cast<uint64_t>(strategy + 1);
+}
 
 int requiredLevel(const AgentProfile& p, const std::string& skill) {
   int level = 0;
@@ -60,23 +66,29 @@ Status Router::Impl::checkInvariants() const {
         if (!c.index.indexed || !c.in_order) return bad("queued contact " + id + " not indexed");
         if (c.agent != kNone || c.view.agent_id) return bad("queued contact " + id + " has an agent");
         if (c.offer_timer || c.wrap_timer) return bad("queued contact " + id + " has offer/wrap-up timers");
-        if (c.ring_step < n_steps && c.ring_timer == 0) return bad("queued contact " + id + " has no ring timer");
-        const size_t tiers = c.lang == kNoLang ? 0 : static_cast<size_t>(c.ring_hi - c.ring_lo + 1);
-        if (c.index.entries.size() != tiers) return bad("queued contact " + id + " has wrong tier entries");
+        if (c.ring_step < n_steps && c.ring_timer == 0)
+          return bad("queued contact " + id + " has no ring timer");
+        if (c.index.entries.size() != (c.lang == kNoLang ? 0u : 1u))
+          return bad("queued contact " + id + " entries");
         const size_t practice = c.low_risk && c.lang != kNoLang ? c.reqs.size() : 0;
-        if (c.index.practice.size() != practice) return bad("queued contact " + id + " has wrong practice entries");
-        std::set<int> seen_tiers;
+        if (c.index.practice.size() != practice)
+          return bad("queued contact " + id + " has wrong practice entries");
+        const internal::CEntry& e = c.index.entry;
+        if (e.contact != c.idx || e.seq != c.seq || e.key != c.key || e.declined_any != !c.declined.empty()) {
+          return bad("queued contact " + id + " entry key");
+        }
         for (const internal::CRef& r : c.index.entries) {
-          const internal::CEntry& e = *r.it;
-          if (e.contact != c.idx || e.seq != c.seq || e.key != c.key || e.declined_any != !c.declined.empty()) {
-            return bad("queued contact " + id + " entry key");
-          }
-          if (r.qb->queue != c.queue) return bad("queued contact " + id + " in another queue's bucket");
+          if (!r.lb->set.contains(e)) return bad("queued contact " + id + " missing from its bucket");
+          if (r.lb->qb->queue != c.queue) return bad("queued contact " + id + " in another queue's bucket");
           const int lv_a = c.reqs.empty() ? 0 : c.reqs[0].level;
           const int lv_b = c.reqs.size() >= 2 ? c.reqs[1].level : 0;
-          if (r.lb->lv_a != lv_a || r.lb->lv_b != lv_b || r.lb->sig != c.sig) {
+          if (r.lb->lv_a != lv_a || r.lb->lv_b != lv_b || r.lb->sig != c.sig || r.lb->tier_lo != c.ring_lo ||
+              r.lb->tier_hi != c.ring_hi) {
             return bad("queued contact " + id + " in the wrong level bucket");
           }
+        }
+        for (const internal::PRef& r : c.index.practice) {
+          if (!r.pb->set.contains(e)) return bad("queued contact " + id + " missing from a practice bucket");
         }
         if (!c.index.practice.empty() && !c.low_risk) return bad("contact " + id + " practice-indexed");
         break;
@@ -84,13 +96,16 @@ Status Router::Impl::checkInvariants() const {
       case ContactState::kOffered:
         ++offered[c.queue];
         if (!in_unanswered) return bad("offered contact " + id + " missing from the arrival order");
-        if (c.index.indexed || c.in_order || !c.index.entries.empty()) return bad("offered contact " + id + " indexed");
+        if (c.index.indexed || c.in_order || !c.index.entries.empty())
+          return bad("offered contact " + id + " indexed");
         if (c.offer_timer == 0) return bad("offered contact " + id + " has no offer timer");
-        if (c.ring_timer) return bad("offered contact " + id + " has a ring timer");
         [[fallthrough]];
       case ContactState::kConnected:
       case ContactState::kWrapUp: {
-        if (c.view.state != ContactState::kOffered && in_unanswered) return bad("answered contact " + id + " waits");
+        if (c.view.state != ContactState::kOffered && in_unanswered)
+          return bad("answered contact " + id + " waits");
+        if (c.view.state != ContactState::kOffered && c.ring_timer)
+          return bad("answered contact " + id + " ring timer");
         if (c.view.state != ContactState::kOffered && (c.index.indexed || c.in_order)) {
           return bad("answered contact " + id + " indexed");
         }
@@ -109,9 +124,25 @@ Status Router::Impl::checkInvariants() const {
   if (contact_entries != contact_index_.entries()) return bad("contact index entry count");
   size_t bucket_entries = 0;
   Status status;
-  contact_index_.forEachBucket([&](const internal::CSet& set, SkillId a, SkillId b, LangId lang, int ch, int tier,
-                                   uint32_t queue, const internal::LevelBucket& lb) {
+  contact_index_.forEachBucket([&](const internal::CSet& set, SkillId a, SkillId b, LangId lang, int ch,
+                                   const internal::QueueBucket& qb, const internal::LevelBucket& lb) {
+    const uint32_t queue = qb.queue;
     bucket_entries += set.size();
+    if (!set.valid()) status = bad("a contact bucket is out of order");
+    const internal::LevelHead& h = qb.heads[lb.pos];
+    if (h.empty != set.empty() || h.lv_a != lb.lv_a || h.lv_b != lb.lv_b || h.sig != lb.sig ||
+        h.tier_lo != lb.tier_lo || h.tier_hi != lb.tier_hi ||
+        (!set.empty() && (h.key != set.front().key || h.seq != set.front().seq ||
+                          h.contact != set.front().contact || h.declined_any != set.front().declined_any))) {
+      status = bad("a contact bucket's cached head is stale");
+    }
+    for (int t = 1; t <= internal::kMaxTier; ++t) {
+      double best = -std::numeric_limits<double>::infinity();
+      for (const auto& other : qb.heads) {
+        if (!other.empty && other.tier_lo <= t && t <= other.tier_hi) best = std::max(best, other.key);
+      }
+      if (best != qb.max_key[t]) status = bad("a queue bucket's max key is stale");
+    }
     for (const internal::CEntry& e : set) {
       if (!status.isOk()) return;
       const Contact* c = e.contact < contacts_.size() ? contacts_[e.contact].get() : nullptr;
@@ -121,14 +152,16 @@ Status Router::Impl::checkInvariants() const {
       }
       const SkillId ea = c->reqs.empty() ? internal::kAnySkill : c->reqs[0].skill;
       const SkillId eb = c->reqs.size() >= 2 ? c->reqs[1].skill : kNone;
-      if (ea != a || eb != b || c->lang != lang || c->ch != ch || c->queue != queue || tier < c->ring_lo ||
-          tier > c->ring_hi || lb.sig != c->sig) {
+      if (ea != a || eb != b || c->lang != lang || c->ch != ch || c->queue != queue ||
+          lb.tier_lo != c->ring_lo || lb.tier_hi != c->ring_hi || lb.sig != c->sig) {
         status = bad("contact " + c->view.spec.id + " in the wrong bucket");
       }
     }
   });
   OUTPOST_RETURN_IF_ERROR(status);
-  contact_index_.forEachPractice([&](const internal::CSet& set, SkillId skill, LangId lang, int ch, uint32_t queue) {
+  if (!contact_index_.tierCountsConsistent()) return bad("contact index tier counts");
+  contact_index_.forEachPractice([&](const internal::CSet& set, SkillId skill, LangId lang, int ch,
+                                     uint32_t queue) {
     bucket_entries += set.size();
     for (const internal::CEntry& e : set) {
       if (!status.isOk()) return;
@@ -150,21 +183,25 @@ Status Router::Impl::checkInvariants() const {
     if (q.unanswered.size() != static_cast<size_t>(q.waiting + q.offered)) {
       return bad("queue " + q.policy.code + " arrival order size");
     }
-    if (q.order.size() != static_cast<size_t>(q.waiting)) return bad("queue " + q.policy.code + " rank tree size");
-    if (static_cast<double>(q.practice_offers) > q.policy.practice_max_share * static_cast<double>(q.offers) + 1e-9 &&
+    if (q.order.size() != static_cast<size_t>(q.waiting))
+      return bad("queue " + q.policy.code + " rank tree size");
+    if (static_cast<double>(q.practice_offers) >
+            q.policy.practice_max_share * static_cast<double>(q.offers) + 1e-9 &&
         q.practice_offers > 0) {
       return bad("queue " + q.policy.code + " practice share above its cap");
     }
   }
 
   // --- agents ----------------------------------------------------------------------
-  std::map<const internal::ASet*, std::tuple<SkillId, LangId, int, int, int, int>> where;
   size_t agent_set_entries = 0;
-  agent_index_.forEachSet([&](const internal::ASet& set, SkillId skill, LangId lang, int ch, int lv, int t, int s) {
-    where[&set] = {skill, lang, ch, lv, t, s};
+  bool sets_valid = true;
+  agent_index_.forEachSet([&](const internal::ASet& set, SkillId, LangId, int, int, int, int) {
     agent_set_entries += set.size();
+    sets_valid = sets_valid && set.valid();
   });
+  if (!sets_valid) return bad("an agent bucket is out of order");
   if (agent_set_entries != agent_index_.entries()) return bad("agent buckets hold stray entries");
+  const internal::AgentIndex::Locator locator(agent_index_);
   size_t agent_entries = 0;
   for (const auto& ap : agents_) {
     if (!ap) continue;
@@ -189,7 +226,8 @@ Status Router::Impl::checkInvariants() const {
       if (a.active(ch) > a.capacity(ch)) return bad("agent " + id + " over capacity");
     }
     if (wrap != a.wrapups) return bad("agent " + id + " wrap-up count");
-    if (a.view.voice_active != a.active(0) || a.view.chat_active != a.active(1)) return bad("agent " + id + " view");
+    if (a.view.voice_active != a.active(0) || a.view.chat_active != a.active(1))
+      return bad("agent " + id + " view");
     // Presence shown.
     site::PresenceState shown = a.base.state;
     if (!a.work.empty()) {
@@ -207,36 +245,45 @@ Status Router::Impl::checkInvariants() const {
       if (availableOn(a, ch)) channels |= static_cast<uint8_t>(1u << ch);
     }
     if (channels != a.index.channels) return bad("agent " + id + " indexed on the wrong channels");
-    agent_entries += a.index.entries.size();
-    if (channels == 0) {
-      if (!a.index.entries.empty()) return bad("agent " + id + " indexed while unavailable");
-      continue;
-    }
-    const internal::AgentIndexSpec spec = indexSpec(a, channels);
-    std::vector<std::tuple<SkillId, LangId, int, int, int, int>> want, got;
-    for (LangId lang : a.langs) {
-      for (int ch = 0; ch < kChannels; ++ch) {
-        if (!(channels & (1u << ch))) continue;
-        for (int s = 0; s < internal::kStrategies; ++s) {
-          if (!(strategies_ & (1u << s))) continue;
-          want.push_back({internal::kAnySkill, lang, ch, internal::kAnySkillLevel, a.tier, s});
-          for (const SkillReq& r : a.skills) want.push_back({r.skill, lang, ch, r.level, a.tier, s});
-        }
-        for (SkillId p : a.practice) want.push_back({p, lang, ch, 0, 0, -1});
+    for (int ch = 0; ch < kChannels; ++ch) agent_entries += a.index.entries[ch].size();
+    const internal::AgentIndexSpec spec = indexSpec(a);
+    for (int ch = 0; ch < kChannels; ++ch) {
+      const auto cc = static_cast<size_t>(ch);
+      const auto& entries = a.index.entries[cc];
+      if (!(channels & (1u << ch))) {
+        if (!entries.empty()) return bad("agent " + id + " indexed while unavailable");
+        continue;
       }
+      if (a.index.strategies[cc] != strategies_[cc])
+        return bad("agent " + id + " indexed for other strategies");
+      std::vector<uint64_t> want, got;
+      for (LangId lang : a.langs) {
+        for (int s = 0; s < internal::kStrategies; ++s) {
+          if (!(strategies_[cc] & (1u << s))) continue;
+          if (any_skill_index_) {
+            want.push_back(packBucket(internal::kAnySkill, lang, ch, internal::kAnySkillLevel, a.tier, s));
+          }
+          for (const SkillReq& r : a.skills)
+            want.push_back(packBucket(r.skill, lang, ch, r.level, a.tier, s));
+        }
+        for (SkillId p : a.practice) want.push_back(packBucket(p, lang, ch, 0, 0, -1));
+      }
+      for (const auto& [set, kind] : entries) {
+        uint64_t coords = 0;
+        if (!locator.find(set, packBucket, &coords)) return bad("agent " + id + " entry in an unknown set");
+        got.push_back(coords);
+        const int s = static_cast<int>(coords & 0xf) - 1;
+        if (s != kind) return bad("agent " + id + " entry kind");
+        internal::AEntry k = s < 0 ? spec.practice_key[cc] : spec.keys[cc][static_cast<size_t>(s)];
+        k.agent = a.idx;
+        const internal::AEntry* found = set->find(k);
+        if (!found) return bad("agent " + id + " entry key");
+        if (found->mask != a.mask) return bad("agent " + id + " entry mask");
+      }
+      std::sort(want.begin(), want.end());
+      std::sort(got.begin(), got.end());
+      if (want != got) return bad("agent " + id + " is in the wrong buckets");
     }
-    for (const auto& [set, iter] : a.index.entries) {
-      auto w = where.find(set);
-      if (w == where.end()) return bad("agent " + id + " entry in an unknown set");
-      got.push_back(w->second);
-      const internal::AEntry& e = *iter;
-      const int s = std::get<5>(w->second);
-      const internal::AEntry& k = s < 0 ? spec.practice_key : spec.keys[static_cast<size_t>(s)];
-      if (e.agent != a.idx || e.mask != a.mask || !internal::sameKey(e, k)) return bad("agent " + id + " entry key");
-    }
-    std::sort(want.begin(), want.end());
-    std::sort(got.begin(), got.end());
-    if (want != got) return bad("agent " + id + " is in the wrong buckets");
   }
   if (agent_entries != agent_index_.entries()) return bad("agent index entry count");
 
@@ -258,7 +305,8 @@ Status Router::Impl::checkInvariants() const {
       for (const auto& s : c.view.spec.skills) {
         if (requiredLevel(a->profile, s.skill_code) < s.level) skilled = false;
       }
-      if (skilled) return bad("contact " + c.view.spec.id + " waits while agent " + a->profile.id + " is free for it");
+      if (skilled)
+        return bad("contact " + c.view.spec.id + " waits while agent " + a->profile.id + " is free for it");
     }
   }
   return Status::ok();

@@ -157,12 +157,7 @@ void Router::Impl::setQueue(QueuePolicy policy) {
       armRingTimer(c);
     }
   }
-  uint8_t strategies = 0;
-  for (const auto& qs : queues_) strategies |= static_cast<uint8_t>(1u << qs->strategy);
-  if (strategies != strategies_) {
-    strategies_ = strategies;
-    refreshAllAgents();
-  }
+  updateStrategies();
   // A wider ring or practice may make offers possible now.
   std::vector<Contact*> queued;
   for (uint32_t idx : live) {
@@ -172,6 +167,24 @@ void Router::Impl::setQueue(QueuePolicy policy) {
     return a->key != b->key ? a->key > b->key : a->seq < b->seq;
   });
   for (Contact* c : queued) routeContact(*c, "queue_changed");
+}
+
+void Router::Impl::updateStrategies() {
+  uint8_t strategies[kChannels] = {0, 0};
+  for (const auto& qs : queues_) {
+    strategies[internal::channelIndex(qs->policy.channel)] |= static_cast<uint8_t>(1u << qs->strategy);
+  }
+  // A contact whose channel is not its queue's (a queue changed channel, a restored
+  // contact) is routed with its queue's strategy on its own channel.
+  for (const auto& c : contacts_) {
+    if (c && c->view.state == ContactState::kQueued) {
+      strategies[c->ch] |= static_cast<uint8_t>(1u << queues_[c->queue]->strategy);
+    }
+  }
+  if (strategies[0] == strategies_[0] && strategies[1] == strategies_[1]) return;
+  strategies_[0] = strategies[0];
+  strategies_[1] = strategies[1];
+  refreshAllAgents();
 }
 
 void Router::Impl::refreshAllAgents() {
@@ -256,8 +269,7 @@ void Router::Impl::upsertAgent(AgentProfile profile) {
   if (!a) a = &newAgent(profile.id);
   agent_index_.remove(a->index);
   applyProfile(*a, std::move(profile));
-  settleAgent(*a, false);
-  routeAgent(*a, "agent_available");
+  freeAgent(*a, false, "agent_available");
 }
 
 Status Router::Impl::removeAgent(const std::string& agent_id) {
@@ -304,9 +316,8 @@ void Router::Impl::updateOccupancy(Agent& a) {
   a.occ_busy = busy;
 }
 
-internal::AgentIndexSpec Router::Impl::indexSpec(const Agent& a, uint8_t channels) const {
+internal::AgentIndexSpec Router::Impl::indexSpec(const Agent& a) const {
   const double since = static_cast<double>(toEpochMillis(a.view.available_since));
-  const double act = a.activeTotal();
   // Least occupied: with exponential decay every idle agent's occupancy shrinks by the
   // same factor, so log(occ) + t/τ orders idle agents the same way at any later time.
   // (For an agent with chats in progress it is the figure at its last change.)
@@ -320,39 +331,50 @@ internal::AgentIndexSpec Router::Impl::indexSpec(const Agent& a, uint8_t channel
   spec.langs = &a.langs;
   spec.skills = &a.skills;
   spec.practice = &a.practice;
-  spec.channels = channels;
-  spec.strategies = strategies_;
-  spec.keys[static_cast<int>(Strategy::kLongestIdle)] = {act, since, static_cast<double>(a.serial)};
-  spec.keys[static_cast<int>(Strategy::kLeastOccupied)] = {act, occ_key, since};
-  spec.keys[static_cast<int>(Strategy::kRewardWeighted)] = {a.pass, act, since};
-  spec.practice_key = {act, since, static_cast<double>(a.serial)};
+  spec.any_skill = any_skill_index_;
+  for (int ch = 0; ch < kChannels; ++ch) {
+    const auto c = static_cast<size_t>(ch);
+    // Fewer contacts of the channel in progress first (chats spread over agents).
+    const double act = a.active(ch);
+    spec.strategies[c] = strategies_[c];
+    spec.keys[c][static_cast<int>(Strategy::kLongestIdle)] = {act, since, static_cast<double>(a.serial)};
+    spec.keys[c][static_cast<int>(Strategy::kLeastOccupied)] = {act, occ_key, since};
+    spec.keys[c][static_cast<int>(Strategy::kRewardWeighted)] = {a.pass, act, since};
+    spec.practice_key[c] = {act, since, static_cast<double>(a.serial)};
+  }
   return spec;
 }
 
 void Router::Impl::refreshAgent(Agent& a) {
+  if (&a == hold_index_) return;
   uint8_t channels = 0;
   for (int ch = 0; ch < kChannels; ++ch) {
     if (availableOn(a, ch)) channels |= static_cast<uint8_t>(1u << ch);
   }
-  if (channels == 0) {
-    if (a.index.channels != 0) agent_index_.remove(a.index);
-    return;
-  }
-  if (a.index.channels == 0) a.pass = std::max(a.pass, global_pass_);
-  const internal::AgentIndexSpec spec = indexSpec(a, channels);
-  if (a.index.channels == channels && a.index.strategies == strategies_ &&
-      internal::sameKey(a.index.practice_key, spec.practice_key)) {
-    bool same = true;
-    for (int s = 0; s < internal::kStrategies; ++s) {
-      if ((strategies_ & (1u << s)) && !internal::sameKey(a.index.keys[static_cast<size_t>(s)],
-                                                          spec.keys[static_cast<size_t>(s)])) {
-        same = false;
-      }
+  if (channels != 0 && a.index.channels == 0) a.pass = std::max(a.pass, global_pass_);
+  const internal::AgentIndexSpec spec = indexSpec(a);
+  for (int ch = 0; ch < kChannels; ++ch) {
+    const auto c = static_cast<size_t>(ch);
+    const bool want = channels & (1u << ch);
+    const bool have = a.index.channels & (1u << ch);
+    if (!want) {
+      if (have) agent_index_.remove(a.index, ch);
+      continue;
     }
-    if (same) return;
+    if (have && a.index.strategies[c] == spec.strategies[c] &&
+        internal::sameKey(a.index.practice_key[c], spec.practice_key[c])) {
+      bool same = true;
+      for (int s = 0; s < internal::kStrategies; ++s) {
+        if ((spec.strategies[c] & (1u << s)) && !internal::sameKey(a.index.keys[c][static_cast<size_t>(s)],
+                                                                   spec.keys[c][static_cast<size_t>(s)])) {
+          same = false;
+        }
+      }
+      if (same) continue;
+    }
+    if (have) agent_index_.remove(a.index, ch);
+    agent_index_.insert(a.index, spec, ch);
   }
-  agent_index_.remove(a.index);
-  agent_index_.insert(a.index, spec);
 }
 
 void Router::Impl::syncView(Agent& a) {
@@ -427,16 +449,17 @@ void Router::Impl::forceNotReady(Agent& a) {
 }
 
 Result<Presence> Router::Impl::requestPresence(const std::string& agent_id, PresenceState target,
-                                               const std::optional<std::string>& reason, const std::string& actor,
-                                               bool forced) {
+                                               const std::optional<std::string>& reason,
+                                               const std::string& actor, bool forced) {
   now_ = clock_.wallNow();
   Agent* found = findAgent(agent_id);
   if (!found) return Status::notFound("no agent \"" + agent_id + "\" at this site");
   Agent& a = *found;
   if (!site::isRequestable(target)) {
-    return Status::invalidArgument("\"" + std::string(site::presenceName(target)) +
-                                       "\" is set by the router, not by a request; ask for offline, ready or not_ready",
-                                   "/state");
+    return Status::invalidArgument(
+        "\"" + std::string(site::presenceName(target)) +
+            "\" is set by the router, not by a request; ask for offline, ready or not_ready",
+        "/state");
   }
   if (target == PresenceState::kNotReady && !reason) {
     return Status::invalidArgument("not_ready needs a reason code", "/reason");
@@ -451,8 +474,7 @@ Result<Presence> Router::Impl::requestPresence(const std::string& agent_id, Pres
       a.pending_reason.reset();
       a.pending_actor.clear();
       a.pending_forced = false;
-      settleAgent(a, forced);
-      routeAgent(a, "agent_available");
+      freeAgent(a, forced, "agent_available");
       return a.view.presence;
     }
     a.pending = target;
@@ -469,9 +491,12 @@ Result<Presence> Router::Impl::requestPresence(const std::string& agent_id, Pres
   }
   if (a.base.state == target && a.base.reason == reason) return a.view.presence;
   a.base = Presence{target, reason, now_, actor};
-  if (target == PresenceState::kReady) a.view.available_since = now_;
-  settleAgent(a, forced);
-  if (target == PresenceState::kReady) routeAgent(a, "agent_available");
+  if (target == PresenceState::kReady) {
+    a.view.available_since = now_;
+    freeAgent(a, forced, "agent_available");
+  } else {
+    settleAgent(a, forced);
+  }
   return a.view.presence;
 }
 
@@ -491,8 +516,7 @@ void Router::Impl::onDelayEnd(uint32_t idx, uint64_t serial) {
   Agent& a = *agents_[idx];
   a.delay_timer = 0;
   a.delayed = false;
-  settleAgent(a, false);
-  routeAgent(a, "agent_available");
+  freeAgent(a, false, "agent_available");
 }
 
 // ====================================================================================
@@ -543,9 +567,10 @@ void Router::Impl::prepareContact(Contact& c) {
   c.sig = c.reqs.size() > 2 ? internSig(std::vector<SkillReq>(c.reqs.begin() + 2, c.reqs.end())) : 0;
   c.arrival_s = seconds(spec.arrived_at);
   c.key = spec.priority - q.policy.aging_per_s * c.arrival_s;
-  c.low_risk = q.policy.practice_enabled && !c.reqs.empty() && spec.priority <= q.policy.practice_max_priority &&
-               std::find(q.policy.practice_segments.begin(), q.policy.practice_segments.end(), spec.segment) !=
-                   q.policy.practice_segments.end();
+  c.low_risk =
+      q.policy.practice_enabled && !c.reqs.empty() && spec.priority <= q.policy.practice_max_priority &&
+      std::find(q.policy.practice_segments.begin(), q.policy.practice_segments.end(), spec.segment) !=
+          q.policy.practice_segments.end();
   c.steps = &q.stepsFor(spec.segment);
 }
 
@@ -559,7 +584,8 @@ bool Router::Impl::updateRing(Contact& c) {
   }
   if (wait >= steps.back().after + q.policy.widen_to_any_after) step = static_cast<int>(steps.size());
   const int lo = step < static_cast<int>(steps.size()) ? steps[static_cast<size_t>(step)].min_tier : 1;
-  const int hi = step < static_cast<int>(steps.size()) ? steps[static_cast<size_t>(step)].max_tier : internal::kMaxTier;
+  const int hi =
+      step < static_cast<int>(steps.size()) ? steps[static_cast<size_t>(step)].max_tier : internal::kMaxTier;
   const bool changed = lo != c.ring_lo || hi != c.ring_hi;
   c.ring_step = step;
   c.ring_lo = lo;
@@ -590,6 +616,11 @@ void Router::Impl::onRingTimer(uint32_t idx, uint64_t seq) {
   if (idx >= contacts_.size() || !contacts_[idx] || contacts_[idx]->seq != seq) return;
   Contact& c = *contacts_[idx];
   c.ring_timer = 0;
+  if (c.view.state == ContactState::kOffered) {
+    updateRing(c);  // not indexed while offered
+    armRingTimer(c);
+    return;
+  }
   if (c.view.state != ContactState::kQueued) return;
   const int before = c.ring_step;
   if (updateRing(c)) {
@@ -617,8 +648,8 @@ void Router::Impl::indexWaiting(Contact& c) {
     }
   }
   spec.sig = c.sig;
-  spec.tier_lo = c.ring_lo;
-  spec.tier_hi = c.ring_hi;
+  spec.tier_lo = static_cast<uint8_t>(c.ring_lo);
+  spec.tier_hi = static_cast<uint8_t>(c.ring_hi);
   spec.practice = c.low_risk ? &c.reqs : nullptr;
   contact_index_.insert(c.index, spec);
   QueueState& q = *queues_[c.queue];
@@ -643,13 +674,14 @@ void Router::Impl::enqueue(Contact& c) {
   ++q.waiting;
   updateRing(c);
   indexWaiting(c);
-  armRingTimer(c);
+  if (c.ring_timer == 0) armRingTimer(c);
 }
 
 void Router::Impl::dequeue(Contact& c) {
+  // The ring timer keeps running while an offer is out: ring steps are times after
+  // arrival, so it stays right if the contact comes back (cancelled once answered).
   unindexWaiting(c);
   --queues_[c.queue]->waiting;
-  cancelTimer(c.ring_timer);
 }
 
 int Router::Impl::positionOf(const Contact& c) const {
@@ -663,9 +695,6 @@ Millis Router::Impl::estimateWait(const QueueState& q, int position) const {
 Result<ContactQueued> Router::Impl::addContact(ContactSpec spec) {
   now_ = clock_.wallNow();
   if (spec.id.empty()) return Status::invalidArgument("must not be empty", "/id");
-  if (contact_ids_.count(spec.id)) {
-    return Status::alreadyExists("a live contact \"" + spec.id + "\" exists already", "/id");
-  }
   QueueState* q = findQueue(spec.queue);
   if (!q) return Status::invalidArgument("no queue \"" + spec.queue + "\" is configured", "/queue");
   if (spec.channel != q->policy.channel) {
@@ -688,24 +717,32 @@ Result<ContactQueued> Router::Impl::addContact(ContactSpec spec) {
     }
   }
   if (spec.arrived_at == WallTime{} || spec.arrived_at > now_) spec.arrived_at = now_;
+  // One hash lookup: claim the id, then fill in the slot.
+  auto [id_it, added] = contact_ids_.try_emplace(spec.id, kNone);
+  if (!added) return Status::alreadyExists("a live contact \"" + spec.id + "\" exists already", "/id");
 
   Contact& c = newContact();
+  id_it->second = c.idx;
   c.view.spec = std::move(spec);
   c.queue = q->idx;
   prepareContact(c);
-  contact_ids_.emplace(c.view.spec.id, c.idx);
   q->unanswered.emplace(toEpochMillis(c.view.spec.arrived_at), c.seq, c.idx);
   c.view.state = ContactState::kQueued;
   ++q->waiting;
   updateRing(c);
-  indexWaiting(c);
 
-  // Decide first, so the queued event can say whether it waits.
+  // Decide first, so the queued event can say whether it waits; only a contact that
+  // waits goes into the waiting indices.
+  if (c.reqs.empty() && !any_skill_index_) {
+    any_skill_index_ = true;
+    refreshAllAgents();
+  }
   AgentPick pick;
   if (c.low_risk && practiceOpen(*q)) pick = pickPracticeAgent(c);
   if (!pick.agent) pick = pickAgent(c);
   ContactQueued queued{c.view, 0, Millis(0)};
   if (!pick.agent) {
+    indexWaiting(c);
     queued.position = positionOf(c);
     queued.estimated_wait = estimateWait(*q, queued.position);
   }
@@ -722,8 +759,21 @@ Result<ContactQueued> Router::Impl::addContact(ContactSpec spec) {
 // ====================================================================================
 // offers
 
+void Router::Impl::freeAgent(Agent& a, bool forced, std::string_view trigger) {
+  // Not indexed meanwhile: nothing but this agent's own search runs until the end.
+  hold_index_ = &a;
+  settleAgent(a, forced);
+  routeAgent(a, trigger);
+  hold_index_ = nullptr;
+  refreshAgent(a);
+}
+
 bool Router::Impl::routeContact(Contact& c, std::string_view trigger) {
   if (c.view.state != ContactState::kQueued) return false;
+  if (c.reqs.empty() && !any_skill_index_) {
+    any_skill_index_ = true;
+    refreshAllAgents();
+  }
   AgentPick pick;
   if (c.low_risk && practiceOpen(*queues_[c.queue])) pick = pickPracticeAgent(c);
   if (!pick.agent) pick = pickAgent(c);
@@ -735,7 +785,7 @@ bool Router::Impl::routeContact(Contact& c, std::string_view trigger) {
 void Router::Impl::routeAgent(Agent& a, std::string_view trigger) {
   // At most one offer per unit of capacity; the bound only guards against a bug.
   for (int guard = 0; guard < 16; ++guard) {
-    if (a.index.channels == 0) return;
+    if (!availableOn(a, 0) && !availableOn(a, 1)) return;
     ContactPick p = pickContact(a);
     if (!p.contact) p = pickPracticeContact(a);
     if (!p.contact) return;
@@ -749,7 +799,8 @@ void Router::Impl::routeAgent(Agent& a, std::string_view trigger) {
   }
 }
 
-void Router::Impl::offer(Contact& c, Agent& a, std::string_view trigger, const AgentPick& pick, bool agent_side) {
+void Router::Impl::offer(Contact& c, Agent& a, std::string_view trigger, const AgentPick& pick,
+                         bool agent_side) {
   QueueState& q = *queues_[c.queue];
   Decision d = makeDecision(c, a, trigger, pick, agent_side);
   dequeue(c);
@@ -772,7 +823,11 @@ void Router::Impl::offer(Contact& c, Agent& a, std::string_view trigger, const A
   const uint32_t idx = c.idx;
   const uint64_t seq = c.seq;
   c.offer_timer = timers_.after(timeout, [this, idx, seq] { onOfferTimeout(idx, seq); });
-  c.decision = d;
+  if (c.decision) {
+    *c.decision = d;
+  } else {
+    c.decision = std::make_unique<Decision>(d);
+  }
   emit(ContactOffered{c.view, std::move(d), c.expires_at});
   settleAgent(a, false);
 }
@@ -794,7 +849,8 @@ void Router::Impl::declineOffer(Contact& c, Agent& a, std::string_view outcome, 
   c.declined.push_back(a.serial);
   ++a.view.missed_in_a_row;
   startDelay(a, delay);
-  const bool missed_out = options_.max_missed_offers > 0 && a.view.missed_in_a_row >= options_.max_missed_offers;
+  const bool missed_out =
+      options_.max_missed_offers > 0 && a.view.missed_in_a_row >= options_.max_missed_offers;
   --q.offered;
   enqueue(c);
   emit(OfferEnded{c.view.spec.id, a.profile.id, std::string(outcome), now_});
@@ -841,11 +897,13 @@ Status Router::Impl::accept(const std::string& contact_id, const std::string& ag
                                       std::string(contactStateName(c.view.state)) + ")");
   }
   if (c.view.agent_id != agent_id) {
-    return Status::permissionDenied("contact \"" + contact_id + "\" is not offered to agent \"" + agent_id + "\"");
+    return Status::permissionDenied("contact \"" + contact_id + "\" is not offered to agent \"" + agent_id +
+                                    "\"");
   }
   Agent& a = *agents_[c.agent];
   QueueState& q = *queues_[c.queue];
   cancelTimer(c.offer_timer);
+  cancelTimer(c.ring_timer);
   --a.offered[c.ch];
   ++a.connected[c.ch];
   a.view.missed_in_a_row = 0;
@@ -858,7 +916,8 @@ Status Router::Impl::accept(const std::string& contact_id, const std::string& ag
   if (wait <= int64_t{q.policy.sl_threshold_s} * 1000) ++q.answered_in_threshold;
   q.answer_wait_ms += wait;
   if (q.last_answer) {
-    const double dt = std::min(kMaxAnswerIntervalS, static_cast<double>((now_ - *q.last_answer).count()) / 1000.0);
+    const double dt =
+        std::min(kMaxAnswerIntervalS, static_cast<double>((now_ - *q.last_answer).count()) / 1000.0);
     q.answer_interval_s = (1 - kAnswerIntervalAlpha) * q.answer_interval_s + kAnswerIntervalAlpha * dt;
   }
   q.last_answer = now_;
@@ -878,7 +937,8 @@ Status Router::Impl::reject(const std::string& contact_id, const std::string& ag
                                       std::string(contactStateName(c.view.state)) + ")");
   }
   if (c.view.agent_id != agent_id) {
-    return Status::permissionDenied("contact \"" + contact_id + "\" is not offered to agent \"" + agent_id + "\"");
+    return Status::permissionDenied("contact \"" + contact_id + "\" is not offered to agent \"" + agent_id +
+                                    "\"");
   }
   declineOffer(c, *agents_[c.agent], "rejected", options_.reject_delay);
   return Status::ok();
@@ -947,8 +1007,7 @@ void Router::Impl::finishWrapUp(Contact& c) {
   c.view.ended_at = now_;
   emitContact(c);
   forget(c);
-  settleAgent(a, false);
-  routeAgent(a, "agent_available");
+  freeAgent(a, false, "agent_available");
 }
 
 Status Router::Impl::abandonContact(const std::string& contact_id, bool cancelled) {
@@ -985,10 +1044,7 @@ Status Router::Impl::abandonContact(const std::string& contact_id, bool cancelle
   c.view.ended_at = now_;
   emitContact(c);
   forget(c);
-  if (a) {
-    settleAgent(*a, false);
-    routeAgent(*a, "agent_available");
-  }
+  if (a) freeAgent(*a, false, "agent_available");
   return Status::ok();
 }
 
@@ -1032,6 +1088,7 @@ void Router::Impl::restoreContact(ContactView view) {
     ++q.waiting;
     updateRing(c);
     indexWaiting(c);
+    if (c.ch != internal::channelIndex(q.policy.channel)) updateStrategies();
     return;
   }
   Agent* a = findAgent(*c.view.agent_id);
@@ -1103,7 +1160,8 @@ const ContactView* Router::Impl::contact(const std::string& contact_id) const {
 
 std::optional<Decision> Router::Impl::decision(const std::string& contact_id) const {
   const Contact* c = findContact(contact_id);
-  return c ? c->decision : std::nullopt;
+  if (!c || !c->decision) return std::nullopt;
+  return *c->decision;
 }
 
 const AgentView* Router::Impl::agent(const std::string& agent_id) const {
@@ -1182,8 +1240,8 @@ Status Router::endWrapUp(const std::string& contact_id, const std::string& agent
   return impl_->endWrapUp(contact_id, agent_id);
 }
 Result<site::Presence> Router::requestPresence(const std::string& agent_id, site::PresenceState target,
-                                               const std::optional<std::string>& reason, const std::string& actor,
-                                               bool forced) {
+                                               const std::optional<std::string>& reason,
+                                               const std::string& actor, bool forced) {
   return impl_->requestPresence(agent_id, target, reason, actor, forced);
 }
 const ContactView* Router::contact(const std::string& contact_id) const { return impl_->contact(contact_id); }

@@ -18,7 +18,44 @@
 // Time comes from the injected Clock (read as "now" at each call) and timers from the
 // injected Timers, so tests and the simulator run it under simulated time. Effects
 // go to the EventSink synchronously, in order, during the call that caused them (or
-// the timer callback).
+// the timer callback). The sink must not call back into the router.
+//
+// Details that callers see:
+//   - Rings: a queue with no rings at all gets the built-in ladder: vip and complaint
+//     T1–T2, T1–T3 after 30 s; every other segment T3–T4, T2–T4 after 20 s, T1–T4
+//     after 60 s; then "any eligible" widen_to_any_after the last step. A queue with
+//     rings but none for a segment (and no "*") gives it T1–T4.
+//   - Capacity counts offered + connected contacts per channel; a contact in wrap-up
+//     no longer counts, but any wrap-up (or reject/no-answer delay) keeps the agent
+//     from new offers. A voice contact blocks new chats (voice_blocks_chat); chats
+//     do not block voice. Presence shows busy while any contact is connected,
+//     reserved while only offers are out, wrap_up while only wrap-ups remain.
+//   - Longest idle and least occupied prefer agents with fewer active contacts, then
+//     the longer idle (available_since: when the agent last finished work or became
+//     ready; a declined offer does not reset it) or the lower occupancy (busy share,
+//     exponentially weighted over occupancy_window). Reward-weighted is stride
+//     scheduling: each offer adds 1/reward_score to the agent's pass, lowest first.
+//   - A declined (rejected or timed-out) contact goes to others first; the decliner
+//     gets it again only when no one else is eligible. Rejects and time-outs both
+//     count as missed; at max_missed_offers the agent is made not_ready (forced) and
+//     the count starts again. An accept resets it.
+//   - Practice ignores tier rings; it applies when the queue's practice share stays
+//     within practice_max_share counting this offer, and its service level meets
+//     the target now. An agent who frees up takes a regular contact before practice.
+//   - not_ready/offline while working: offers not yet answered are withdrawn and go
+//     to others; the change applies when connected and wrap-up work is over. A
+//     request for ready while the change is pending takes it back.
+//   - Statistics count from construction: answered within sl_threshold_s counts for
+//     the service level; abandoned after it counts against (abandoned within it is
+//     left out of the service level, not of abandon_rate); cancelled counts in
+//     neither. longest_wait covers queued and offered contacts.
+//   - ContactQueued.position is 1-based in the queue by effective priority, 0 when
+//     the contact was offered at once; estimated_wait is position × a moving average
+//     of the time between answers in the queue (15 s until there are answers).
+//   - Restart: restored contacts keep arrived_at (rings and statistics count from
+//     it); a wrap-up restored with wrap_up_at ends at wrap_up_at + wrap_up_time.
+//     Counters (answered, abandoned, …) start again from zero.
+//   - The destructor cancels the router's pending timers.
 //
 // Thread-safety: none; the engine loop owns it.
 

@@ -560,7 +560,8 @@ TEST_F(RouterTest, CompleteGoesToWrapUpAndTheAgentIsFreeAfterTheWrapUpTime) {
   EXPECT_EQ(agentOf("c2"), "a1");
   auto changed = sink_.all<ContactChanged>();
   int completed = 0;
-  for (auto& c : changed) completed += c.contact.spec.id == "c1" && c.contact.state == ContactState::kCompleted;
+  for (auto& c : changed)
+    completed += c.contact.spec.id == "c1" && c.contact.state == ContactState::kCompleted;
   EXPECT_EQ(completed, 1);
   checkInvariants();
 }
@@ -626,13 +627,16 @@ TEST_F(RouterTest, NotReadyWhileOnlyReservedWithdrawsTheOffer) {
 
 TEST_F(RouterTest, PresenceRequestsFollowTheBoardRules) {
   addAgent(profile("a1", 1, {{"cards", 3}}));
-  EXPECT_EQ(router().requestPresence("nobody", PresenceState::kReady, std::nullopt, "x", false).status().code(),
-            StatusCode::kNotFound);
+  EXPECT_EQ(
+      router().requestPresence("nobody", PresenceState::kReady, std::nullopt, "x", false).status().code(),
+      StatusCode::kNotFound);
   EXPECT_EQ(router().requestPresence("a1", PresenceState::kBusy, std::nullopt, "x", false).status().where(),
             "/state");
-  EXPECT_EQ(router().requestPresence("a1", PresenceState::kNotReady, std::nullopt, "x", false).status().where(),
+  EXPECT_EQ(
+      router().requestPresence("a1", PresenceState::kNotReady, std::nullopt, "x", false).status().where(),
+      "/reason");
+  EXPECT_EQ(router().requestPresence("a1", PresenceState::kReady, "x", "x", false).status().where(),
             "/reason");
-  EXPECT_EQ(router().requestPresence("a1", PresenceState::kReady, "x", "x", false).status().where(), "/reason");
   sink_.clear();
   auto same = router().requestPresence("a1", PresenceState::kReady, std::nullopt, "x", false);
   ASSERT_TRUE(same.isOk());

@@ -26,7 +26,9 @@ using site::SkillLevel;
 class LoopTimers final : public Timers {
  public:
   explicit LoopTimers(EventLoop& loop) : loop_(loop) {}
-  uint64_t after(Millis delay, std::function<void()> fn) override { return loop_.runAfter(delay, std::move(fn)); }
+  uint64_t after(Millis delay, std::function<void()> fn) override {
+    return loop_.runAfter(delay, std::move(fn));
+  }
   void cancel(uint64_t id) override { loop_.cancel(id); }
 
  private:

@@ -10,8 +10,8 @@ const SkillSetBucket* CSlot::pair(SkillId b) const {
   return it != pairs.end() && it->first == b ? it->second.get() : nullptr;
 }
 
-CSlot& ContactIndex::getSlot(SkillId a, LangId lang, int ch, int tier) {
-  const size_t i = slotIndex(a, lang, ch, tier);
+CSlot& ContactIndex::getSlot(SkillId a, LangId lang, int ch) {
+  const size_t i = slotIndex(a, lang, ch);
   if (i >= slots_.size()) slots_.resize(i + 1);
   if (!slots_[i]) slots_[i] = std::make_unique<CSlot>();
   return *slots_[i];
@@ -26,31 +26,65 @@ PSlot& ContactIndex::getPracticeSlot(SkillId skill, LangId lang, int ch) {
 
 namespace {
 
+constexpr double kNoKey = -std::numeric_limits<double>::infinity();
+
 QueueBucket& queueBucket(SkillSetBucket& ssb, uint32_t queue) {
   for (auto& qb : ssb.queues) {
     if (qb->queue == queue) return *qb;
   }
   ssb.queues.push_back(std::make_unique<QueueBucket>());
   ssb.queues.back()->queue = queue;
+  std::fill(std::begin(ssb.queues.back()->max_key), std::end(ssb.queues.back()->max_key), kNoKey);
   return *ssb.queues.back();
 }
 
-LevelBucket& levelBucket(QueueBucket& qb, uint8_t lv_a, uint8_t lv_b, uint32_t sig) {
-  for (auto& lb : qb.levels) {
-    if (lb->lv_a == lv_a && lb->lv_b == lv_b && lb->sig == sig) return *lb;
+LevelBucket& levelBucket(CSlot& slot, SkillSetBucket& ssb, QueueBucket& qb, const ContactIndexSpec& spec) {
+  const uint8_t lv_a = spec.lv_a;
+  const uint8_t lv_b = spec.lv_b;
+  const uint32_t sig = spec.sig;
+  for (auto& h : qb.heads) {
+    if (h.lv_a == lv_a && h.lv_b == lv_b && h.sig == sig && h.tier_lo == spec.tier_lo &&
+        h.tier_hi == spec.tier_hi) {
+      return *qb.levels[static_cast<size_t>(&h - qb.heads.data())];
+    }
   }
   qb.levels.push_back(std::make_unique<LevelBucket>());
   LevelBucket& lb = *qb.levels.back();
+  lb.slot = &slot;
+  lb.ssb = &ssb;
+  lb.qb = &qb;
   lb.lv_a = lv_a;
   lb.lv_b = lv_b;
+  lb.tier_lo = spec.tier_lo;
+  lb.tier_hi = spec.tier_hi;
   lb.sig = sig;
+  lb.pos = static_cast<uint32_t>(qb.levels.size() - 1);
+  LevelHead h;
+  h.lv_a = lv_a;
+  h.lv_b = lv_b;
+  h.tier_lo = spec.tier_lo;
+  h.tier_hi = spec.tier_hi;
+  h.sig = sig;
+  qb.heads.push_back(h);
   return lb;
+}
+
+void refreshHead(QueueBucket& qb, const LevelBucket& lb) {
+  LevelHead& h = qb.heads[lb.pos];
+  h.empty = lb.set.empty();
+  if (h.empty) return;
+  const CEntry& e = lb.set.front();
+  h.key = e.key;
+  h.seq = e.seq;
+  h.contact = e.contact;
+  h.declined_any = e.declined_any;
 }
 
 SkillSetBucket& pairBucket(CSlot& slot, SkillId b) {
   auto it = std::lower_bound(slot.pairs.begin(), slot.pairs.end(), b,
                              [](const auto& p, SkillId v) { return p.first < v; });
-  if (it == slot.pairs.end() || it->first != b) it = slot.pairs.emplace(it, b, std::make_unique<SkillSetBucket>());
+  if (it == slot.pairs.end() || it->first != b)
+    it = slot.pairs.emplace(it, b, std::make_unique<SkillSetBucket>());
   return *it->second;
 }
 
@@ -58,19 +92,24 @@ SkillSetBucket& pairBucket(CSlot& slot, SkillId b) {
 
 void ContactIndex::insert(ContactIndexState& state, const ContactIndexSpec& spec) {
   state.indexed = true;
+  state.entry = spec.entry;
   if (spec.lang == kNoLang) return;
-  for (int tier = spec.tier_lo; tier <= spec.tier_hi; ++tier) {
-    CSlot& slot = getSlot(spec.a, spec.lang, spec.ch, tier);
-    SkillSetBucket& ssb = spec.b == kNone ? slot.single : pairBucket(slot, spec.b);
-    QueueBucket& qb = queueBucket(ssb, spec.queue);
-    LevelBucket& lb = levelBucket(qb, spec.lv_a, spec.lv_b, spec.sig);
-    auto [it, added] = lb.set.insert(spec.entry);
-    if (!added) continue;
+  CSlot& slot = getSlot(spec.a, spec.lang, spec.ch);
+  SkillSetBucket& ssb = spec.b == kNone ? slot.single : pairBucket(slot, spec.b);
+  QueueBucket& qb = queueBucket(ssb, spec.queue);
+  LevelBucket& lb = levelBucket(slot, ssb, qb, spec);
+  if (lb.set.insert(spec.entry)) {
+    if (lb.set.front().seq == spec.entry.seq) refreshHead(qb, lb);
     ++slot.count;
     ++ssb.count;
     ++qb.count;
+    for (int t = spec.tier_lo; t <= spec.tier_hi; ++t) {
+      qb.max_key[t] = std::max(qb.max_key[t], spec.entry.key);
+      ++slot.by_tier[t];
+      ++ssb.by_tier[t];
+    }
     ++entries_;
-    state.entries.push_back(CRef{&slot, &ssb, &qb, &lb, it});
+    state.entries.push_back(CRef{&lb});
   }
   if (spec.practice) {
     for (const SkillReq& r : *spec.practice) {
@@ -82,27 +121,41 @@ void ContactIndex::insert(ContactIndexState& state, const ContactIndexSpec& spec
       if (!pb) {
         ps.queues.push_back(std::make_unique<PracticeBucket>());
         pb = ps.queues.back().get();
+        pb->slot = &ps;
         pb->queue = spec.queue;
       }
-      auto [it, added] = pb->set.insert(spec.entry);
-      if (!added) continue;
+      if (!pb->set.insert(spec.entry)) continue;
       ++ps.count;
       ++entries_;
-      state.practice.push_back(PRef{&ps, pb, it});
+      state.practice.push_back(PRef{pb});
     }
   }
 }
 
 void ContactIndex::remove(ContactIndexState& state) {
   for (CRef& r : state.entries) {
-    r.lb->set.erase(r.it);
-    --r.slot->count;
-    --r.ssb->count;
-    --r.qb->count;
+    LevelBucket& lb = *r.lb;
+    QueueBucket& qb = *lb.qb;
+    const double key = state.entry.key;
+    const bool head = lb.set.front().seq == state.entry.seq;
+    lb.set.erase(state.entry);
+    if (head) refreshHead(qb, lb);
+    --lb.slot->count;
+    --lb.ssb->count;
+    --qb.count;
+    for (int t = lb.tier_lo; t <= lb.tier_hi; ++t) {
+      --lb.slot->by_tier[t];
+      --lb.ssb->by_tier[t];
+      if (key < qb.max_key[t]) continue;
+      qb.max_key[t] = kNoKey;
+      for (const LevelHead& h : qb.heads) {
+        if (!h.empty && h.tier_lo <= t && t <= h.tier_hi) qb.max_key[t] = std::max(qb.max_key[t], h.key);
+      }
+    }
   }
   for (PRef& r : state.practice) {
-    r.pb->set.erase(r.it);
-    --r.slot->count;
+    r.pb->set.erase(state.entry);
+    --r.pb->slot->count;
   }
   entries_ -= state.entries.size() + state.practice.size();
   state.entries.clear();

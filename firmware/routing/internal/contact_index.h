@@ -9,27 +9,30 @@
 //   two (A,B) → the pair bucket (A, B) in A's slot;
 //   more      → the pair bucket of its first two, with the rest as an interned
 //               "signature" that is part of the sub-bucket key.
-// Slots are keyed by (skill A, language, channel, tier); a contact is in the slot of
-// every tier of its current ring (its ring step moves it). Inside, buckets split by
-// queue, then by (minimum level of A, of B, signature), and each is ordered by the
-// queue's static aging key — priority − aging × arrival — so its head is the contact
-// with the highest effective priority at any "now".
+// Slots are keyed by (skill A, language, channel). Inside, buckets split by queue,
+// then by (minimum level of A, of B, signature, the tiers of the contact's current
+// ring), and each is ordered by the queue's static aging key — priority − aging ×
+// arrival — so its head is the contact with the highest effective priority at any
+// "now". A contact is in exactly one bucket; its ring step moves it to another.
 //
-// An agent enumerates its skills (and pairs of them) for its languages, channels and
-// its own tier, and compares the heads of the sub-buckets whose minimum levels (and
-// signature) it meets, weighting each queue. Every contact in a sub-bucket is equally
-// takeable by a given agent except for agents who declined it (flagged per entry).
+// An agent enumerates its skills (and pairs of them) for its languages and channels,
+// and compares the heads of the buckets whose minimum levels, signature and tiers it
+// meets, weighting each queue; the heads are kept inline per queue bucket, and a queue
+// bucket whose best key for the agent's tier cannot win is skipped whole. Every
+// contact in a bucket is equally takeable by a given agent except for agents who
+// declined it (flagged per entry).
 //
 // Low-risk contacts of queues with practice on are also kept per (skill, language,
 // channel) for practising agents.
 //
 // Internal to routing. Thread-safety: none.
 
+#include <limits>
 #include <memory>
-#include <set>
 #include <utility>
 #include <vector>
 
+#include "routing/internal/chunk_set.h"
 #include "routing/internal/ids.h"
 
 namespace outpost::routing::internal {
@@ -46,30 +49,61 @@ struct CEntryLess {
     return a.seq < b.seq;
   }
 };
-using CSet = std::set<CEntry, CEntryLess>;
+using CSet = ChunkSet<CEntry, CEntryLess, 64>;
 
+struct CSlot;
+struct SkillSetBucket;
+struct QueueBucket;
 struct LevelBucket {
+  CSlot* slot = nullptr;  // the buckets it is in (for their counts)
+  SkillSetBucket* ssb = nullptr;
+  QueueBucket* qb = nullptr;
   uint8_t lv_a = 0;  // minimum level of skill A (0 for kAnySkill)
   uint8_t lv_b = 0;  // minimum level of skill B (0 when single)
+  uint8_t tier_lo = 1;  // the ring's tiers
+  uint8_t tier_hi = 4;
   uint32_t sig = 0;  // further requirements (0 = none)
+  uint32_t pos = 0;  // its place in the queue bucket's `levels` and `heads`
   CSet set;
+};
+// A level bucket's coordinates and head, kept inline so that an agent's search reads
+// one array per queue bucket.
+struct LevelHead {
+  uint8_t lv_a = 0;
+  uint8_t lv_b = 0;
+  uint8_t tier_lo = 1;
+  uint8_t tier_hi = 4;
+  bool empty = true;
+  bool declined_any = false;
+  uint32_t sig = 0;
+  uint32_t contact = 0;
+  double key = 0;
+  uint64_t seq = 0;
 };
 struct QueueBucket {
   uint32_t queue = 0;
   size_t count = 0;
-  std::vector<std::unique_ptr<LevelBucket>> levels;
+  // Per tier, the largest key of its contacts that tier may take (any level): an agent
+  // skips the whole bucket when even this cannot beat the best it has found so far.
+  double max_key[kMaxTier + 1] = {};
+  std::vector<LevelHead> heads;                      // parallel to `levels`
+  std::vector<std::unique_ptr<LevelBucket>> levels;  // never removed
 };
 struct SkillSetBucket {
   size_t count = 0;
+  uint32_t by_tier[kMaxTier + 1] = {};  // contacts whose ring includes the tier
   std::vector<std::unique_ptr<QueueBucket>> queues;
 };
 struct CSlot {
   size_t count = 0;
+  uint32_t by_tier[kMaxTier + 1] = {};  // contacts whose ring includes the tier
   SkillSetBucket single;
   std::vector<std::pair<SkillId, std::unique_ptr<SkillSetBucket>>> pairs;  // sorted by B
   const SkillSetBucket* pair(SkillId b) const;
 };
+struct PSlot;
 struct PracticeBucket {
+  PSlot* slot = nullptr;
   uint32_t queue = 0;
   CSet set;
 };
@@ -79,18 +113,13 @@ struct PSlot {
 };
 
 struct CRef {
-  CSlot* slot = nullptr;
-  SkillSetBucket* ssb = nullptr;
-  QueueBucket* qb = nullptr;
   LevelBucket* lb = nullptr;
-  CSet::iterator it;
 };
 struct PRef {
-  PSlot* slot = nullptr;
   PracticeBucket* pb = nullptr;
-  CSet::iterator it;
 };
 struct ContactIndexState {
+  CEntry entry;  // as inserted (erased by it)
   std::vector<CRef> entries;
   std::vector<PRef> practice;
   bool indexed = false;
@@ -106,8 +135,8 @@ struct ContactIndexSpec {
   uint8_t lv_a = 0;
   uint8_t lv_b = 0;
   uint32_t sig = 0;
-  int tier_lo = 1;
-  int tier_hi = 4;
+  uint8_t tier_lo = 1;
+  uint8_t tier_hi = 4;
   const std::vector<SkillReq>* practice = nullptr;  // its skills, when low-risk in a practice queue
 };
 
@@ -116,8 +145,8 @@ class ContactIndex {
   void insert(ContactIndexState& state, const ContactIndexSpec& spec);
   void remove(ContactIndexState& state);
 
-  const CSlot* slot(SkillId a, LangId lang, int ch, int tier) const {
-    const size_t i = slotIndex(a, lang, ch, tier);
+  const CSlot* slot(SkillId a, LangId lang, int ch) const {
+    const size_t i = slotIndex(a, lang, ch);
     return i < slots_.size() ? slots_[i].get() : nullptr;
   }
   const PSlot* practiceSlot(SkillId skill, LangId lang, int ch) const {
@@ -132,14 +161,13 @@ class ContactIndex {
     for (size_t i = 0; i < slots_.size(); ++i) {
       const CSlot* s = slots_[i].get();
       if (!s) continue;
-      const int tier = static_cast<int>(i % kMaxTier) + 1;
-      const int ch = static_cast<int>((i / kMaxTier) % kChannels);
-      const auto lang = static_cast<LangId>((i / kMaxTier / kChannels) % kMaxLangs);
-      const auto a = static_cast<SkillId>(i / kMaxTier / kChannels / kMaxLangs);
+      const int ch = static_cast<int>(i % kChannels);
+      const auto lang = static_cast<LangId>((i / kChannels) % kMaxLangs);
+      const auto a = static_cast<SkillId>(i / kChannels / kMaxLangs);
       auto walk = [&](const SkillSetBucket& ssb, SkillId b) {
         for (const auto& qb : ssb.queues) {
           for (const auto& lb : qb->levels) {
-            if (!lb->set.empty()) fn(lb->set, a, b, lang, ch, tier, qb->queue, *lb);
+            fn(lb->set, a, b, lang, ch, *qb, *lb);
           }
         }
       };
@@ -147,6 +175,37 @@ class ContactIndex {
       for (const auto& [b, ssb] : s->pairs) walk(*ssb, b);
     }
   }
+  // For invariant checks: every slot's and skill-set bucket's per-tier counts agree
+  // with the contacts in its buckets.
+  bool tierCountsConsistent() const {
+    auto check = [](const SkillSetBucket& ssb, uint32_t* slot_counts) {
+      uint32_t counts[kMaxTier + 1] = {};
+      for (const auto& qb : ssb.queues) {
+        for (const auto& lb : qb->levels) {
+          for (int t = lb->tier_lo; t <= lb->tier_hi; ++t) counts[t] += static_cast<uint32_t>(lb->set.size());
+        }
+      }
+      bool ok = true;
+      for (int t = 1; t <= kMaxTier; ++t) {
+        ok = ok && counts[t] == ssb.by_tier[t];
+        slot_counts[t] += counts[t];
+      }
+      return ok;
+    };
+    for (const auto& s : slots_) {
+      if (!s) continue;
+      uint32_t counts[kMaxTier + 1] = {};
+      if (!check(s->single, counts)) return false;
+      for (const auto& p : s->pairs) {
+        if (!check(*p.second, counts)) return false;
+      }
+      for (int t = 1; t <= kMaxTier; ++t) {
+        if (counts[t] != s->by_tier[t]) return false;
+      }
+    }
+    return true;
+  }
+
   template <typename Fn>
   void forEachPractice(Fn fn) const {
     for (size_t i = 0; i < pslots_.size(); ++i) {
@@ -162,11 +221,10 @@ class ContactIndex {
   }
 
  private:
-  static size_t slotIndex(SkillId a, LangId lang, int ch, int tier) {
-    return ((static_cast<size_t>(a) * kMaxLangs + lang) * kChannels + static_cast<size_t>(ch)) * kMaxTier +
-           static_cast<size_t>(tier - 1);
+  static size_t slotIndex(SkillId a, LangId lang, int ch) {
+    return (static_cast<size_t>(a) * kMaxLangs + lang) * kChannels + static_cast<size_t>(ch);
   }
-  CSlot& getSlot(SkillId a, LangId lang, int ch, int tier);
+  CSlot& getSlot(SkillId a, LangId lang, int ch);
   PSlot& getPracticeSlot(SkillId skill, LangId lang, int ch);
 
   std::vector<std::unique_ptr<CSlot>> slots_;    // never freed: bounded by skills × languages

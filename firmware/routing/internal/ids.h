@@ -37,7 +37,9 @@ inline int channelIndex(site::Channel c) { return c == site::Channel::kVoice ? 0
 struct SkillReq {
   SkillId skill = 0;
   int level = 0;
-  friend bool operator==(const SkillReq& a, const SkillReq& b) { return a.skill == b.skill && a.level == b.level; }
+  friend bool operator==(const SkillReq& a, const SkillReq& b) {
+    return a.skill == b.skill && a.level == b.level;
+  }
 };
 
 // Maps strings to dense ids, first come first numbered.

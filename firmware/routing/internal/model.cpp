@@ -8,7 +8,8 @@ namespace {
 using std::chrono::seconds;
 
 std::vector<RingStep> normalized(std::vector<RingStep> steps) {
-  std::stable_sort(steps.begin(), steps.end(), [](const RingStep& a, const RingStep& b) { return a.after < b.after; });
+  std::stable_sort(steps.begin(), steps.end(),
+                   [](const RingStep& a, const RingStep& b) { return a.after < b.after; });
   for (RingStep& s : steps) {
     s.min_tier = std::clamp(s.min_tier, 1, kMaxTier);
     s.max_tier = std::clamp(s.max_tier, 1, kMaxTier);

@@ -9,6 +9,7 @@
 #include <ext/pb_ds/tree_policy.hpp>
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -80,7 +81,7 @@ struct Contact {
   uint32_t idx = 0;
   uint64_t seq = 0;  // unique, increasing: tie-break and timer identity
   ContactView view;
-  std::optional<Decision> decision;
+  std::unique_ptr<Decision> decision;  // the latest offer's (not kept inline: most contacts wait)
 
   uint32_t queue = 0;
   int ch = 0;

@@ -127,8 +127,8 @@ class Router::Impl {
   Agent& newAgent(const std::string& id);
   void applyProfile(Agent& a, AgentProfile profile);
   bool availableOn(const Agent& a, int ch) const;
-  // The index entries the agent should have now, given its availability per channel.
-  internal::AgentIndexSpec indexSpec(const Agent& a, uint8_t channels) const;
+  // The index keys the agent should have now (per channel, whether available or not).
+  internal::AgentIndexSpec indexSpec(const Agent& a) const;
   // Re-indexes the agent if its availability or keys changed.
   void refreshAgent(Agent& a);
   // After any change to an agent's work or choice: applies a deferred presence when
@@ -140,6 +140,11 @@ class Router::Impl {
   double occupancy(const Agent& a, WallTime at) const;
   void updateOccupancy(Agent& a);
   void refreshAllAgents();
+  // Recomputes which strategies are indexed on each channel; re-indexes if changed.
+  void updateStrategies();
+  // The agent's work or choice changed so that it may take more: settles it and gives
+  // it waiting contacts, re-indexing it once at the end.
+  void freeAgent(Agent& a, bool forced, std::string_view trigger);
 
   // --- helpers ---
   Agent* findAgent(const std::string& id);
@@ -178,7 +183,13 @@ class Router::Impl {
 
   std::vector<std::unique_ptr<QueueState>> queues_;
   std::map<std::string, uint32_t, std::less<>> queue_ids_;
-  uint8_t strategies_ = 0;  // bit per strategy some queue uses
+  uint8_t strategies_[internal::kChannels] = {0, 0};  // per channel: bit per strategy its queues use
+  // While an agent settles and picks its next contacts its index entries are left
+  // alone and rebuilt once at the end (see freeAgent).
+  const Agent* hold_index_ = nullptr;
+  // Agents go into the kAnySkill buckets only once a contact that requires no skill
+  // has been routed: they are the largest buckets, and many sites never need them.
+  bool any_skill_index_ = false;
 
   internal::AgentIndex agent_index_;
   internal::ContactIndex contact_index_;

@@ -1,0 +1,190 @@
+#pragma once
+
+// ChunkSet: an ordered set kept as a sequence of small sorted chunks (at most kChunk
+// values each) plus a directory of each chunk's last value — a two-level B-tree.
+//
+// The router's buckets are ordered sets that change on every offer and every agent
+// freeing up, and at site scale they no longer fit in the CPU caches: a red-black
+// tree then costs a memory miss per level on each insert or erase. Here an insert or
+// erase is a binary search in the contiguous directory, one in a chunk and a short
+// move inside the chunk — a few cache lines. Chunks grow like vectors, so a bucket of
+// two values takes little memory.
+//
+// Values are compared with Less and must be unique under it (insert reports a
+// duplicate); they should be small and trivially copyable. Iterators are invalidated
+// by insert and erase.
+//
+// Internal to routing. Thread-safety: none.
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace outpost::routing::internal {
+
+template <typename T, typename Less, size_t kChunk>
+class ChunkSet {
+  static_assert(kChunk >= 4 && kChunk % 2 == 0);
+
+ public:
+  class const_iterator {
+   public:
+    using value_type = T;
+    using reference = const T&;
+    using pointer = const T*;
+    using difference_type = std::ptrdiff_t;
+    using iterator_category = std::forward_iterator_tag;
+
+    const_iterator() = default;
+    const T& operator*() const { return (*chunks_)[c_][i_]; }
+    const T* operator->() const { return &(*chunks_)[c_][i_]; }
+    const_iterator& operator++() {
+      if (++i_ == (*chunks_)[c_].size()) {
+        ++c_;
+        i_ = 0;
+      }
+      return *this;
+    }
+    friend bool operator==(const const_iterator& a, const const_iterator& b) {
+      return a.c_ == b.c_ && a.i_ == b.i_;
+    }
+
+   private:
+    friend class ChunkSet;
+    const_iterator(const std::vector<std::vector<T>>* chunks, size_t c, size_t i)
+        : chunks_(chunks), c_(c), i_(i) {}
+    const std::vector<std::vector<T>>* chunks_ = nullptr;
+    size_t c_ = 0;
+    size_t i_ = 0;
+  };
+  using iterator = const_iterator;
+
+  const_iterator begin() const { return const_iterator(&chunks_, 0, 0); }
+  const_iterator end() const { return const_iterator(&chunks_, chunks_.size(), 0); }
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+  // The smallest value; the set must not be empty.
+  const T& front() const { return chunks_.front().front(); }
+
+  // Adds `v`; false if an equal value is there already.
+  bool insert(const T& v) {
+    if (chunks_.empty()) {
+      chunks_.emplace_back();
+      chunks_.back().reserve(2);
+      chunks_.back().push_back(v);
+      lasts_.push_back(v);
+      size_ = 1;
+      return true;
+    }
+    size_t c = chunkFor(v);
+    if (c == chunks_.size()) c = chunks_.size() - 1;  // beyond the last value: the last chunk
+    std::vector<T>* chunk = &chunks_[c];
+    auto pos = std::lower_bound(chunk->begin(), chunk->end(), v, Less());
+    if (pos != chunk->end() && !Less()(v, *pos)) return false;
+    size_t at = static_cast<size_t>(pos - chunk->begin());
+    if (chunk->size() == kChunk) {
+      // Split: the upper half goes to a new chunk after this one.
+      std::vector<T> upper;
+      upper.reserve(kChunk);
+      upper.assign(chunk->begin() + kChunk / 2, chunk->end());
+      chunk->resize(kChunk / 2);
+      chunks_.insert(chunks_.begin() + static_cast<std::ptrdiff_t>(c) + 1, std::move(upper));
+      lasts_.insert(lasts_.begin() + static_cast<std::ptrdiff_t>(c) + 1, lasts_[c]);
+      chunk = &chunks_[c];
+      lasts_[c] = chunk->back();
+      if (at > kChunk / 2) {
+        ++c;
+        chunk = &chunks_[c];
+        at -= kChunk / 2;
+      }
+    }
+    if (chunk->size() == chunk->capacity()) chunk->reserve(std::min(kChunk, chunk->capacity() * 2));
+    chunk->insert(chunk->begin() + static_cast<std::ptrdiff_t>(at), v);
+    if (at + 1 == chunk->size()) lasts_[c] = v;
+    ++size_;
+    return true;
+  }
+
+  // Removes the value equal to `v`; false if there is none.
+  bool erase(const T& v) {
+    const size_t c = chunkFor(v);
+    if (c == chunks_.size()) return false;
+    std::vector<T>& chunk = chunks_[c];
+    auto pos = std::lower_bound(chunk.begin(), chunk.end(), v, Less());
+    if (pos == chunk.end() || Less()(v, *pos)) return false;
+    chunk.erase(pos);
+    --size_;
+    if (chunk.empty()) {
+      chunks_.erase(chunks_.begin() + static_cast<std::ptrdiff_t>(c));
+      lasts_.erase(lasts_.begin() + static_cast<std::ptrdiff_t>(c));
+      return true;
+    }
+    lasts_[c] = chunk.back();
+    // Keep chunks from thinning out: merge a small chunk into a neighbour with room.
+    if (chunk.size() < kChunk / 4) {
+      if (c + 1 < chunks_.size() && chunk.size() + chunks_[c + 1].size() <= kChunk / 2) {
+        mergeInto(c, c + 1);
+      } else if (c > 0 && chunk.size() + chunks_[c - 1].size() <= kChunk / 2) {
+        mergeInto(c - 1, c);
+      }
+    }
+    return true;
+  }
+
+  // Starts loading what an insert/erase will read first (the directory and the
+  // chunk table), so that updates of many sets overlap their memory misses.
+  void prefetch() const {
+    if (lasts_.empty()) return;
+    __builtin_prefetch(&lasts_[lasts_.size() / 2]);
+    __builtin_prefetch(&lasts_[lasts_.size() / 4]);
+    __builtin_prefetch(&lasts_[lasts_.size() * 3 / 4]);
+    __builtin_prefetch(chunks_.data() + chunks_.size() / 2);
+  }
+
+  // The stored value equal to `v`, or nullptr.
+  const T* find(const T& v) const {
+    const size_t c = chunkFor(v);
+    if (c == chunks_.size()) return nullptr;
+    const std::vector<T>& chunk = chunks_[c];
+    auto pos = std::lower_bound(chunk.begin(), chunk.end(), v, Less());
+    return pos != chunk.end() && !Less()(v, *pos) ? &*pos : nullptr;
+  }
+  bool contains(const T& v) const { return find(v) != nullptr; }
+
+  // For invariant checks: sorted, directory right, size right.
+  bool valid() const {
+    size_t n = 0;
+    const T* prev = nullptr;
+    if (chunks_.size() != lasts_.size()) return false;
+    for (size_t c = 0; c < chunks_.size(); ++c) {
+      if (chunks_[c].empty() || chunks_[c].size() > kChunk) return false;
+      if (Less()(chunks_[c].back(), lasts_[c]) || Less()(lasts_[c], chunks_[c].back())) return false;
+      for (const T& v : chunks_[c]) {
+        if (prev && !Less()(*prev, v)) return false;
+        prev = &v;
+        ++n;
+      }
+    }
+    return n == size_;
+  }
+
+ private:
+  // The first chunk whose last value is not less than `v` (chunks_.size() if none).
+  size_t chunkFor(const T& v) const {
+    return static_cast<size_t>(std::lower_bound(lasts_.begin(), lasts_.end(), v, Less()) - lasts_.begin());
+  }
+  // Appends chunk `b` (= a + 1) to chunk `a` and drops `b`.
+  void mergeInto(size_t a, size_t b) {
+    chunks_[a].insert(chunks_[a].end(), chunks_[b].begin(), chunks_[b].end());
+    lasts_[a] = chunks_[a].back();
+    chunks_.erase(chunks_.begin() + static_cast<std::ptrdiff_t>(b));
+    lasts_.erase(lasts_.begin() + static_cast<std::ptrdiff_t>(b));
+  }
+
+  std::vector<std::vector<T>> chunks_;
+  std::vector<T> lasts_;  // the last value of each chunk
+  size_t size_ = 0;
+};
+
+}  // namespace outpost::routing::internal
