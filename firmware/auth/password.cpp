@@ -16,7 +16,7 @@
 #include <system_error>
 #include <utility>
 
-#include "auth/internal/base64.h"
+#include "signing/base64.h"
 
 namespace outpost::auth {
 namespace {
@@ -99,7 +99,7 @@ Result<ParsedHash> parseEncoded(std::string_view encoded) {
   }
   parsed.iterations = static_cast<int>(iterations);
 
-  std::optional<std::string> salt = internal::decodeBase64(fields[2]);
+  std::optional<std::string> salt = signing::decodeBase64(fields[2]);
   if (!salt) return malformed("salt is not valid base64");
   if (salt->size() < kMinSaltBytes || salt->size() > kMaxSaltBytes) {
     static_assert(kMinSaltBytes == 16 && kMaxSaltBytes == 64);
@@ -107,7 +107,7 @@ Result<ParsedHash> parseEncoded(std::string_view encoded) {
   }
   parsed.salt = std::move(*salt);
 
-  std::optional<std::string> hash = internal::decodeBase64(fields[3]);
+  std::optional<std::string> hash = signing::decodeBase64(fields[3]);
   if (!hash) return malformed("hash is not valid base64");
   if (hash->size() != kHashBytes) {
     static_assert(kHashBytes == 32);
@@ -175,9 +175,9 @@ std::string hashPassword(std::string_view password, int iterations) {
   out += '$';
   out += std::to_string(iterations);
   out += '$';
-  out += internal::encodeBase64(salt_view);
+  out += signing::encodeBase64(salt_view);
   out += '$';
-  out += internal::encodeBase64(hash_view);
+  out += signing::encodeBase64(hash_view);
   OPENSSL_cleanse(hash.data(), hash.size());
   return out;
 }

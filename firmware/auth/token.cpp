@@ -9,7 +9,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "auth/internal/base64.h"
+#include "signing/base64.h"
 
 namespace outpost::auth {
 namespace {
@@ -31,7 +31,7 @@ std::string newToken() {
   if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) {
     fatal("RAND_bytes failed; refusing to issue a session token");
   }
-  std::string token = internal::encodeBase64Url(
+  std::string token = signing::encodeBase64Url(
       std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()));
   OPENSSL_cleanse(bytes.data(), bytes.size());
   return token;

@@ -6,7 +6,7 @@
 #include <string_view>
 #include <vector>
 
-#include "auth/internal/base64.h"
+#include "signing/base64.h"
 
 namespace outpost::auth {
 namespace {
@@ -40,9 +40,9 @@ std::string joinFields(const std::vector<std::string>& fields) {
 
 // Flips one bit of the decoded field and re-encodes it canonically.
 std::string flipBit(const std::string& base64_field) {
-  std::string bytes = internal::decodeBase64(base64_field).value();
+  std::string bytes = signing::decodeBase64(base64_field).value();
   bytes[bytes.size() / 2] = static_cast<char>(bytes[bytes.size() / 2] ^ 0x01);
-  return internal::encodeBase64(bytes);
+  return signing::encodeBase64(bytes);
 }
 
 void expectMalformed(std::string_view encoded) {
@@ -78,8 +78,8 @@ TEST(PasswordHash, EncodedFormat) {
   EXPECT_EQ(fields[1], "1000");
   EXPECT_EQ(fields[2].size(), 24u);  // 16 bytes, padded base64
   EXPECT_EQ(fields[3].size(), 44u);  // 32 bytes, padded base64
-  EXPECT_EQ(internal::decodeBase64(fields[2])->size(), 16u);
-  EXPECT_EQ(internal::decodeBase64(fields[3])->size(), 32u);
+  EXPECT_EQ(signing::decodeBase64(fields[2])->size(), 16u);
+  EXPECT_EQ(signing::decodeBase64(fields[3])->size(), 32u);
 }
 
 TEST(PasswordHash, SameInputGivesDifferentSaltsAndHashes) {

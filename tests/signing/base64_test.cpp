@@ -1,10 +1,10 @@
-#include "auth/internal/base64.h"
+#include "signing/base64.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-namespace outpost::auth::internal {
+namespace outpost::signing {
 namespace {
 
 // RFC 4648 §10 test vectors.
@@ -48,4 +48,4 @@ TEST(Base64, DecodeRejectsNonCanonicalInput) {
 }
 
 }  // namespace
-}  // namespace outpost::auth::internal
+}  // namespace outpost::signing

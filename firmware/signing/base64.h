@@ -1,10 +1,9 @@
 #pragma once
 
-// Base64 (RFC 4648) for the auth room, as thin wrappers over OpenSSL's
-// EVP_EncodeBlock / EVP_DecodeBlock. Internal to firmware/auth: other rooms should not
-// include this header.
+// Base64 (RFC 4648) as thin wrappers over OpenSSL's EVP_EncodeBlock / EVP_DecodeBlock:
+// password hashes and session tokens (auth), public keys and signatures (signing).
 //
-// - encodeBase64: standard alphabet (+ /) with '=' padding; used in stored password hashes.
+// - encodeBase64: standard alphabet (+ /) with '=' padding; stored password hashes, keys, signatures.
 // - encodeBase64Url: URL-safe alphabet (- _) without padding; used for session tokens.
 // - decodeBase64: the strict inverse of encodeBase64. It accepts only the canonical
 //   encoding (length a multiple of 4, standard alphabet, 0–2 '=' at the very end, unused
@@ -17,10 +16,10 @@
 #include <string>
 #include <string_view>
 
-namespace outpost::auth::internal {
+namespace outpost::signing {
 
 std::string encodeBase64(std::string_view bytes);
 std::string encodeBase64Url(std::string_view bytes);
 std::optional<std::string> decodeBase64(std::string_view text);
 
-}  // namespace outpost::auth::internal
+}  // namespace outpost::signing

@@ -1,11 +1,11 @@
-#include "auth/internal/base64.h"
+#include "signing/base64.h"
 
 #include <openssl/evp.h>
 
 #include <climits>
 #include <cstddef>
 
-namespace outpost::auth::internal {
+namespace outpost::signing {
 namespace {
 
 bool isStandardBase64Char(char c) {
@@ -69,4 +69,4 @@ std::optional<std::string> decodeBase64(std::string_view text) {
   return out;
 }
 
-}  // namespace outpost::auth::internal
+}  // namespace outpost::signing
