@@ -221,33 +221,55 @@ Router::Impl::ContactPick Router::Impl::pickContact(const Agent& a) const {
       slot_seq = seq;
     }
   };
-  auto visit = [&](const internal::SkillSetBucket& ssb, int la, int lb) {
+  // Visits one queue bucket: the heads of its level buckets the agent qualifies for.
+  auto visitQueue = [&](const internal::QueueBucket& qb, int la, int lb) {
+    const QueuePolicy& p = queues_[qb.queue]->policy;
+    for (size_t i = 0; i < qb.heads.size(); ++i) {
+      const internal::LevelHead& h = qb.heads[i];
+      if (h.empty || h.lv_a > la || h.lv_b > lb || a.tier < h.tier_lo || a.tier > h.tier_hi) continue;
+      if (h.sig != 0 && !meetsSig(a, h.sig)) continue;
+      const double head_eff = p.weight * (h.key + p.aging_per_s * now_s);
+      if (!h.declined_any || !contacts_[h.contact]->declinedBy(a.serial)) {
+        consider(best, best_seq, contacts_[h.contact].get(), head_eff, h.seq);
+        continue;
+      }
+      // The head was declined by this agent: look a little further.
+      int skipped = 0;
+      for (const CEntry& e : qb.levels[i]->set) {
+        const double eff = p.weight * (e.key + p.aging_per_s * now_s);
+        if (e.declined_any && contacts_[e.contact]->declinedBy(a.serial)) {
+          consider(fallback, fallback_seq, contacts_[e.contact].get(), eff, e.seq);
+          if (++skipped >= kDeclinedSkip) break;
+          continue;
+        }
+        consider(best, best_seq, contacts_[e.contact].get(), eff, e.seq);
+        break;
+      }
+    }
+  };
+  // First the queue buckets the agent could take from, each with an upper bound of
+  // what it holds for the agent's tier; then the most promising one is read first, so
+  // that the bound prunes most of the others whole.
+  struct Candidate {
+    const internal::QueueBucket* qb;
+    int la;
+    int lb;
+    double bound;
+  };
+  std::array<Candidate, 128> cands;
+  size_t n = 0;
+  size_t top = 0;
+  auto collect = [&](const internal::SkillSetBucket& ssb, int la, int lb) {
     for (const auto& qb : ssb.queues) {
       if (qb->count == 0 || qb->max_key[a.tier] == -std::numeric_limits<double>::infinity()) continue;
       const QueuePolicy& p = queues_[qb->queue]->policy;
-      if (best.contact && p.weight * (qb->max_key[a.tier] + p.aging_per_s * now_s) < best.eff) continue;
-      for (size_t i = 0; i < qb->heads.size(); ++i) {
-        const internal::LevelHead& h = qb->heads[i];
-        if (h.empty || h.lv_a > la || h.lv_b > lb || a.tier < h.tier_lo || a.tier > h.tier_hi) continue;
-        if (h.sig != 0 && !meetsSig(a, h.sig)) continue;
-        const double head_eff = p.weight * (h.key + p.aging_per_s * now_s);
-        if (!h.declined_any || !contacts_[h.contact]->declinedBy(a.serial)) {
-          consider(best, best_seq, contacts_[h.contact].get(), head_eff, h.seq);
-          continue;
-        }
-        // The head was declined by this agent: look a little further.
-        int skipped = 0;
-        for (const CEntry& e : qb->levels[i]->set) {
-          const double eff = p.weight * (e.key + p.aging_per_s * now_s);
-          if (e.declined_any && contacts_[e.contact]->declinedBy(a.serial)) {
-            consider(fallback, fallback_seq, contacts_[e.contact].get(), eff, e.seq);
-            if (++skipped >= kDeclinedSkip) break;
-            continue;
-          }
-          consider(best, best_seq, contacts_[e.contact].get(), eff, e.seq);
-          break;
-        }
+      const double bound = p.weight * (qb->max_key[a.tier] + p.aging_per_s * now_s);
+      if (n == cands.size()) {  // more than fit: read them as they come
+        if (!best.contact || bound >= best.eff) visitQueue(*qb, la, lb);
+        continue;
       }
+      if (n > 0 && bound > cands[top].bound) top = n;
+      cands[n++] = Candidate{qb.get(), la, lb, bound};
     }
   };
   for (int ch = 0; ch < kChannels; ++ch) {
@@ -255,18 +277,25 @@ Router::Impl::ContactPick Router::Impl::pickContact(const Agent& a) const {
     for (LangId lang : a.langs) {
       const int t = a.tier;
       if (const internal::CSlot* slot = contact_index_.slot(kAnySkill, lang, ch); slot && slot->by_tier[t]) {
-        visit(slot->single, kAnySkillLevel, 0);
+        collect(slot->single, kAnySkillLevel, 0);
       }
       for (size_t i = 0; i < a.skills.size(); ++i) {
         const internal::CSlot* slot = contact_index_.slot(a.skills[i].skill, lang, ch);
         if (!slot || slot->by_tier[t] == 0) continue;
-        if (slot->single.by_tier[t]) visit(slot->single, a.skills[i].level, 0);
+        if (slot->single.by_tier[t]) collect(slot->single, a.skills[i].level, 0);
         if (slot->pairs.empty()) continue;
         for (size_t j = i + 1; j < a.skills.size(); ++j) {
           const internal::SkillSetBucket* ssb = slot->pair(a.skills[j].skill);
-          if (ssb && ssb->by_tier[t]) visit(*ssb, a.skills[i].level, a.skills[j].level);
+          if (ssb && ssb->by_tier[t]) collect(*ssb, a.skills[i].level, a.skills[j].level);
         }
       }
+    }
+  }
+  if (n > 0) {
+    visitQueue(*cands[top].qb, cands[top].la, cands[top].lb);
+    for (size_t i = 0; i < n; ++i) {
+      if (i == top || (best.contact && cands[i].bound < best.eff)) continue;
+      visitQueue(*cands[i].qb, cands[i].la, cands[i].lb);
     }
   }
   if (best.contact) return best;
