@@ -66,6 +66,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/event_loop.h"
 #include "core/status.h"
 #include "routing/types.h"
 
@@ -77,6 +78,18 @@ class Timers {
   virtual ~Timers() = default;
   virtual uint64_t after(Millis delay, std::function<void()> fn) = 0;
   virtual void cancel(uint64_t id) = 0;
+};
+
+// Timers on an EventLoop (the engine's, or one that tests and benchmarks drive with
+// runDue() under simulated time).
+class LoopTimers final : public Timers {
+ public:
+  explicit LoopTimers(EventLoop& loop) : loop_(loop) {}
+  uint64_t after(Millis delay, std::function<void()> fn) override { return loop_.runAfter(delay, std::move(fn)); }
+  void cancel(uint64_t id) override { loop_.cancel(id); }
+
+ private:
+  EventLoop& loop_;
 };
 
 class EventSink {

@@ -22,19 +22,6 @@ using site::Channel;
 using site::PresenceState;
 using site::SkillLevel;
 
-// The router's timers on an EventLoop that is never started: runDue() fires them.
-class LoopTimers final : public Timers {
- public:
-  explicit LoopTimers(EventLoop& loop) : loop_(loop) {}
-  uint64_t after(Millis delay, std::function<void()> fn) override {
-    return loop_.runAfter(delay, std::move(fn));
-  }
-  void cancel(uint64_t id) override { loop_.cancel(id); }
-
- private:
-  EventLoop& loop_;
-};
-
 class RecordingSink final : public EventSink {
  public:
   void emit(RouterEvent event) override { events.push_back(std::move(event)); }
