@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
-#include <cstdio>
+#include <charconv>
 #include <limits>
 
 #include "routing/internal/router_impl.h"
@@ -63,10 +63,11 @@ class Merge {
   int n_ = 0;
 };
 
-std::string fmt(const char* f, double v) {
+// `v` with `decimals` digits after the point (std::to_chars: no locale, no printf).
+std::string fixed(double v, int decimals) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, f, v);
-  return buf;
+  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
+  return r.ec == std::errc() ? std::string(buf, r.ptr) : std::string("?");
 }
 
 }  // namespace
@@ -395,13 +396,13 @@ Decision Router::Impl::makeDecision(const Contact& c, const Agent& a, std::strin
         std::to_string(need ? need->level : 0) + "): low-risk " + c.view.spec.segment +
         " contact, practice offers " + std::to_string(q.practice_offers + 1) + " of " +
         std::to_string(q.offers + 1) + " in queue " + q.policy.code + " (cap " +
-        fmt("%.0f", q.policy.practice_max_share * 100) + "%), service level " +
-        fmt("%.0f", q.serviceLevel() * 100) + "% \u2265 target " + std::to_string(q.policy.sl_target_pct) +
+        fixed(q.policy.practice_max_share * 100, 0) + "%), service level " +
+        fixed(q.serviceLevel() * 100, 0) + "% \u2265 target " + std::to_string(q.policy.sl_target_pct) +
         "%";
   } else if (agent_side) {
     s = who + " (" + skill +
         ") became free and takes the waiting contact with the highest effective priority (" +
-        fmt("%.1f", d.effective_priority) + ") it can serve, in queue " + q.policy.code + ", ring " + ring;
+        fixed(d.effective_priority, 1) + ") it can serve, in queue " + q.policy.code + ", ring " + ring;
   } else {
     s = who + " (" + skill + "), ";
     const std::string of =
@@ -411,10 +412,10 @@ Decision Router::Impl::makeDecision(const Contact& c, const Agent& a, std::strin
         s += "idle " + std::to_string(d.idle_for.count() / 1000) + " s, longest idle" + of;
         break;
       case Strategy::kLeastOccupied:
-        s += "occupancy " + fmt("%.0f", d.occupancy * 100) + "%, least occupied" + of;
+        s += "occupancy " + fixed(d.occupancy * 100, 0) + "%, least occupied" + of;
         break;
       case Strategy::kRewardWeighted:
-        s += "reward " + fmt("%.2f", d.reward_score) + ", reward-weighted pick" + of;
+        s += "reward " + fixed(d.reward_score, 2) + ", reward-weighted pick" + of;
         break;
     }
   }

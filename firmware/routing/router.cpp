@@ -685,7 +685,7 @@ void Router::Impl::dequeue(Contact& c) {
 }
 
 int Router::Impl::positionOf(const Contact& c) const {
-  return static_cast<int>(queues_[c.queue]->order.order_of_key({-c.key, c.seq})) + 1;
+  return static_cast<int>(queues_[c.queue]->order.rank({-c.key, c.seq})) + 1;
 }
 
 Millis Router::Impl::estimateWait(const QueueState& q, int position) const {

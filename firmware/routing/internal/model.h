@@ -5,8 +5,6 @@
 //
 // Internal to routing; not part of the public contract. Thread-safety: none.
 
-#include <ext/pb_ds/assoc_container.hpp>
-#include <ext/pb_ds/tree_policy.hpp>
 
 #include <map>
 #include <memory>
@@ -19,6 +17,7 @@
 
 #include "routing/internal/agent_index.h"
 #include "routing/internal/contact_index.h"
+#include "routing/internal/chunk_set.h"
 #include "routing/internal/ids.h"
 #include "routing/types.h"
 
@@ -117,10 +116,9 @@ struct Contact {
   }
 };
 
-// Queued contacts of a queue by (−key, seq): rank gives the position in the queue.
-using RankTree = __gnu_pbds::tree<std::pair<double, uint64_t>, __gnu_pbds::null_type,
-                                  std::less<std::pair<double, uint64_t>>, __gnu_pbds::rb_tree_tag,
-                                  __gnu_pbds::tree_order_statistics_node_update>;
+// Queued contacts of a queue by (−key, seq): rank() gives the position in the queue.
+using RankKey = std::pair<double, uint64_t>;
+using RankSet = ChunkSet<RankKey, std::less<RankKey>, 64>;
 
 struct QueueState {
   uint32_t idx = 0;
@@ -135,7 +133,7 @@ struct QueueState {
   int offered = 0;
   // Unanswered (queued or offered) contacts by arrival: the head gives the longest wait.
   std::set<std::tuple<int64_t, uint64_t, uint32_t>> unanswered;
-  RankTree order;
+  RankSet order;
 
   // Counters since start (or restart).
   int64_t answered = 0;
