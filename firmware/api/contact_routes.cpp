@@ -114,12 +114,12 @@ Result<Reply> getDecision(ApiContext& ctx, Request& req) {
   auto rec = readVisibleContact(ctx, req);
   if (!rec) return rec.status();
   if (!rec->decision_json) {
-    return Status::notFound("contact \"" + rec->contact.spec.id + "\" has not been offered to anyone yet");
+    return Status::notFound("contact \"" + rec->contact.spec->id + "\" has not been offered to anyone yet");
   }
-  auto history = withReader(ctx, [&](Database& db) { return storage::contactHistory(db, rec->contact.spec.id); });
+  auto history = withReader(ctx, [&](Database& db) { return storage::contactHistory(db, rec->contact.spec->id); });
   if (!history) return history.status();
   Object::Ptr out = new Object;
-  out->set("contact_id", rec->contact.spec.id);
+  out->set("contact_id", rec->contact.spec->id);
   out->set("decision", *codec::JsonReader::parseObject(*rec->decision_json));
   Array::Ptr events = new Array;
   for (const auto& e : *history) {

@@ -52,7 +52,7 @@ Object::Ptr encode(const routing::WrapUp& w) {
 }
 
 Object::Ptr encode(const routing::ContactView& c) {
-  const auto& s = c.spec;
+  const auto& s = *c.spec;
   Object::Ptr o = new Object;
   o->set("id", s.id);
   o->set("queue", s.queue);

@@ -359,7 +359,7 @@ Decision Router::Impl::makeDecision(const Contact& c, const Agent& a, std::strin
                                     const AgentPick& pick, bool agent_side) const {
   const QueueState& q = *queues_[c.queue];
   Decision d;
-  d.contact_id = c.view.spec.id;
+  d.contact_id = c.view.spec->id;
   d.agent_id = a.profile.id;
   d.at = now_;
   d.trigger = std::string(trigger);
@@ -393,7 +393,7 @@ Decision Router::Impl::makeDecision(const Contact& c, const Agent& a, std::strin
     }
     s = who + " practising " + skills_.name(pick.practice_skill) + " (level " +
         std::to_string(a.levelOf(pick.practice_skill)) + ", contact asks " +
-        std::to_string(need ? need->level : 0) + "): low-risk " + c.view.spec.segment +
+        std::to_string(need ? need->level : 0) + "): low-risk " + c.view.spec->segment +
         " contact, practice offers " + std::to_string(q.practice_offers + 1) + " of " +
         std::to_string(q.offers + 1) + " in queue " + q.policy.code + " (cap " +
         fixed(q.policy.practice_max_share * 100, 0) + "%), service level " +

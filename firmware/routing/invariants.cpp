@@ -44,12 +44,12 @@ Status Router::Impl::checkInvariants() const {
     if (!cp) continue;
     const Contact& c = *cp;
     ++live;
-    const std::string& id = c.view.spec.id;
+    const std::string& id = c.view.spec->id;
     auto it = contact_ids_.find(id);
     if (it == contact_ids_.end() || it->second != c.idx) return bad("contact " + id + " not in the id map");
     if (isTerminal(c.view.state)) return bad("terminal contact " + id + " still live");
     const QueueState& q = *queues_[c.queue];
-    if (c.steps != &q.stepsFor(c.view.spec.segment)) return bad("contact " + id + " has stale ring steps");
+    if (c.steps != &q.stepsFor(c.view.spec->segment)) return bad("contact " + id + " has stale ring steps");
     const auto n_steps = static_cast<int>(c.steps->size());
     if (c.ring_step < n_steps) {
       const RingStep& st = (*c.steps)[static_cast<size_t>(c.ring_step)];
@@ -58,7 +58,7 @@ Status Router::Impl::checkInvariants() const {
       return bad("contact " + id + " any-eligible ring tiers");
     }
     contact_entries += c.index.entries.size() + c.index.practice.size();
-    const bool in_unanswered = q.unanswered.count({toEpochMillis(c.view.spec.arrived_at), c.seq, c.idx}) > 0;
+    const bool in_unanswered = q.unanswered.count({toEpochMillis(c.view.spec->arrived_at), c.seq, c.idx}) > 0;
     switch (c.view.state) {
       case ContactState::kQueued: {
         ++waiting[c.queue];
@@ -154,7 +154,7 @@ Status Router::Impl::checkInvariants() const {
       const SkillId eb = c->reqs.size() >= 2 ? c->reqs[1].skill : kNone;
       if (ea != a || eb != b || c->lang != lang || c->ch != ch || c->queue != queue ||
           lb.tier_lo != c->ring_lo || lb.tier_hi != c->ring_hi || lb.sig != c->sig) {
-        status = bad("contact " + c->view.spec.id + " in the wrong bucket");
+        status = bad("contact " + c->view.spec->id + " in the wrong bucket");
       }
     }
   });
@@ -300,13 +300,13 @@ Status Router::Impl::checkInvariants() const {
     for (const Agent* a : free_on[c.ch]) {
       if (a->tier < c.ring_lo || a->tier > c.ring_hi) continue;
       const auto& langs = a->profile.languages;
-      if (std::find(langs.begin(), langs.end(), c.view.spec.language) == langs.end()) continue;
+      if (std::find(langs.begin(), langs.end(), c.view.spec->language) == langs.end()) continue;
       bool skilled = true;
-      for (const auto& s : c.view.spec.skills) {
+      for (const auto& s : c.view.spec->skills) {
         if (requiredLevel(a->profile, s.skill_code) < s.level) skilled = false;
       }
       if (skilled)
-        return bad("contact " + c.view.spec.id + " waits while agent " + a->profile.id + " is free for it");
+        return bad("contact " + c.view.spec->id + " waits while agent " + a->profile.id + " is free for it");
     }
   }
   return Status::ok();

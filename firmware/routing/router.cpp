@@ -146,7 +146,7 @@ void Router::Impl::setQueue(QueuePolicy policy) {
   q->strategy = static_cast<int>(q->policy.strategy);
   internal::normalizeRings(*q);
   for (auto& c : contacts_) {
-    if (c && c->queue == q->idx) c->steps = &q->stepsFor(c->view.spec.segment);
+    if (c && c->queue == q->idx) c->steps = &q->stepsFor(c->view.spec->segment);
   }
   for (uint32_t idx : live) {
     Contact& c = *contacts_[idx];
@@ -228,7 +228,7 @@ void Router::Impl::applyProfile(Agent& a, AgentProfile profile) {
       id = langs_.intern(tag);
       // Contacts that waited in a language nobody spoke can be matched now.
       for (auto& c : contacts_) {
-        if (!c || c->lang != kNoLang || c->view.spec.language != tag) continue;
+        if (!c || c->lang != kNoLang || c->view.spec->language != tag) continue;
         const bool queued = c->view.state == ContactState::kQueued;
         if (queued) unindexWaiting(*c);
         c->lang = id;
@@ -541,7 +541,7 @@ void Router::Impl::forget(Contact& c) {
   cancelTimer(c.ring_timer);
   cancelTimer(c.offer_timer);
   cancelTimer(c.wrap_timer);
-  contact_ids_.erase(c.view.spec.id);
+  contact_ids_.erase(c.view.spec->id);
   const uint32_t idx = c.idx;
   contacts_[idx].reset();
   free_contacts_.push_back(idx);
@@ -549,7 +549,7 @@ void Router::Impl::forget(Contact& c) {
 
 void Router::Impl::prepareContact(Contact& c) {
   const QueueState& q = *queues_[c.queue];
-  const ContactSpec& spec = c.view.spec;
+  const ContactSpec& spec = *c.view.spec;
   c.ch = internal::channelIndex(spec.channel);
   const LangId lang = langs_.find(spec.language);
   c.lang = lang == kNone ? kNoLang : lang;
@@ -576,7 +576,7 @@ void Router::Impl::prepareContact(Contact& c) {
 
 bool Router::Impl::updateRing(Contact& c) {
   const std::vector<RingStep>& steps = *c.steps;
-  const Millis wait = std::max(Millis(0), now_ - c.view.spec.arrived_at);
+  const Millis wait = std::max(Millis(0), now_ - c.view.spec->arrived_at);
   const QueueState& q = *queues_[c.queue];
   int step = 0;
   for (size_t i = 1; i < steps.size(); ++i) {
@@ -605,7 +605,7 @@ void Router::Impl::armRingTimer(Contact& c) {
   } else {
     return;  // already "any eligible"
   }
-  const Millis delay = c.view.spec.arrived_at + boundary - now_;
+  const Millis delay = c.view.spec->arrived_at + boundary - now_;
   const uint32_t idx = c.idx;
   const uint64_t seq = c.seq;
   c.ring_timer = timers_.after(std::max(delay, Millis(0)), [this, idx, seq] { onRingTimer(idx, seq); });
@@ -723,10 +723,10 @@ Result<ContactQueued> Router::Impl::addContact(ContactSpec spec) {
 
   Contact& c = newContact();
   id_it->second = c.idx;
-  c.view.spec = std::move(spec);
+  c.view.spec = std::make_shared<const ContactSpec>(std::move(spec));
   c.queue = q->idx;
   prepareContact(c);
-  q->unanswered.emplace(toEpochMillis(c.view.spec.arrived_at), c.seq, c.idx);
+  q->unanswered.emplace(toEpochMillis(c.view.spec->arrived_at), c.seq, c.idx);
   c.view.state = ContactState::kQueued;
   ++q->waiting;
   updateRing(c);
@@ -853,7 +853,7 @@ void Router::Impl::declineOffer(Contact& c, Agent& a, std::string_view outcome, 
       options_.max_missed_offers > 0 && a.view.missed_in_a_row >= options_.max_missed_offers;
   --q.offered;
   enqueue(c);
-  emit(OfferEnded{c.view.spec.id, a.profile.id, std::string(outcome), now_});
+  emit(OfferEnded{c.view.spec->id, a.profile.id, std::string(outcome), now_});
   emitContact(c);
   std::vector<uint32_t> requeued;
   if (missed_out) {
@@ -874,7 +874,7 @@ void Router::Impl::withdrawOffer(Contact& c, Agent& a) {
   eraseValue(a.work, c.idx);
   --queues_[c.queue]->offered;
   enqueue(c);
-  emit(OfferEnded{c.view.spec.id, a.profile.id, "withdrawn", now_});
+  emit(OfferEnded{c.view.spec->id, a.profile.id, "withdrawn", now_});
   emitContact(c);
 }
 
@@ -910,8 +910,8 @@ Status Router::Impl::accept(const std::string& contact_id, const std::string& ag
   c.view.state = ContactState::kConnected;
   c.view.answered_at = now_;
   --q.offered;
-  q.unanswered.erase({toEpochMillis(c.view.spec.arrived_at), c.seq, c.idx});
-  const int64_t wait = std::max<int64_t>(0, (now_ - c.view.spec.arrived_at).count());
+  q.unanswered.erase({toEpochMillis(c.view.spec->arrived_at), c.seq, c.idx});
+  const int64_t wait = std::max<int64_t>(0, (now_ - c.view.spec->arrived_at).count());
   ++q.answered;
   if (wait <= int64_t{q.policy.sl_threshold_s} * 1000) ++q.answered_in_threshold;
   q.answer_wait_ms += wait;
@@ -1033,10 +1033,10 @@ Status Router::Impl::abandonContact(const std::string& contact_id, bool cancelle
     dequeue(c);
   }
   c.agent = kNone;
-  q.unanswered.erase({toEpochMillis(c.view.spec.arrived_at), c.seq, c.idx});
+  q.unanswered.erase({toEpochMillis(c.view.spec->arrived_at), c.seq, c.idx});
   if (!cancelled) {
     ++q.abandoned;
-    if (now_ - c.view.spec.arrived_at > Millis(int64_t{q.policy.sl_threshold_s} * 1000)) {
+    if (now_ - c.view.spec->arrived_at > Millis(int64_t{q.policy.sl_threshold_s} * 1000)) {
       ++q.abandoned_after_threshold;
     }
   }
@@ -1069,19 +1069,23 @@ void Router::Impl::restorePresence(const std::string& agent_id, Presence presenc
 
 void Router::Impl::restoreContact(ContactView view) {
   now_ = clock_.wallNow();
-  if (isTerminal(view.state) || view.spec.id.empty() || contact_ids_.count(view.spec.id)) return;
-  QueueState& q = ensureQueue(view.spec.queue, view.spec.channel);
-  if (view.spec.arrived_at == WallTime{}) view.spec.arrived_at = now_;
+  if (isTerminal(view.state) || view.spec->id.empty() || contact_ids_.count(view.spec->id)) return;
+  QueueState& q = ensureQueue(view.spec->queue, view.spec->channel);
+  if (view.spec->arrived_at == WallTime{}) {
+    auto spec = std::make_shared<ContactSpec>(*view.spec);
+    spec->arrived_at = now_;
+    view.spec = std::move(spec);
+  }
   Contact& c = newContact();
   c.view = std::move(view);
   c.queue = q.idx;
   prepareContact(c);
-  contact_ids_.emplace(c.view.spec.id, c.idx);
+  contact_ids_.emplace(c.view.spec->id, c.idx);
   const bool handled =
       (c.view.state == ContactState::kConnected || c.view.state == ContactState::kWrapUp) && c.view.agent_id;
   if (!handled) {
     // Queued, or offered at the crash: it waits again and resume() offers it.
-    q.unanswered.emplace(toEpochMillis(c.view.spec.arrived_at), c.seq, c.idx);
+    q.unanswered.emplace(toEpochMillis(c.view.spec->arrived_at), c.seq, c.idx);
     c.view.state = ContactState::kQueued;
     c.view.agent_id.reset();
     c.view.offered_at.reset();

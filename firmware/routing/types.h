@@ -6,6 +6,7 @@
 // Domain room: depends on core and site only. Thread-safety: values.
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -83,7 +84,9 @@ struct WrapUp {
 };
 
 struct ContactView {
-  ContactSpec spec;
+  // What the contact asked for, fixed at arrival: every copy of the view and every event
+  // shares it instead of copying its strings.
+  std::shared_ptr<const ContactSpec> spec = std::make_shared<const ContactSpec>();
   ContactState state = ContactState::kQueued;
   std::optional<std::string> agent_id;  // offered to / handled by
   std::optional<WallTime> offered_at;

@@ -30,7 +30,7 @@ Result<routing::ContactState> parseState(const std::string& s) {
 Result<ContactRecord> readContact(const Query& q) {
   ContactRecord r;
   auto& c = r.contact;
-  auto& s = c.spec;
+  routing::ContactSpec s;
   s.id = q.columnText(0);
   s.queue = q.columnText(1);
   auto channel = site::parseChannel(q.columnText(2));
@@ -64,6 +64,7 @@ Result<ContactRecord> readContact(const Query& q) {
     c.wrap_up = std::move(*wrap);
   }
   r.decision_json = q.columnOptText(20);
+  c.spec = std::make_shared<const routing::ContactSpec>(std::move(s));
   return r;
 }
 
@@ -74,7 +75,7 @@ std::optional<std::string> wrapUpJson(const routing::ContactView& c) {
 }  // namespace
 
 Status insertContact(Database& db, const routing::ContactView& c, WallTime now) {
-  const auto& s = c.spec;
+  const auto& s = *c.spec;
   auto q = db.query(
       "INSERT INTO contacts (id, queue, channel, language, segment, value, priority, intent, intent_confidence, "
       "skills, ivr_path, attributes, state, agent_id, arrived_at, offered_at, answered_at, ended_at, offers, "
@@ -96,11 +97,11 @@ Status updateContact(Database& db, const routing::ContactView& c, WallTime now) 
       "UPDATE contacts SET state = ?2, agent_id = ?3, offered_at = ?4, answered_at = ?5, ended_at = ?6, "
       "offers = ?7, wrap_up = ?8, updated_at = ?9 WHERE id = ?1");
   if (!q) return q.status();
-  OUTPOST_RETURN_IF_ERROR(q->bind(1, c.spec.id).bind(2, routing::contactStateName(c.state)).bind(3, c.agent_id)
+  OUTPOST_RETURN_IF_ERROR(q->bind(1, c.spec->id).bind(2, routing::contactStateName(c.state)).bind(3, c.agent_id)
                               .bind(4, millis(c.offered_at)).bind(5, millis(c.answered_at))
                               .bind(6, millis(c.ended_at)).bind(7, c.offers).bind(8, wrapUpJson(c))
                               .bind(9, toEpochMillis(now)).exec());
-  return db.changes() == 0 ? Status::notFound("no contact \"" + c.spec.id + "\"") : Status::ok();
+  return db.changes() == 0 ? Status::notFound("no contact \"" + c.spec->id + "\"") : Status::ok();
 }
 
 Status setContactDecision(Database& db, const std::string& contact_id, const std::string& decision_json) {

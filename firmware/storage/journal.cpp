@@ -24,14 +24,14 @@ Status apply(Database& db, const routing::AgentChanged& e, WallTime) {
 
 Status apply(Database& db, const routing::ContactQueued& e, WallTime now) {
   OUTPOST_RETURN_IF_ERROR(insertContact(db, e.contact, now));
-  return appendContactEvent(db, e.contact.spec.id, e.contact.spec.arrived_at, "queued", std::nullopt, std::nullopt);
+  return appendContactEvent(db, e.contact.spec->id, e.contact.spec->arrived_at, "queued", std::nullopt, std::nullopt);
 }
 
 Status apply(Database& db, const routing::ContactOffered& e, WallTime now) {
   const std::string decision = codec::toJson(codec::encode(e.decision));
   OUTPOST_RETURN_IF_ERROR(updateContact(db, e.contact, now));
-  OUTPOST_RETURN_IF_ERROR(setContactDecision(db, e.contact.spec.id, decision));
-  return appendContactEvent(db, e.contact.spec.id, e.decision.at, "offered", e.decision.agent_id, decision);
+  OUTPOST_RETURN_IF_ERROR(setContactDecision(db, e.contact.spec->id, decision));
+  return appendContactEvent(db, e.contact.spec->id, e.decision.at, "offered", e.decision.agent_id, decision);
 }
 
 Status apply(Database& db, const routing::OfferEnded& e, WallTime) {
@@ -41,7 +41,7 @@ Status apply(Database& db, const routing::OfferEnded& e, WallTime) {
 Status apply(Database& db, const routing::ContactChanged& e, WallTime now) {
   OUTPOST_RETURN_IF_ERROR(updateContact(db, e.contact, now));
   const WallTime at = e.contact.ended_at ? *e.contact.ended_at : now;
-  return appendContactEvent(db, e.contact.spec.id, at, routing::contactStateName(e.contact.state), e.contact.agent_id,
+  return appendContactEvent(db, e.contact.spec->id, at, routing::contactStateName(e.contact.state), e.contact.agent_id,
                             std::nullopt);
 }
 

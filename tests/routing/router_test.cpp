@@ -561,7 +561,7 @@ TEST_F(RouterTest, CompleteGoesToWrapUpAndTheAgentIsFreeAfterTheWrapUpTime) {
   auto changed = sink_.all<ContactChanged>();
   int completed = 0;
   for (auto& c : changed)
-    completed += c.contact.spec.id == "c1" && c.contact.state == ContactState::kCompleted;
+    completed += c.contact.spec->id == "c1" && c.contact.state == ContactState::kCompleted;
   EXPECT_EQ(completed, 1);
   checkInvariants();
 }
@@ -833,7 +833,7 @@ TEST_F(RouterTest, DecisionExplainsTheChoice) {
   auto offered = sink_.lastOffer();
   ASSERT_TRUE(offered);
   EXPECT_EQ(offered->decision.summary, d->summary);
-  EXPECT_EQ(offered->contact.spec.id, "c1");
+  EXPECT_EQ(offered->contact.spec->id, "c1");
 }
 
 TEST_F(RouterTest, EligibleCountsOnlyAgentsWithEverySkill) {

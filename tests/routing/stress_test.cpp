@@ -35,14 +35,14 @@ class CheckingSink final : public EventSink {
   }
 
   void check(const ContactQueued& e) {
-    const std::string& id = e.contact.spec.id;
+    const std::string& id = e.contact.spec->id;
     EXPECT_EQ(queued_once.count(id), 0u) << id << " queued twice";
     queued_once.insert(id);
-    channel[id] = e.contact.spec.channel;
+    channel[id] = e.contact.spec->channel;
     waiting.insert(id);
   }
   void check(const ContactOffered& e) {
-    const std::string& id = e.contact.spec.id;
+    const std::string& id = e.contact.spec->id;
     const std::string& agent = e.decision.agent_id;
     EXPECT_EQ(terminal.count(id), 0u) << id << " offered after it ended";
     EXPECT_EQ(offered_to.count(id), 0u)
@@ -76,7 +76,7 @@ class CheckingSink final : public EventSink {
     }
   }
   void check(const ContactChanged& e) {
-    const std::string& id = e.contact.spec.id;
+    const std::string& id = e.contact.spec->id;
     EXPECT_EQ(terminal.count(id), 0u) << id << " changed after it ended";
     if (e.contact.state == ContactState::kQueued) waiting.insert(id);
     if (e.contact.state == ContactState::kWrapUp) {
