@@ -63,12 +63,37 @@ class Merge {
   int n_ = 0;
 };
 
-// `v` with `decimals` digits after the point (std::to_chars: no locale, no printf).
-std::string fixed(double v, int decimals) {
-  char buf[32];
-  auto r = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals);
-  return r.ec == std::errc() ? std::string(buf, r.ptr) : std::string("?");
-}
+// Appends to one string: a decision's summary is built in place, without the
+// temporaries of `a + b + c` (no locale, no printf).
+class Line {
+ public:
+  explicit Line(std::string& out) : out_(out) { out_.reserve(160); }
+  Line& operator<<(std::string_view s) {
+    out_.append(s);
+    return *this;
+  }
+  Line& operator<<(int64_t v) {
+    char buf[24];
+    return append(std::to_chars(buf, buf + sizeof buf, v), buf);
+  }
+  Line& operator<<(int v) { return *this << static_cast<int64_t>(v); }
+  // `v` with `decimals` digits after the point.
+  Line& fixed(double v, int decimals) {
+    char buf[32];
+    return append(std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, decimals), buf);
+  }
+
+ private:
+  Line& append(std::to_chars_result r, const char* buf) {
+    if (r.ec == std::errc()) {
+      out_.append(buf, static_cast<size_t>(r.ptr - buf));
+    } else {
+      out_.push_back('?');
+    }
+    return *this;
+  }
+  std::string& out_;
+};
 
 }  // namespace
 
@@ -348,11 +373,14 @@ Router::Impl::ContactPick Router::Impl::pickPracticeContact(const Agent& a) cons
 // ------------------------------------------------------------------------------------
 // the record
 
-std::string Router::Impl::ringName(int step, int lo, int hi, const Contact& c) const {
-  std::string s = "T" + std::to_string(lo);
-  if (hi != lo) s += "\u2013T" + std::to_string(hi);
-  if (step >= static_cast<int>(c.steps->size())) s = "any eligible (" + s + ")";
-  return s;
+// "T1–T2", or "any eligible (T1–T4)" once the last step has passed.
+void Router::Impl::ringName(std::string& out, int step, int lo, int hi, const Contact& c) const {
+  const bool any = step >= static_cast<int>(c.steps->size());
+  Line l(out);
+  if (any) l << "any eligible (";
+  l << "T" << lo;
+  if (hi != lo) l << "\u2013T" << hi;
+  if (any) l << ")";
 }
 
 Decision Router::Impl::makeDecision(const Contact& c, const Agent& a, std::string_view trigger,
@@ -377,49 +405,56 @@ Decision Router::Impl::makeDecision(const Contact& c, const Agent& a, std::strin
   d.occupancy = occupancy(a, now_);
   d.effective_priority = effective(c);
 
-  const std::string ring = ringName(c.ring_step, c.ring_lo, c.ring_hi, c);
-  std::string who = "T" + std::to_string(a.tier) + " agent " + a.profile.id;
-  std::string skill;
-  if (c.first_skill == kNone) {
-    skill = "no skill required";
-  } else {
-    skill = skills_.name(c.first_skill) + " " + std::to_string(d.agent_level);
-  }
-  std::string& s = d.summary;
+  Line l(d.summary);
+  auto who = [&] { l << "T" << a.tier << " agent " << a.profile.id; };
+  auto skill = [&] {
+    if (c.first_skill == kNone) {
+      l << "no skill required";
+    } else {
+      l << skills_.name(c.first_skill) << " " << d.agent_level;
+    }
+  };
   if (pick.practice) {
     const SkillReq* need = nullptr;
     for (const SkillReq& r : c.reqs) {
       if (r.skill == pick.practice_skill) need = &r;
     }
-    s = who + " practising " + skills_.name(pick.practice_skill) + " (level " +
-        std::to_string(a.levelOf(pick.practice_skill)) + ", contact asks " +
-        std::to_string(need ? need->level : 0) + "): low-risk " + c.view.spec->segment +
-        " contact, practice offers " + std::to_string(q.practice_offers + 1) + " of " +
-        std::to_string(q.offers + 1) + " in queue " + q.policy.code + " (cap " +
-        fixed(q.policy.practice_max_share * 100, 0) + "%), service level " +
-        fixed(q.serviceLevel() * 100, 0) + "% \u2265 target " + std::to_string(q.policy.sl_target_pct) +
-        "%";
+    who();
+    l << " practising " << skills_.name(pick.practice_skill) << " (level " << a.levelOf(pick.practice_skill)
+      << ", contact asks " << (need ? need->level : 0) << "): low-risk " << c.view.spec->segment
+      << " contact, practice offers " << q.practice_offers + 1 << " of " << q.offers + 1 << " in queue "
+      << q.policy.code << " (cap ";
+    l.fixed(q.policy.practice_max_share * 100, 0) << "%), service level ";
+    l.fixed(q.serviceLevel() * 100, 0) << "% \u2265 target " << q.policy.sl_target_pct << "%";
   } else if (agent_side) {
-    s = who + " (" + skill +
-        ") became free and takes the waiting contact with the highest effective priority (" +
-        fixed(d.effective_priority, 1) + ") it can serve, in queue " + q.policy.code + ", ring " + ring;
+    who();
+    l << " (";
+    skill();
+    l << ") became free and takes the waiting contact with the highest effective priority (";
+    l.fixed(d.effective_priority, 1) << ") it can serve, in queue " << q.policy.code << ", ring ";
+    ringName(d.summary, c.ring_step, c.ring_lo, c.ring_hi, c);
   } else {
-    s = who + " (" + skill + "), ";
-    const std::string of =
-        std::string(pick.exact ? " of " : " of up to ") + std::to_string(d.eligible) + " in " + ring;
+    who();
+    l << " (";
+    skill();
+    l << "), ";
     switch (q.policy.strategy) {
       case Strategy::kLongestIdle:
-        s += "idle " + std::to_string(d.idle_for.count() / 1000) + " s, longest idle" + of;
+        l << "idle " << static_cast<int64_t>(d.idle_for.count() / 1000) << " s, longest idle";
         break;
       case Strategy::kLeastOccupied:
-        s += "occupancy " + fixed(d.occupancy * 100, 0) + "%, least occupied" + of;
+        l << "occupancy ";
+        l.fixed(d.occupancy * 100, 0) << "%, least occupied";
         break;
       case Strategy::kRewardWeighted:
-        s += "reward " + fixed(d.reward_score, 2) + ", reward-weighted pick" + of;
+        l << "reward ";
+        l.fixed(d.reward_score, 2) << ", reward-weighted pick";
         break;
     }
+    l << (pick.exact ? " of " : " of up to ") << d.eligible << " in ";
+    ringName(d.summary, c.ring_step, c.ring_lo, c.ring_hi, c);
   }
-  if (pick.fallback) s += "; offered again: no one else is eligible";
+  if (pick.fallback) l << "; offered again: no one else is eligible";
   return d;
 }
 

@@ -156,7 +156,7 @@ class Router::Impl {
   double seconds(WallTime t) const;  // since the epoch of this router
   uint32_t internSig(const std::vector<SkillReq>& extra);
   bool meetsSig(const Agent& a, uint32_t sig) const;
-  std::string ringName(int step, int lo, int hi, const Contact& c) const;
+  void ringName(std::string& out, int step, int lo, int hi, const Contact& c) const;  // appends
   void emit(RouterEvent event) { sink_.emit(std::move(event)); }
 
   const Clock& clock_;
