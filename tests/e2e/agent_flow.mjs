@@ -3,8 +3,9 @@
 // agent logs in and goes ready; a contact created through the API (as the supervisor)
 // shows on the supervisor's wallboard live, then is offered to the agent with its
 // context; accept, wrap up (code, outcome, notes), "my day" counts it; the page in
-// English; the WebSocket is cut and reconnects; outpostd restarts while the agent
-// handles a contact and the desktop picks up where it was.
+// English; the supervisor forces an agent's state; the WebSocket is cut and reconnects;
+// outpostd restarts while the agent handles a contact and the desktop picks up where it
+// was.
 //
 //   node tests/e2e/agent_flow.mjs <outpostd> <screenshot dir>
 
@@ -138,6 +139,17 @@ try {
     await agent.getByTestId('accept').click();
     await agent.getByTestId('handling').waitFor({ timeout: 10000 });
     await shot(agent, 'handling-en');
+  });
+
+  await check('the supervisor forces an agent not ready with a reason (recorded as forced)', async () => {
+    await sup.getByLabel('New state for a02').selectOption('not_ready');
+    await sup.getByLabel('Reason for a02').selectOption('meeting');
+    await sup.locator('tr[data-agent="a02"]').getByRole('button', { name: 'Apply' }).click();
+    await until('a02 shows not ready', async () => (await sup.getByTestId('state-a02').innerText()) === 'Not ready');
+    const p = await supApi.call('GET', '/api/v1/agents/a02/presence');
+    if (p.state !== 'not_ready' || p.reason !== 'meeting' || p.changed_by !== 'supervisor') {
+      throw new Error(`presence: ${JSON.stringify(p)}`);
+    }
   });
 
   await check('the WebSocket is cut: an offline banner, then it reconnects by itself', async () => {
