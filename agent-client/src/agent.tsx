@@ -91,6 +91,12 @@ function PresencePanel(props: { state: DeskState; reasons: Coded[]; now: number;
         </span>
         {p?.reason && <span class="reason"> · {reasonName(p.reason)}</span>}
         {p && <span class="since"> · {formatDuration(props.now - Date.parse(p.since))}</span>}
+        {p && p.changed_by && p.changed_by !== props.state.me?.username && (
+          <span class="muted" data-testid="changed-by">
+            {' '}
+            · {t(p.changed_by === 'system' ? 'presence.bySystem' : 'presence.changedBy', { who: p.changed_by })}
+          </span>
+        )}
       </p>
       <div class="row">
         <button class="primary" onClick={() => set('ready')} disabled={p?.state === 'ready'}>

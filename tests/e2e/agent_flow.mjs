@@ -112,10 +112,14 @@ try {
 
   await check('wrap-up stays open until the agent finishes it; "my day" counts the contact', async () => {
     await agent.getByTestId('end-contact').click();
-    const form = agent.getByTestId('wrapup');
+    let form = agent.getByTestId('wrapup');
     await form.waitFor();
-    // A supervisor's forced change does not close the agent's after-contact work.
-    await agent.waitForTimeout(300);
+    // Neither a reload nor a reconnect closes the agent's after-contact work.
+    await agent.reload();
+    form = agent.getByTestId('wrapup');
+    await form.waitFor({ timeout: 10000 });
+    await until('the socket after the reload', () => agent.evaluate(() => window.__outpost?.state().connected));
+    if (!(await form.isVisible())) throw new Error('wrap-up closed after the reload');
     await form.getByLabel('小结代码').selectOption('resolved');
     await form.getByLabel('备注').fill('客户挂失银行卡，已补办。');
     await shot(agent, 'wrapup-zh-CN');
