@@ -91,7 +91,7 @@ function PresencePanel(props: { state: DeskState; reasons: Coded[]; now: number;
         </span>
         {p?.reason && <span class="reason"> · {reasonName(p.reason)}</span>}
         {p && <span class="since"> · {formatDuration(props.now - Date.parse(p.since))}</span>}
-        {p && p.changed_by && p.changed_by !== props.state.me?.username && (
+        {p && p.changed_by && p.changed_by !== props.state.me?.username && (p.changed_by !== 'system' || p.reason === 'missed-offers') && (
           <span class="muted" data-testid="changed-by">
             {' '}
             · {t(p.changed_by === 'system' ? 'presence.bySystem' : 'presence.changedBy', { who: p.changed_by })}
@@ -127,9 +127,20 @@ function PresencePanel(props: { state: DeskState; reasons: Coded[]; now: number;
   );
 }
 
+interface Earlier {
+  matched_on: string | null;
+  items: Array<{ id: string; queue: string; state: string; agent_id: string | null; arrived_at: string; intent: string; wrap_up: { code: string; resolved: boolean } | null }>;
+}
+
 function ContactContext(props: { contact: Contact; cat: Catalogue }) {
   const c = props.contact;
   const attrs = Object.entries(c.attributes ?? {});
+  const [earlier, setEarlier] = useState<Earlier | null>(null);
+  useEffect(() => {
+    get<Earlier>(`/api/v1/contacts/${enc(c.id)}/earlier`)
+      .then(setEarlier)
+      .catch(() => setEarlier(null));
+  }, [c.id]);
   return (
     <dl class="context">
       <dt>{t('contact.queue')}</dt>
@@ -157,6 +168,21 @@ function ContactContext(props: { contact: Contact; cat: Catalogue }) {
               ))}
             </tbody>
           </table>
+        ) : (
+          t('contact.none')
+        )}
+      </dd>
+      <dt>{t('contact.earlier')}</dt>
+      <dd data-testid="earlier">
+        {earlier && earlier.items.length ? (
+          <ul class="earlier">
+            {earlier.items.map((e) => (
+              <li key={e.id}>
+                {new Date(e.arrived_at).toLocaleString()} · {nameOf(props.cat.queues[e.queue]?.name, e.queue)}
+                {e.intent ? ` · ${e.intent}` : ''} · {e.wrap_up ? e.wrap_up.code : t(`event.${e.state}`)}
+              </li>
+            ))}
+          </ul>
         ) : (
           t('contact.none')
         )}

@@ -1,17 +1,22 @@
 // What the agent desktop needs beyond the directory, presence and contacts routes:
 // an agent's day in figures ("my day": handled, average handling time, first-contact
-// resolution), read from the committed contact rows.
+// resolution) and a contact's earlier contacts at this site (same customer_id or
+// caller number in the collected data), read from the committed contact rows.
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include <charconv>
 
 #include "api/context.h"
+#include "codec/json.h"
+#include "storage/contact_store.h"
 #include "storage/database.h"
 
 namespace outpost::api {
 namespace {
 
+using Poco::JSON::Array;
 using Poco::JSON::Object;
 using storage::Database;
 
@@ -81,10 +86,81 @@ Result<Reply> agentDay(ApiContext& ctx, Request& req) {
   return Reply::json(200, out);
 }
 
+constexpr int kEarlierMax = 10;
+// The collected-data fields that identify a customer, in order of preference.
+constexpr const char* kCustomerKeys[] = {"customer_id", "ani"};
+
+// GET /api/v1/contacts/{id}/earlier: up to 10 other contacts of the same customer
+// (matched on attributes.customer_id, else attributes.ani), newest first. Visible to
+// supervisors and to the agent the contact is offered to / handled by.
+Result<Reply> earlierContacts(ApiContext& ctx, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  const std::string& id = req.params.at("id");
+  Object::Ptr out = new Object;
+  Array::Ptr items = new Array;
+  OUTPOST_RETURN_IF_ERROR(withReader(ctx, [&](Database& db) -> Status {
+    auto rec = storage::findContact(db, id);
+    if (!rec) return rec.status();
+    const bool supervisor = site::atLeast(req.principal->role, site::Role::kSupervisor);
+    const bool own = rec->has_value() && (*rec)->contact.agent_id && req.principal->agent_id &&
+                     *(*rec)->contact.agent_id == *req.principal->agent_id;
+    if (!rec->has_value() || (!supervisor && !own)) return Status::notFound("no contact \"" + id + "\"");
+    std::string key, value;
+    for (const char* k : kCustomerKeys) {
+      auto q = db.query("SELECT json_extract(attributes, ?) FROM contacts WHERE id = ?");
+      if (!q) return q.status();
+      q->bind(1, std::string("$.") + k).bind(2, id);
+      auto row = q->step();
+      if (!row) return row.status();
+      if (*row && !q->columnIsNull(0) && !q->columnText(0).empty()) {
+        key = k;
+        value = q->columnText(0);
+        break;
+      }
+    }
+    out->set("contact_id", id);
+    out->set("matched_on", key.empty() ? Poco::Dynamic::Var() : Poco::Dynamic::Var(key));
+    if (key.empty()) return Status::ok();
+    auto q = db.query(
+        "SELECT id, queue, channel, state, agent_id, arrived_at, ended_at, intent, wrap_up FROM contacts "
+        "WHERE id != ? AND json_extract(attributes, ?) = ? ORDER BY arrived_at DESC, id LIMIT ?");
+    if (!q) return q.status();
+    q->bind(1, id).bind(2, "$." + key).bind(3, value).bind(4, kEarlierMax);
+    for (;;) {
+      auto row = q->step();
+      if (!row) return row.status();
+      if (!*row) break;
+      Object::Ptr o = new Object;
+      o->set("id", q->columnText(0));
+      o->set("queue", q->columnText(1));
+      o->set("channel", q->columnText(2));
+      o->set("state", q->columnText(3));
+      const auto agent = q->columnOptText(4);
+      o->set("agent_id", agent ? Poco::Dynamic::Var(*agent) : Poco::Dynamic::Var());
+      o->set("arrived_at", formatRfc3339(fromEpochMillis(q->columnInt(5))));
+      const auto ended = q->columnOptInt(6);
+      o->set("ended_at", ended ? Poco::Dynamic::Var(formatRfc3339(fromEpochMillis(*ended))) : Poco::Dynamic::Var());
+      o->set("intent", q->columnText(7));
+      Poco::Dynamic::Var wrap;
+      if (const auto w = q->columnOptText(8)) {
+        auto parsed = codec::JsonReader::parseObject(*w);
+        if (parsed) wrap = *parsed;
+      }
+      o->set("wrap_up", wrap);
+      items->add(o);
+    }
+    return Status::ok();
+  }));
+  out->set("items", items);
+  return Reply::json(200, out);
+}
+
 }  // namespace
 
 void addDesktopRoutes(Router& router, ApiContext& ctx) {
   router.add("GET", "/api/v1/agents/{id}/day", Access::kAgent, [&ctx](Request& r) { return agentDay(ctx, r); });
+  router.add("GET", "/api/v1/contacts/{id}/earlier", Access::kAgent,
+             [&ctx](Request& r) { return earlierContacts(ctx, r); });
 }
 
 }  // namespace outpost::api

@@ -79,7 +79,7 @@ try {
       segment: 'vip',
       intent: { code: 'card-lost', confidence: 0.87 },
       ivr_path: ['main', 'cards', 'lost-card'],
-      attributes: { customer: '张先生', account_tail: '8841' },
+      attributes: { customer: '张先生', customer_id: 'cust-8841', account_tail: '8841' },
       ...extra,
     });
 
@@ -133,9 +133,11 @@ try {
     await agent.getByLabel('语言').selectOption('en');
     await agent.getByRole('heading', { name: 'My day' }).waitFor();
     if ((await agent.locator('html').getAttribute('lang')) !== 'en') throw new Error('lang attribute not en');
-    await contact('e2e-2', { intent: { code: 'balance', confidence: 0.64 }, attributes: { customer: 'Ms. Li' } });
+    await contact('e2e-2', { intent: { code: 'balance', confidence: 0.64 }, attributes: { customer: '张先生', customer_id: 'cust-8841' } });
     await agent.getByTestId('offer').waitFor({ timeout: 30000 });
     await agent.getByRole('button', { name: 'Accept' }).waitFor();
+    // The customer's earlier contact at this site, with its wrap-up code.
+    await until('the earlier contact', async () => (await agent.getByTestId('earlier').innerText()).includes('resolved'));
     await shot(agent, 'offer-en');
     await sup.getByLabel('语言').selectOption('en');
     await sup.getByRole('heading', { name: 'Queues now' }).waitFor();

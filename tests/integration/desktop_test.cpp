@@ -146,5 +146,48 @@ TEST_F(MyDayTest, CountsCompletedContacts) {
   EXPECT_EQ(intField(http().get("/api/v1/agents/a01/day", agent_).json, "handled"), 0);
 }
 
+TEST_F(MyDayTest, EarlierContactsOfTheSameCustomer) {
+  ASSERT_TRUE(setPresence(http(), logins_, "a07", "ready"));
+  const auto post = [&](const std::string& id, const std::string& attributes) {
+    std::string body = contactBody(id);
+    const auto at = body.find(R"("attributes":{)");
+    ASSERT_NE(at, std::string::npos);
+    const auto end = body.find('}', at);
+    body.replace(at, end - at + 1, R"("attributes":)" + attributes);
+    const Response r = http().post("/api/v1/contacts", body, logins_["supervisor"]);
+    ASSERT_EQ(r.status, 201) << r;
+  };
+  post("c-old-1", R"({"ani":"+8613800000001"})");
+  ASSERT_TRUE(waitContactState(http(), logins_, "c-old-1", "offered", "a07"));
+  ASSERT_EQ(http().post("/api/v1/contacts/c-old-1/accept", "", logins_["a07"]).status, 204);
+  ASSERT_EQ(http().post("/api/v1/contacts/c-old-1/complete", R"({"code":"callback","notes":""})", logins_["a07"]).status,
+            204);
+  ASSERT_EQ(http().post("/api/v1/contacts/c-old-1/end-wrap-up", "", logins_["a07"]).status, 204);
+  post("c-other", R"({"ani":"+8613800000002"})");
+  post("c-new", R"({"ani":"+8613800000001"})");
+  post("c-anon", R"({})");
+
+  const Response r = http().get("/api/v1/contacts/c-new/earlier", logins_["supervisor"]);
+  ASSERT_EQ(r.status, 200) << r;
+  EXPECT_EQ(r.str("matched_on"), "ani");
+  auto items = r.array("items");
+  ASSERT_TRUE(items);
+  ASSERT_EQ(items->size(), 1u) << r;
+  auto first = items->getObject(0);
+  EXPECT_EQ(strField(first, "id"), "c-old-1");
+  EXPECT_EQ(strField(first, "state"), "completed");
+  EXPECT_EQ(strField(first, "agent_id"), "a07");
+  EXPECT_EQ(strField(objField(first, "wrap_up"), "code"), "callback");
+
+  const Response anon = http().get("/api/v1/contacts/c-anon/earlier", logins_["supervisor"]);
+  ASSERT_EQ(anon.status, 200) << anon;
+  EXPECT_EQ(anon.str("matched_on"), "<null>");
+  EXPECT_EQ(anon.array("items")->size(), 0u);
+  // Agents see only their own contacts' history; others answer as if missing.
+  EXPECT_EQ(http().get("/api/v1/contacts/c-new/earlier", agent_).status, 404);
+  EXPECT_EQ(http().get("/api/v1/contacts/nope/earlier", logins_["supervisor"]).status, 404);
+  EXPECT_EQ(http().get("/api/v1/contacts/c-new/earlier?x=1", logins_["supervisor"]).status, 400);
+}
+
 }  // namespace
 }  // namespace outpost::itest
