@@ -1,7 +1,7 @@
 // The agent's view: presence, the incoming offer with its context, the contact being
 // handled, wrap-up (open until the agent closes it) and "my day".
 
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, enc, get, post, put } from './api';
 import { nameOf, t } from './i18n';
 import { formatDuration, secondsLeft, type DeskState } from './state';
@@ -196,6 +196,9 @@ function OfferCard(props: { offer: Offer; cat: Catalogue; dispatch: Dispatch; no
   const id = offer.contact.id;
   const [history, setHistory] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const acceptRef = useRef<HTMLButtonElement>(null);
+  // The offer takes the keyboard focus: Enter accepts, Tab then Enter rejects.
+  useEffect(() => acceptRef.current?.focus(), [id]);
   useEffect(() => {
     get<{ history: Array<{ kind: string }> }>(`/api/v1/contacts/${enc(id)}/decision`)
       .then((d) => setHistory(d.history.filter((e) => e.kind === 'offered').length))
@@ -239,7 +242,7 @@ function OfferCard(props: { offer: Offer; cat: Catalogue; dispatch: Dispatch; no
         </p>
       </section>
       <div class="row">
-        <button class="primary" autoFocus onClick={() => answer('accept')} data-testid="accept">
+        <button class="primary" ref={acceptRef} onClick={() => answer('accept')} data-testid="accept">
           {t('offer.accept')}
         </button>
         <button onClick={() => answer('reject')}>{t('offer.reject')}</button>

@@ -64,7 +64,13 @@ try {
     await login(agent, base, 'agent01', daemon.logins.agent01);
     await agent.getByTestId('presence-state').waitFor({ timeout: 10000 });
     if ((await agent.locator('html').getAttribute('lang')) !== 'zh-CN') throw new Error('not zh-CN');
-    await login(sup, base, 'supervisor', daemon.logins.supervisor);
+    // The supervisor logs in with the keyboard only: the username field has the focus.
+    await sup.goto(base + '/');
+    await sup.getByLabel('用户名').waitFor();
+    await sup.keyboard.type('supervisor');
+    await sup.keyboard.press('Tab');
+    await sup.keyboard.type(daemon.logins.supervisor);
+    await sup.keyboard.press('Enter');
     await sup.getByTestId('wallboard').waitFor({ timeout: 10000 });
     await until('the supervisor socket', () => sup.evaluate(() => window.__outpost?.state().connected));
     await until('the agent socket', () => agent.evaluate(() => window.__outpost?.state().connected));
@@ -101,8 +107,9 @@ try {
     await shot(agent, 'offer-zh-CN');
   });
 
-  await check('accept: the handling view; the wallboard counts the answer live', async () => {
-    await agent.getByTestId('accept').click();
+  await check('accept (from the keyboard): the handling view; the wallboard counts the answer live', async () => {
+    await until('Accept has the focus', () => agent.evaluate(() => document.activeElement?.getAttribute('data-testid') === 'accept'));
+    await agent.keyboard.press('Enter');
     await agent.getByTestId('handling').waitFor({ timeout: 10000 });
     await until('presence busy', async () => (await agent.getByTestId('presence-state').getAttribute('data-state')) === 'busy');
     await until('answered = 1 on the wallboard', async () => (await sup.getByTestId('answered-retail-voice').innerText()) === '1');
