@@ -44,6 +44,7 @@ void addAuthRoutes(Router& router, ApiContext& ctx);       // login, logout, me
 void addDirectoryRoutes(Router& router, ApiContext& ctx);  // site, agents, skills, queues, …
 void addPresenceRoutes(Router& router, ApiContext& ctx);   // presence
 void addContactRoutes(Router& router, ApiContext& ctx);    // contacts, offers, wrap-up, queue statistics
+void addDesktopRoutes(Router& router, ApiContext& ctx);    // what the agent desktop adds: my day
 
 // Resolves a session token to its principal (valid, not expired, not revoked, user
 // enabled); kUnauthenticated with a reason otherwise.

@@ -48,7 +48,10 @@ void write(HTTPServerResponse& resp, const Reply& reply) {
     resp.send();
     return;
   }
-  resp.setContentType(reply.content_type + "; charset=utf-8");
+  const std::string& type = reply.content_type;
+  const bool text = type.rfind("text/", 0) == 0 || type.rfind("application/", 0) == 0 || type == "image/svg+xml";
+  const bool binary = type == "application/octet-stream";
+  resp.setContentType(text && !binary ? type + "; charset=utf-8" : type);
   resp.setContentLength(static_cast<std::streamsize>(reply.body.size()));
   resp.send() << reply.body;
 }
@@ -82,8 +85,8 @@ bool sameOrigin(const HTTPServerRequest& req) {
 
 class ApiHandler final : public HTTPRequestHandler {
  public:
-  ApiHandler(const Router& router, size_t max_body, std::atomic<int>& inflight)
-      : router_(router), max_body_(max_body), inflight_(inflight) {}
+  ApiHandler(const Router& router, const StaticFiles& files, size_t max_body, std::atomic<int>& inflight)
+      : router_(router), files_(files), max_body_(max_body), inflight_(inflight) {}
 
   void handleRequest(HTTPServerRequest& req, HTTPServerResponse& resp) override {
     InFlight counting(inflight_);
@@ -130,6 +133,9 @@ class ApiHandler final : public HTTPRequestHandler {
       }
     }
     r.body = std::move(body);
+    if (r.method == "GET" && files_.enabled() && StaticFiles::handles(r.path)) {
+      if (auto reply = files_.serve(r.path)) return write(resp, *reply);
+    }
     const auto started = std::chrono::steady_clock::now();
     const Reply reply = router_.dispatch(r, credential(req));
     write(resp, reply);
@@ -146,6 +152,7 @@ class ApiHandler final : public HTTPRequestHandler {
 
  private:
   const Router& router_;
+  const StaticFiles& files_;
   size_t max_body_;
   std::atomic<int>& inflight_;
 };
@@ -169,17 +176,18 @@ class WsHandler final : public HTTPRequestHandler {
 
 class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
  public:
-  Factory(const Router& router, WsHub& hub, size_t max_body, std::atomic<int>& inflight)
-      : router_(router), hub_(hub), max_body_(max_body), inflight_(inflight) {}
+  Factory(const Router& router, WsHub& hub, const StaticFiles& files, size_t max_body, std::atomic<int>& inflight)
+      : router_(router), hub_(hub), files_(files), max_body_(max_body), inflight_(inflight) {}
   HTTPRequestHandler* createRequestHandler(const HTTPServerRequest& req) override {
     const bool upgrade = Poco::icompare(req.get("Upgrade", ""), "websocket") == 0;
     if (upgrade && Poco::URI(req.getURI()).getPath() == "/api/v1/ws") return new WsHandler(hub_);
-    return new ApiHandler(router_, max_body_, inflight_);
+    return new ApiHandler(router_, files_, max_body_, inflight_);
   }
 
  private:
   const Router& router_;
   WsHub& hub_;
+  const StaticFiles& files_;
   size_t max_body_;
   std::atomic<int>& inflight_;
 };
@@ -187,7 +195,7 @@ class Factory final : public Poco::Net::HTTPRequestHandlerFactory {
 }  // namespace
 
 HttpServer::HttpServer(const Router& router, WsHub& hub, ServerOptions options)
-    : router_(router), hub_(hub), options_(std::move(options)) {}
+    : router_(router), hub_(hub), options_(std::move(options)), static_files_(options_.static_dir) {}
 
 HttpServer::~HttpServer() { stop(std::chrono::seconds(1)); }
 
@@ -209,12 +217,12 @@ Status HttpServer::start() {
                             Poco::Net::Context::PROTO_TLSV1 | Poco::Net::Context::PROTO_TLSV1_1);
       Poco::Net::SecureServerSocket socket(addr, 64, ctx);
       port_ = socket.address().port();
-      server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router_, hub_, options_.max_body_bytes, inflight_), socket,
+      server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router_, hub_, static_files_, options_.max_body_bytes, inflight_), socket,
                                                         params);
     } else {
       Poco::Net::ServerSocket socket(addr, 64);
       port_ = socket.address().port();
-      server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router_, hub_, options_.max_body_bytes, inflight_), socket,
+      server_ = std::make_unique<Poco::Net::HTTPServer>(new Factory(router_, hub_, static_files_, options_.max_body_bytes, inflight_), socket,
                                                         params);
     }
   } catch (const Poco::Net::SSLException& e) {

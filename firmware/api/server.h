@@ -15,6 +15,7 @@
 #include <string>
 
 #include "api/router.h"
+#include "api/static_files.h"
 #include "api/ws_hub.h"
 #include "core/config.h"
 #include "core/status.h"
@@ -33,6 +34,7 @@ struct ServerOptions {
   Millis idle_timeout = std::chrono::seconds(60);
   std::string tls_cert;  // PEM file; TLS when both are set
   std::string tls_key;
+  std::string static_dir;  // the built agent desktop; empty = API only
 };
 
 class HttpServer {
@@ -55,6 +57,7 @@ class HttpServer {
   const Router& router_;
   WsHub& hub_;
   ServerOptions options_;
+  StaticFiles static_files_;
   std::unique_ptr<Poco::Net::HTTPServer> server_;
   uint16_t port_ = 0;
   std::atomic<int> inflight_{0};  // requests being handled

@@ -47,6 +47,32 @@ Status checkReadable(const std::string& path, const char* key) {
   return Status::ok();
 }
 
+// Where the built agent desktop is: http.static_dir, or (empty) the installed copy next
+// to the binary, or the source tree's agent-client/dist; "" when none is there.
+Result<std::string> agentClientDir(const Config& config) {
+  namespace fs = std::filesystem;
+  const std::string configured = config.getString("http.static_dir");
+  std::error_code ec;
+  if (!configured.empty()) {
+    if (!fs::is_regular_file(fs::path(configured) / "index.html", ec)) {
+      return Status::invalidArgument("\"" + configured + "\" has no index.html (build agent-client: npm ci && npm run build)",
+                                     "http.static_dir");
+    }
+    return configured;
+  }
+  std::vector<fs::path> candidates;
+  const fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) candidates.push_back(exe.parent_path().parent_path() / "share/outpost/agent-client");
+#ifdef OUTPOST_AGENT_CLIENT_DIST
+  candidates.emplace_back(OUTPOST_AGENT_CLIENT_DIST);
+#endif
+  for (const auto& dir : candidates) {
+    if (fs::is_regular_file(dir / "index.html", ec)) return dir.string();
+  }
+  log().warning("no built agent desktop found (http.static_dir is empty); serving the API only");
+  return std::string();
+}
+
 constexpr auto kSessionPurgeEvery = std::chrono::hours(1);
 
 }  // namespace
@@ -229,6 +255,7 @@ Status Daemon::start() {
   api::addDirectoryRoutes(*p.router, ctx);
   api::addPresenceRoutes(*p.router, ctx);
   api::addContactRoutes(*p.router, ctx);
+  api::addDesktopRoutes(*p.router, ctx);
 
   api::ServerOptions server_options;
   server_options.listen = listen;
@@ -238,6 +265,9 @@ Status Daemon::start() {
   server_options.idle_timeout = config_.getDuration("http.idle_timeout");
   server_options.tls_cert = cert;
   server_options.tls_key = key;
+  auto static_dir = agentClientDir(config_);
+  if (!static_dir) return static_dir.status();
+  server_options.static_dir = *static_dir;
   p.server = std::make_unique<api::HttpServer>(*p.router, *p.hub, server_options);
   OUTPOST_RETURN_IF_ERROR(p.server->start());
   started_ = true;

@@ -29,6 +29,9 @@ const ConfigSchema& daemonConfigSchema() {
            .help = "PEM private key file for http.tls.cert."});
     s.add({.key = "http.allow_plain_lan", .type = ConfigType::kBool, .default_value = "false",
            .help = "Allow plain HTTP on a non-loopback address (passwords would cross the LAN unencrypted)."});
+    s.add({.key = "http.static_dir", .type = ConfigType::kString, .default_value = "",
+           .help = "Folder of the built agent desktop (index.html, assets/); empty = the installed "
+                   "share/outpost/agent-client next to the binary, else the source tree's agent-client/dist."});
     s.add({.key = "auth.session_ttl", .type = ConfigType::kDuration, .default_value = "8h",
            .help = "How long a login session lasts.", .min = 60 * kSecond, .max = 30 * kDay});
     s.add({.key = "auth.pbkdf2_iterations", .type = ConfigType::kInt, .default_value = "600000",
