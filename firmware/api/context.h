@@ -6,6 +6,7 @@
 
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "api/router.h"
 #include "auth/login_limiter.h"
@@ -36,6 +37,9 @@ struct ApiContext {
   std::function<void(const std::string& token_digest)> on_session_revoked;
   // Called after all of a user's sessions ended (new password, role, disabled, deleted).
   std::function<void(const std::string& username)> on_user_sessions_ended;
+  // Alarms the appliance raises without being unready (e.g. "sync outbox quota
+  // exceeded for contact records"); listed by /readyz. May be empty.
+  std::function<std::vector<std::string>()> alarms;
 };
 
 // Route groups, each in its own file.

@@ -195,6 +195,19 @@ Result<int64_t> confirmOutbox(Database& db, int64_t hwm) {
   return upto;
 }
 
+Result<std::vector<std::string>> outboxAlarms(Database& db) {
+  auto q = db.query("SELECT class FROM outbox_classes WHERE over_quota = 1 ORDER BY class");
+  if (!q) return q.status();
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = q->step();
+    if (!row) return row.status();
+    if (!*row) break;
+    out.push_back(q->columnText(0));
+  }
+  return out;
+}
+
 Result<OutboxStatus> outboxStatus(Database& db) {
   OutboxStatus st;
   {

@@ -110,6 +110,8 @@ Status markOutboxSent(Database& db, int64_t first_seq, int64_t last_seq);
 Result<int64_t> confirmOutbox(Database& db, int64_t hwm);
 
 Result<OutboxStatus> outboxStatus(Database& db);
+// Only the alarms (cheap; for /readyz): never-drop classes beyond their quota.
+Result<std::vector<std::string>> outboxAlarms(Database& db);
 
 // A random RFC 4122 version 4 UUID (used for outbox records).
 std::string newUuid();
