@@ -4,6 +4,8 @@
 // clock, the login limiter and the options that shape the API. Built by the app at
 // start-up; outlives the HTTP server.
 
+#include <Poco/JSON/Object.h>
+
 #include <functional>
 #include <string>
 #include <vector>
@@ -40,6 +42,8 @@ struct ApiContext {
   // Alarms the appliance raises without being unready (e.g. "sync outbox quota
   // exceeded for contact records"); listed by /readyz. May be empty.
   std::function<std::vector<std::string>()> alarms;
+  // The sync link's state for GET /api/v1/sync (null while sync is off).
+  std::function<Poco::JSON::Object::Ptr()> sync_link;
 };
 
 // Route groups, each in its own file.
@@ -48,6 +52,7 @@ void addAuthRoutes(Router& router, ApiContext& ctx);       // login, logout, me
 void addDirectoryRoutes(Router& router, ApiContext& ctx);  // site, agents, skills, queues, …
 void addPresenceRoutes(Router& router, ApiContext& ctx);   // presence
 void addContactRoutes(Router& router, ApiContext& ctx);    // contacts, offers, wrap-up, queue statistics
+void addSyncRoutes(Router& router, ApiContext& ctx);       // sync outbox counters and link (docs/sync.md)
 
 // Resolves a session token to its principal (valid, not expired, not revoked, user
 // enabled); kUnauthenticated with a reason otherwise.

@@ -229,6 +229,7 @@ Status Daemon::start() {
   if (p.publisher) {
     p.engine->addListener([pub = p.publisher.get()](const engine::DomainEvent&) { pub->wake(); });
     ctx.alarms = [&ctx]() { return syncAlarms(ctx); };
+    ctx.sync_link = [pub = p.publisher.get()]() { return syncLink(*pub); };
     OUTPOST_RETURN_IF_ERROR(p.publisher->start());
   }
   p.loop->start("outpost-engine");
@@ -243,7 +244,7 @@ Status Daemon::start() {
   api::addDirectoryRoutes(*p.router, ctx);
   api::addPresenceRoutes(*p.router, ctx);
   api::addContactRoutes(*p.router, ctx);
-  addSyncRoutes(*p.router, ctx, p.publisher.get());
+  api::addSyncRoutes(*p.router, ctx);
 
   api::ServerOptions server_options;
   server_options.listen = listen;

@@ -63,6 +63,20 @@ std::unique_ptr<sync::Publisher> makePublisher(const Config& config, storage::Wr
   return std::make_unique<sync::Publisher>(writer, db_path, clock, std::move(o));
 }
 
+Poco::JSON::Object::Ptr syncLink(const sync::Publisher& publisher) {
+  const auto ps = publisher.stats();
+  Object::Ptr link = new Object;
+  link->set("connected", ps.connected);
+  link->set("connects", ps.connects);
+  link->set("disconnects", ps.disconnects);
+  link->set("batches", ps.batches);
+  link->set("records", ps.records);
+  link->set("acked_batches", ps.acked_batches);
+  link->set("resends", ps.resends);
+  link->set("errors", ps.errors);
+  return link;
+}
+
 std::vector<std::string> syncAlarms(api::ApiContext& ctx) {
   auto classes = api::withReader(ctx, [](storage::Database& db) { return storage::outboxAlarms(db); });
   std::vector<std::string> out;
@@ -71,66 +85,6 @@ std::vector<std::string> syncAlarms(api::ApiContext& ctx) {
     out.push_back("sync outbox over its quota for " + c + " records (never dropped; check the link to the hub)");
   }
   return out;
-}
-
-void addSyncRoutes(api::Router& router, api::ApiContext& ctx, sync::Publisher* publisher) {
-  router.add("GET", "/api/v1/sync", api::Access::kSupervisor, [&ctx, publisher](api::Request& req) -> Result<api::Reply> {
-    OUTPOST_RETURN_IF_ERROR(api::checkQuery(req, {}));
-    auto st = api::withReader(ctx, [](storage::Database& db) { return storage::outboxStatus(db); });
-    if (!st) return st.status();
-    Object::Ptr o = new Object;
-    o->set("enabled", st->enabled);
-    o->set("site_id", st->site_id);
-    o->set("last_seq", st->last_seq);
-    o->set("confirmed_seq", st->confirmed_seq);
-    int64_t pending = 0, sent = 0, confirmed = 0, dropped = 0;
-    Array::Ptr classes = new Array;
-    for (const auto& c : st->classes) {
-      Object::Ptr co = new Object;
-      co->set("class", c.record_class);
-      co->set("policy", c.policy);
-      co->set("max_bytes", c.max_bytes);
-      co->set("bytes", c.bytes);
-      co->set("pending", c.pending);
-      co->set("sent", c.sent);
-      co->set("appended", c.appended);
-      co->set("published", c.published);
-      co->set("confirmed", c.confirmed);
-      co->set("dropped", c.dropped);
-      co->set("over_quota", c.over_quota);
-      classes->add(co);
-      pending += c.pending;
-      sent += c.sent;
-      confirmed += c.confirmed;
-      dropped += c.dropped;
-    }
-    Object::Ptr totals = new Object;
-    totals->set("pending", pending);
-    totals->set("sent", sent);
-    totals->set("confirmed", confirmed);
-    totals->set("dropped", dropped);
-    o->set("counters", totals);
-    o->set("classes", classes);
-    Array::Ptr alarms = new Array;
-    for (const auto& a : st->alarms()) alarms->add(a);
-    o->set("alarms", alarms);
-    Object::Ptr link = new Object;
-    if (publisher) {
-      const auto ps = publisher->stats();
-      link->set("connected", ps.connected);
-      link->set("connects", ps.connects);
-      link->set("disconnects", ps.disconnects);
-      link->set("batches", ps.batches);
-      link->set("records", ps.records);
-      link->set("acked_batches", ps.acked_batches);
-      link->set("resends", ps.resends);
-      link->set("errors", ps.errors);
-    } else {
-      link->set("connected", false);
-    }
-    o->set("link", link);
-    return api::Reply::json(200, o);
-  });
 }
 
 }  // namespace outpost::app

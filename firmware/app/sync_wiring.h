@@ -3,6 +3,8 @@
 // outpostd's sync wiring (docs/sync.md): the outbox settings written at start-up,
 // the publisher, GET /api/v1/sync and the outbox alarms for /readyz.
 
+#include <Poco/JSON/Object.h>
+
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,9 +28,8 @@ std::unique_ptr<sync::Publisher> makePublisher(const Config& config, storage::Wr
                                                const std::string& db_path, const Clock& clock,
                                                const std::string& site_id);
 
-// GET /api/v1/sync (supervisor): outbox counters per class, sequence marks, alarms
-// and the publisher's connection state.
-void addSyncRoutes(api::Router& router, api::ApiContext& ctx, sync::Publisher* publisher);
+// The publisher's link state for GET /api/v1/sync (ApiContext::sync_link).
+Poco::JSON::Object::Ptr syncLink(const sync::Publisher& publisher);
 
 // The outbox alarms, for ApiContext::alarms.
 std::vector<std::string> syncAlarms(api::ApiContext& ctx);

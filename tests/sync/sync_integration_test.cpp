@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <random>
 #include <thread>
@@ -285,6 +286,54 @@ TEST_F(SyncTest, QuotaReachedRaisesTheAlarmAndNeverDropsAudits) {
   EXPECT_EQ(r.json->getArray("alarms")->getElement<std::string>(0), "audit");
   EXPECT_EQ(intField(objField(r.json, "counters"), "dropped"), 0);
   EXPECT_FALSE(r.json->getObject("link")->getValue<bool>("connected"));
+}
+
+
+TEST_F(SyncTest, TlsWithClientCertificatesAndTheAclKeepSitesApart) {
+  OUTPOST_REQUIRE_SYNC_PARTS();
+  const char* src = std::getenv("OUTPOST_SOURCE_DIR");
+  ASSERT_NE(src, nullptr) << "OUTPOST_SOURCE_DIR is not set (run through ctest)";
+  const std::string scripts = std::string(src) + "/scripts/sync";
+  const std::string certs = broker_dir_ + "/certs";
+  const ProcessResult made =
+      runProgram("/bin/sh", {scripts + "/make-test-certs.sh", certs, kSite, "site-b", "outpost-hub"}, 60s);
+  ASSERT_EQ(made.exit_code, 0) << made.describe();
+  Broker broker;
+  broker.useTls(certs, scripts + "/mosquitto-outpost.acl");
+  ASSERT_TRUE(broker.start());
+  Hub hub(hubDb());
+  ASSERT_TRUE(hub.start(broker.port(), {"--tls-ca", certs + "/ca.pem", "--tls-cert", certs + "/outpost-hub.pem",
+                                        "--tls-key", certs + "/outpost-hub.key"}));
+  Daemon daemon;
+  ASSERT_TRUE(daemon.start(syncOptions(broker.port(), {"--set", "sync.tls.ca=" + certs + "/ca.pem", "--set",
+                                                       "sync.tls.cert=" + certs + "/" + kSite + ".pem", "--set",
+                                                       "sync.tls.key=" + certs + "/" + kSite + ".key"})));
+  HttpClient http(daemon);
+  ASSERT_EQ(logins(http, daemon, 10), 10);
+  ASSERT_TRUE(drained(daemon, hub)) << broker.log();
+  expectExactlyOnce(hubDb(), 10);
+
+  // Site B can neither read site A's topics nor write them.
+  MqttProbe b(broker.port(), certs + "/ca.pem", certs + "/site-b.pem", certs + "/site-b.key");
+  ASSERT_TRUE(b.connected(10s)) << broker.log();
+  ASSERT_TRUE(b.subscribe(std::string("outpost/v1/sites/") + kSite + "/#"));
+  const std::string forged =
+      R"({"v":1,"site":")" + std::string(kSite) +
+      R"(","head":11,"records":[{"seq":11,"uuid":"0d9f1c2e-4a5b-4c6d-8e7f-001122334455","time":1,"type":"t","schema":1,"class":"audit","payload":{}}]})";
+  ASSERT_TRUE(b.publish(std::string("outpost/v1/sites/") + kSite + "/uplink", forged));
+  // Its own uplink works (so the refusals above are the ACL, not a broken client).
+  const std::string own =
+      R"({"v":1,"site":"site-b","head":1,"records":[{"seq":1,"uuid":"1d9f1c2e-4a5b-4c6d-8e7f-001122334455","time":1,"type":"t","schema":1,"class":"audit","payload":{}}]})";
+  ASSERT_TRUE(b.publish("outpost/v1/sites/site-b/uplink", own));
+  ASSERT_TRUE(eventually([&] { return scalarOf(hubDb(), "SELECT count(*) FROM records WHERE site_id = 'site-b'") == 1; },
+                         10s))
+      << hub.output();
+  EXPECT_TRUE(b.messages().empty()) << b.messages().front().first;  // not even the retained hwm/status
+  EXPECT_EQ(scalarOf(hubDb(), std::string("SELECT count(*) FROM records WHERE site_id = '") + kSite + "'"), 10);
+
+  // No client certificate: refused.
+  MqttProbe anonymous(broker.port(), certs + "/ca.pem");
+  EXPECT_FALSE(anonymous.connected(2s));
 }
 
 }  // namespace

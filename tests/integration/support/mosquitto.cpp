@@ -75,9 +75,19 @@ Broker::~Broker() {
   if (port_ == 0) port_ = freeLoopbackPort();
   {
     std::ofstream conf(dir_ + "/mosquitto.conf");
-    conf << "listener " << port_ << " 127.0.0.1\n"
-         << "allow_anonymous true\n"
-         << "persistence false\n"
+    conf << "listener " << port_ << " 127.0.0.1\n";
+    if (tls_dir_.empty()) {
+      conf << "allow_anonymous true\n";
+    } else {
+      conf << "cafile " << tls_dir_ << "/ca.pem\n"
+           << "certfile " << tls_dir_ << "/broker.pem\n"
+           << "keyfile " << tls_dir_ << "/broker.key\n"
+           << "require_certificate true\n"
+           << "use_identity_as_username true\n"
+           << "allow_anonymous false\n"
+           << "acl_file " << acl_ << "\n";
+    }
+    conf << "persistence false\n"
          << "max_queued_messages 100000\n"
          << "log_dest stdout\n";
   }
@@ -138,6 +148,70 @@ std::string publishRaw(int port, const std::string& topic, const std::string& pa
   }
   mosquitto_destroy(m);
   return err;
+}
+
+struct MqttProbe::State {
+  mosquitto* m = nullptr;
+  mutable std::mutex mu;
+  int connack = -1;
+  std::vector<std::pair<std::string, std::string>> messages;
+};
+
+MqttProbe::MqttProbe(int port, const std::string& ca, const std::string& cert, const std::string& key)
+    : state_(std::make_unique<State>()) {
+  static std::once_flag once;
+  std::call_once(once, [] { mosquitto_lib_init(); });
+  State* st = state_.get();
+  st->m = mosquitto_new(nullptr, true, st);
+  if (!ca.empty()) {
+    mosquitto_tls_set(st->m, ca.c_str(), nullptr, cert.empty() ? nullptr : cert.c_str(),
+                      key.empty() ? nullptr : key.c_str(), nullptr);
+  }
+  mosquitto_connect_callback_set(st->m, [](mosquitto*, void* p, int rc) {
+    auto* s = static_cast<State*>(p);
+    std::lock_guard lock(s->mu);
+    s->connack = rc;
+  });
+  mosquitto_message_callback_set(st->m, [](mosquitto*, void* p, const mosquitto_message* msg) {
+    auto* s = static_cast<State*>(p);
+    std::lock_guard lock(s->mu);
+    s->messages.emplace_back(msg->topic, std::string(static_cast<const char*>(msg->payload),
+                                                     static_cast<size_t>(std::max(0, msg->payloadlen))));
+  });
+  mosquitto_connect_async(st->m, "127.0.0.1", port, 10);
+  mosquitto_loop_start(st->m);
+}
+
+MqttProbe::~MqttProbe() {
+  mosquitto_disconnect(state_->m);
+  mosquitto_loop_stop(state_->m, true);
+  mosquitto_destroy(state_->m);
+}
+
+bool MqttProbe::connected(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    {
+      std::lock_guard lock(state_->mu);
+      if (state_->connack == 0) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+bool MqttProbe::publish(const std::string& topic, const std::string& payload) {
+  return mosquitto_publish(state_->m, nullptr, topic.c_str(), static_cast<int>(payload.size()), payload.data(), 1,
+                           false) == MOSQ_ERR_SUCCESS;
+}
+
+bool MqttProbe::subscribe(const std::string& filter) {
+  return mosquitto_subscribe(state_->m, nullptr, filter.c_str(), 1) == MOSQ_ERR_SUCCESS;
+}
+
+std::vector<std::pair<std::string, std::string>> MqttProbe::messages() const {
+  std::lock_guard lock(state_->mu);
+  return state_->messages;
 }
 
 Hub::~Hub() { stop(); }

@@ -13,6 +13,8 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "integration/support/daemon.h"
 
@@ -33,6 +35,13 @@ class Broker {
   Broker& operator=(const Broker&) = delete;
 
   ::testing::AssertionResult start();
+  // Before start(): a TLS listener that requires client certificates (files from
+  // scripts/sync/make-test-certs.sh in `cert_dir`) and applies `acl_file`, the
+  // certificate's CN being the MQTT user.
+  void useTls(std::string cert_dir, std::string acl_file) {
+    tls_dir_ = std::move(cert_dir);
+    acl_ = std::move(acl_file);
+  }
   void stop();   // SIGTERM, bounded wait
   void kill9();  // SIGKILL: messages only in its RAM are gone
   bool running() const { return child_ != nullptr && !child_->exited(); }
@@ -43,8 +52,29 @@ class Broker {
  private:
   std::string dir_;
   int port_ = 0;
+  std::string tls_dir_;
+  std::string acl_;
   std::unique_ptr<ChildProcess> child_;
   std::string last_log_;
+};
+
+// A bare MQTT client for probing a broker (TLS when `ca` is set).
+class MqttProbe {
+ public:
+  MqttProbe(int port, const std::string& ca = "", const std::string& cert = "", const std::string& key = "");
+  ~MqttProbe();
+  MqttProbe(const MqttProbe&) = delete;
+  MqttProbe& operator=(const MqttProbe&) = delete;
+  // Whether the broker accepted the connection (CONNACK 0) within `timeout`.
+  bool connected(std::chrono::milliseconds timeout);
+  bool publish(const std::string& topic, const std::string& payload);
+  bool subscribe(const std::string& filter);
+  // Messages received so far (topic → payload, in arrival order).
+  std::vector<std::pair<std::string, std::string>> messages() const;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
 };
 
 // Publishes one message (QoS 1) and waits for its PUBACK; "" or the error.
