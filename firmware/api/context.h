@@ -4,8 +4,11 @@
 // clock, the login limiter and the options that shape the API. Built by the app at
 // start-up; outlives the HTTP server.
 
+#include <Poco/JSON/Object.h>
+
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "api/router.h"
 #include "auth/login_limiter.h"
@@ -36,6 +39,11 @@ struct ApiContext {
   std::function<void(const std::string& token_digest)> on_session_revoked;
   // Called after all of a user's sessions ended (new password, role, disabled, deleted).
   std::function<void(const std::string& username)> on_user_sessions_ended;
+  // Alarms the appliance raises without being unready (e.g. "sync outbox quota
+  // exceeded for contact records"); listed by /readyz. May be empty.
+  std::function<std::vector<std::string>()> alarms;
+  // The sync link's state for GET /api/v1/sync (null while sync is off).
+  std::function<Poco::JSON::Object::Ptr()> sync_link;
 };
 
 // Route groups, each in its own file.
@@ -45,6 +53,7 @@ void addDirectoryRoutes(Router& router, ApiContext& ctx);  // site, agents, skil
 void addPresenceRoutes(Router& router, ApiContext& ctx);   // presence
 void addContactRoutes(Router& router, ApiContext& ctx);    // contacts, offers, wrap-up, queue statistics
 void addDesktopRoutes(Router& router, ApiContext& ctx);    // what the agent desktop adds: my day
+void addSyncRoutes(Router& router, ApiContext& ctx);       // sync outbox counters and link (docs/sync.md)
 
 // Resolves a session token to its principal (valid, not expired, not revoked, user
 // enabled); kUnauthenticated with a reason otherwise.

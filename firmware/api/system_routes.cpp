@@ -58,6 +58,13 @@ void addSystemRoutes(Router& router, ApiContext& ctx) {
     if (!ready.isOk()) return problem(503, "Not ready", ready.message(), req.path);
     Object::Ptr o = new Object;
     o->set("status", "ready");
+    if (ctx.alarms) {
+      if (const auto alarms = ctx.alarms(); !alarms.empty()) {
+        Array::Ptr a = new Array;
+        for (const auto& text : alarms) a->add(text);
+        o->set("alarms", a);
+      }
+    }
     return Reply::json(200, o);
   });
   router.add("GET", "/api/v1/audit", Access::kAdmin, [&ctx](Request& req) -> Result<Reply> {

@@ -10,6 +10,7 @@
 #include "api/context.h"
 #include "api/server.h"
 #include "api/ws_hub.h"
+#include "app/sync_wiring.h"
 #include "auth/login_limiter.h"
 #include "auth/password.h"
 #include "core/event_loop.h"
@@ -89,6 +90,7 @@ struct Daemon::Parts {
   std::unique_ptr<api::ApiContext> context;
   std::unique_ptr<api::Router> router;
   std::unique_ptr<api::HttpServer> server;
+  std::unique_ptr<sync::Publisher> publisher;  // null while sync.enabled is false
   std::atomic<bool> migrated{false};
 
   void schedulePurge() {
@@ -192,12 +194,19 @@ Status Daemon::start() {
   if (!presence) return presence.status();
   auto contacts = storage::loadLiveContacts(**db);
   if (!contacts) return contacts.status();
+  std::string sync_site;
+  {
+    auto site = storage::loadSite(**db);
+    if (!site) return site.status();
+    OUTPOST_RETURN_IF_ERROR(configureSync(config_, **db, site->has_value() ? (*site)->site_code : "", sync_site));
+  }
 
   p.writer = std::make_unique<storage::Writer>(
       std::move(*db), storage::WriterOptions{static_cast<size_t>(config_.getInt("storage.max_batch"))});
   p.writer->start();
   p.reads = std::make_unique<storage::ReadPool>(db_path);
   p.journal = std::make_unique<storage::EventJournal>(*p.writer, p.clock);
+  p.publisher = makePublisher(config_, *p.writer, db_path, p.clock, sync_site);
 
   // The engine, with the state storage has.
   p.loop = std::make_unique<EventLoop>(p.clock);
@@ -243,6 +252,12 @@ Status Daemon::start() {
   ctx.on_user_sessions_ended = [hub = p.hub.get()](const std::string& username) { hub->closeUser(username); };
   p.engine->addListener([hub = p.hub.get()](const engine::DomainEvent& e) { hub->publish(e); });
   p.engine->addStatsListener([hub = p.hub.get()](const std::vector<routing::QueueStats>& s) { hub->publishStats(s); });
+  if (p.publisher) {
+    p.engine->addListener([pub = p.publisher.get()](const engine::DomainEvent&) { pub->wake(); });
+    ctx.alarms = [&ctx]() { return syncAlarms(ctx); };
+    ctx.sync_link = [pub = p.publisher.get()]() { return syncLink(*pub); };
+    OUTPOST_RETURN_IF_ERROR(p.publisher->start());
+  }
   p.loop->start("outpost-engine");
   p.engine->resume();
   p.schedulePurge();
@@ -256,6 +271,7 @@ Status Daemon::start() {
   api::addPresenceRoutes(*p.router, ctx);
   api::addContactRoutes(*p.router, ctx);
   api::addDesktopRoutes(*p.router, ctx);
+  api::addSyncRoutes(*p.router, ctx);
 
   api::ServerOptions server_options;
   server_options.listen = listen;
@@ -281,6 +297,7 @@ void Daemon::stop() {
   if (p.server) p.server->stop();  // requests in flight finish and get their answers
   if (p.hub) p.hub->stop();
   if (p.loop) p.loop->stop();      // tasks already posted still run
+  if (p.publisher) p.publisher->stop();  // before the writer: its completions call the publisher
   if (p.writer) p.writer->stop();  // everything submitted is committed
   parts_.reset();                  // closes the database
   if (started_) log().information("stopped cleanly");

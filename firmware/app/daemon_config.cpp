@@ -66,6 +66,49 @@ const ConfigSchema& daemonConfigSchema() {
            .allowed = {"fatal", "critical", "error", "warning", "notice", "information", "debug", "trace"}});
     s.add({.key = "log.format", .type = ConfigType::kEnum, .default_value = "text",
            .help = "text for people, json for log collectors (one object per line).", .allowed = {"text", "json"}});
+    s.add({.key = "sync.enabled", .type = ConfigType::kBool, .default_value = "false",
+           .help = "Send the outbox (contacts, routing decisions, presence, audits) to the cloud hub over MQTT."});
+    s.add({.key = "sync.site_id", .type = ConfigType::kString, .default_value = "",
+           .help = "This site's id in MQTT topics (1-64 of A-Z a-z 0-9 . _ -); empty = the site code of the directory."});
+    s.add({.key = "sync.broker", .type = ConfigType::kHostPort, .default_value = "127.0.0.1:1883",
+           .help = "MQTT broker address (host:port)."});
+    s.add({.key = "sync.client_id", .type = ConfigType::kString, .default_value = "",
+           .help = "MQTT client id; empty = outpost-<site id>."});
+    s.add({.key = "sync.topic_prefix", .type = ConfigType::kString, .default_value = "outpost/v1",
+           .help = "Prefix of every sync topic (docs/mqtt.md)."});
+    s.add({.key = "sync.tls.ca", .type = ConfigType::kString, .default_value = "",
+           .help = "PEM CA file the broker's certificate must chain to; when set, the connection uses TLS."});
+    s.add({.key = "sync.tls.cert", .type = ConfigType::kString, .default_value = "",
+           .help = "PEM client certificate of this site (with sync.tls.key)."});
+    s.add({.key = "sync.tls.key", .type = ConfigType::kString, .default_value = "",
+           .help = "PEM private key of sync.tls.cert."});
+    s.add({.key = "sync.keepalive", .type = ConfigType::kDuration, .default_value = "30s",
+           .help = "MQTT keep-alive interval.", .min = 5 * kSecond, .max = 3600 * kSecond});
+    s.add({.key = "sync.batch_records", .type = ConfigType::kInt, .default_value = "200",
+           .help = "Outbox records per MQTT message at most.", .min = 1, .max = 1000});
+    s.add({.key = "sync.window", .type = ConfigType::kInt, .default_value = "16",
+           .help = "MQTT messages published and not yet acknowledged (PUBACK) at most.", .min = 1, .max = 1000});
+    s.add({.key = "sync.poll_interval", .type = ConfigType::kDuration, .default_value = "200ms",
+           .help = "How often an idle publisher looks at the outbox.", .min = 10, .max = 60 * kSecond});
+    s.add({.key = "sync.confirm_timeout", .type = ConfigType::kDuration, .default_value = "15s",
+           .help = "Rows published but not confirmed by the hub for this long are sent again.", .min = 100,
+           .max = 3600 * kSecond});
+    s.add({.key = "sync.backoff_initial", .type = ConfigType::kDuration, .default_value = "1s",
+           .help = "First reconnect delay (jittered, then doubling).", .min = 100, .max = 600 * kSecond});
+    s.add({.key = "sync.backoff_max", .type = ConfigType::kDuration, .default_value = "60s",
+           .help = "Longest reconnect delay.", .min = kSecond, .max = 3600 * kSecond});
+    s.add({.key = "sync.quota.contact", .type = ConfigType::kInt, .default_value = "1073741824",
+           .help = "Bytes of contact records the outbox may hold (never dropped; beyond it an alarm is raised); 0 = unlimited.",
+           .min = 0, .max = int64_t{1} << 40});
+    s.add({.key = "sync.quota.presence", .type = ConfigType::kInt, .default_value = "268435456",
+           .help = "Bytes of presence records the outbox may hold (never dropped; alarm beyond); 0 = unlimited.",
+           .min = 0, .max = int64_t{1} << 40});
+    s.add({.key = "sync.quota.audit", .type = ConfigType::kInt, .default_value = "268435456",
+           .help = "Bytes of audit records the outbox may hold (never dropped; alarm beyond); 0 = unlimited.",
+           .min = 0, .max = int64_t{1} << 40});
+    s.add({.key = "sync.quota.telemetry", .type = ConfigType::kInt, .default_value = "67108864",
+           .help = "Bytes of telemetry records the outbox may hold; new ones are dropped (counted) beyond it; 0 = unlimited.",
+           .min = 0, .max = int64_t{1} << 40});
     return s;
   }();
   return kSchema;

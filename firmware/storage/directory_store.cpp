@@ -1,5 +1,10 @@
 #include "storage/directory_store.h"
 
+#include <Poco/JSON/Object.h>
+
+#include "codec/json.h"
+#include "storage/outbox.h"
+
 #include <array>
 
 namespace outpost::storage {
@@ -572,8 +577,21 @@ Status appendAudit(Database& db, const AuditEntry& e) {
       "INSERT INTO audit (at, actor, action, entity, entity_id, before_json, after_json, address) "
       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
   if (!q) return q.status();
-  return q->bind(1, toEpochMillis(e.at)).bind(2, e.actor).bind(3, e.action).bind(4, e.entity).bind(5, e.entity_id)
-      .bind(6, e.before_json).bind(7, e.after_json).bind(8, e.address).exec();
+  OUTPOST_RETURN_IF_ERROR(q->bind(1, toEpochMillis(e.at)).bind(2, e.actor).bind(3, e.action).bind(4, e.entity)
+                              .bind(5, e.entity_id).bind(6, e.before_json).bind(7, e.after_json).bind(8, e.address)
+                              .exec());
+  // The same change goes to the sync outbox (a no-op while sync is off). before/after
+  // are JSON texts written by us; they are embedded as text, not re-parsed.
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("audit_id", db.lastInsertRowid());
+  o->set("actor", e.actor);
+  o->set("action", e.action);
+  o->set("entity", e.entity);
+  o->set("entity_id", e.entity_id);
+  if (e.before_json) o->set("before", *e.before_json);
+  if (e.after_json) o->set("after", *e.after_json);
+  o->set("address", e.address);
+  return appendOutbox(db, OutboxEntry{e.at, "audit." + e.action, 1, codec::toJson(o), kClassAudit});
 }
 
 Result<std::vector<AuditEntry>> listAudit(Database& db, int64_t before_id, int limit) {

@@ -138,9 +138,42 @@ INSERT OR IGNORE INTO not_ready_reasons (code, name_zh, name_en, created_at, upd
   VALUES ('missed-offers', '未接应答', 'Missed offers', 0, 0);
 )sql";
 
+// The sync outbox (docs/sync.md): records the cloud must see, written in the same
+// transaction as the change they describe; deleted once the hub confirmed them.
+constexpr std::string_view kV3SyncOutbox = R"sql(
+CREATE TABLE outbox_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  site_id TEXT NOT NULL,
+  enabled INTEGER NOT NULL DEFAULT 0 CHECK (enabled IN (0,1)),
+  last_seq INTEGER NOT NULL DEFAULT 0,       -- the last sequence handed out; only grows
+  confirmed_seq INTEGER NOT NULL DEFAULT 0); -- the hub's high-water mark
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY,                   -- per-site sequence, no gaps
+  site_id TEXT NOT NULL,
+  uuid TEXT NOT NULL UNIQUE,
+  event_time INTEGER NOT NULL,               -- when it happened (epoch ms)
+  type TEXT NOT NULL,
+  schema_version INTEGER NOT NULL,
+  payload TEXT NOT NULL,                     -- JSON object
+  class TEXT NOT NULL,
+  state TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending','sent')),
+  bytes INTEGER NOT NULL);
+CREATE TABLE outbox_classes (
+  class TEXT PRIMARY KEY,
+  max_bytes INTEGER NOT NULL DEFAULT 0,      -- 0 = unlimited
+  policy TEXT NOT NULL DEFAULT 'never_drop' CHECK (policy IN ('never_drop','thin')),
+  bytes INTEGER NOT NULL DEFAULT 0,
+  appended INTEGER NOT NULL DEFAULT 0,
+  dropped INTEGER NOT NULL DEFAULT 0,
+  published INTEGER NOT NULL DEFAULT 0,
+  confirmed INTEGER NOT NULL DEFAULT 0,
+  over_quota INTEGER NOT NULL DEFAULT 0 CHECK (over_quota IN (0,1)));
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "site directory", kV1SiteDirectory},
     {2, "contact routing", kV2Routing},
+    {3, "sync outbox", kV3SyncOutbox},
 };
 
 }  // namespace

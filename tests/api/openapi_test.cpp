@@ -120,6 +120,7 @@ struct RealApi {
     addPresenceRoutes(router, ctx);
     addContactRoutes(router, ctx);
     addDesktopRoutes(router, ctx);
+    addSyncRoutes(router, ctx);
     return true;
   }
 

@@ -1,0 +1,232 @@
+// Sync throughput (docs/sync.md, "Figures").
+//
+//   BM_OutboxAppend/N      records/s appended to the outbox, N per transaction
+//                          (synchronous=FULL: one fsync per transaction)
+//   BM_PublishDrain/N      records/s: a backlog of N outbox rows drained by the real
+//                          Publisher to a local mosquitto until every batch has its
+//                          PUBACK and the rows are marked sent (TLS off)
+//   BM_RawQos1Publish/N    baseline: N messages of one record's size published by a
+//                          bare libmosquitto client at QoS 1 (16 in flight), until every
+//                          PUBACK came back — what `mosquitto_pub -q 1 -l` does
+//
+// mosquitto is started by the benchmark on a free loopback port; the databases live
+// under $OUTPOST_BENCH_DIR, else $TMPDIR, else /tmp.
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <benchmark/benchmark.h>
+#include <mosquitto.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "storage/database.h"
+#include "storage/migrations.h"
+#include "storage/outbox.h"
+#include "storage/writer.h"
+#include "sync/publisher.h"
+
+extern char** environ;
+
+namespace outpost::sync {
+namespace {
+
+std::string benchDir() {
+  std::string base = "/tmp";
+  for (const char* var : {"OUTPOST_BENCH_DIR", "TMPDIR"}) {
+    const char* v = std::getenv(var);
+    if (v && *v) {
+      base = v;
+      break;
+    }
+  }
+  std::string pattern = base + "/outpost-syncbench-XXXXXX";
+  if (mkdtemp(pattern.data()) == nullptr) return "";
+  return pattern;
+}
+
+int freePort() {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 && getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
+    port = ntohs(a.sin_port);
+  }
+  close(fd);
+  return port;
+}
+
+bool accepts(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  a.sin_port = htons(static_cast<uint16_t>(port));
+  const bool ok = connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+  close(fd);
+  return ok;
+}
+
+struct BrokerProcess {
+  pid_t pid = -1;
+  int port = 0;
+  std::string dir;
+  bool start() {
+    dir = benchDir();
+    port = freePort();
+    {
+      std::ofstream conf(dir + "/m.conf");
+      conf << "listener " << port << " 127.0.0.1\nallow_anonymous true\npersistence false\n"
+           << "max_queued_messages 1000000\nmax_inflight_messages 0\n";
+    }
+    const std::string conf = dir + "/m.conf";
+    char* argv[] = {const_cast<char*>("mosquitto"), const_cast<char*>("-c"), const_cast<char*>(conf.c_str()), nullptr};
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+    const int rc = posix_spawn(&pid, "/usr/sbin/mosquitto", &fa, nullptr, argv, environ);
+    posix_spawn_file_actions_destroy(&fa);
+    if (rc != 0) return false;
+    for (int i = 0; i < 200; ++i) {
+      if (accepts(port)) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return false;
+  }
+  ~BrokerProcess() {
+    if (pid > 0) {
+      kill(pid, SIGTERM);
+      waitpid(pid, nullptr, 0);
+    }
+    std::error_code ec;
+    if (!dir.empty()) std::filesystem::remove_all(dir, ec);
+  }
+};
+
+const std::string kPayload =
+    R"({"contact_id":"c-000123","kind":"offered","agent_id":"a07","detail":{"agent_id":"a07","score":0.87,"reason":"longest idle in tier 3","queue":"retail-voice"}})";
+
+std::unique_ptr<storage::Database> freshOutbox(const std::string& path) {
+  auto db = storage::Database::open(path);
+  if (!db) return nullptr;
+  if (!storage::migrate(**db, storage::outpostMigrations())) return nullptr;
+  if (!storage::configureOutbox(**db, "bench-site", true, {})) return nullptr;
+  return std::move(*db);
+}
+
+void BM_OutboxAppend(benchmark::State& state) {
+  const std::string dir = benchDir();
+  auto db = freshOutbox(dir + "/o.db");
+  if (!db) {
+    state.SkipWithError("cannot create the outbox database");
+    return;
+  }
+  const auto per_tx = state.range(0);
+  for (auto _ : state) {
+    (void)db->exec("BEGIN IMMEDIATE");
+    for (int64_t i = 0; i < per_tx; ++i) {
+      (void)storage::appendOutbox(*db, storage::OutboxEntry{fromEpochMillis(1), "contact.offered", 1, kPayload,
+                                                            storage::kClassContact});
+    }
+    (void)db->exec("COMMIT");
+  }
+  state.SetItemsProcessed(state.iterations() * per_tx);
+  db.reset();
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+BENCHMARK(BM_OutboxAppend)->Arg(1)->Arg(100)->Unit(benchmark::kMicrosecond);
+
+void BM_PublishDrain(benchmark::State& state) {
+  BrokerProcess broker;
+  if (!broker.start()) {
+    state.SkipWithError("cannot start mosquitto");
+    return;
+  }
+  const int64_t n = state.range(0);
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string dir = benchDir();
+    auto db = freshOutbox(dir + "/o.db");
+    (void)db->exec("BEGIN IMMEDIATE");
+    for (int64_t i = 0; i < n; ++i) {
+      (void)storage::appendOutbox(*db, storage::OutboxEntry{fromEpochMillis(1), "contact.offered", 1, kPayload,
+                                                            storage::kClassContact});
+    }
+    (void)db->exec("COMMIT");
+    auto writer = std::make_unique<storage::Writer>(std::move(db));
+    writer->start();
+    PublisherOptions o;
+    o.site_id = "bench-site";
+    o.port = broker.port;
+    o.poll_interval = Millis(5);
+    o.confirm_timeout = Millis(600000);
+    auto pub = std::make_unique<Publisher>(*writer, dir + "/o.db", SystemClock::instance(), o);
+    state.ResumeTiming();
+    (void)pub->start();
+    for (int i = 0; i < 60000; ++i) {
+      const auto s = pub->stats();
+      if (static_cast<int64_t>(s.records) >= n && s.acked_batches == s.batches) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    state.PauseTiming();
+    pub->stop();
+    pub.reset();
+    writer->stop();
+    writer.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_PublishDrain)->Arg(100000)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+
+void BM_RawQos1Publish(benchmark::State& state) {
+  BrokerProcess broker;
+  if (!broker.start()) {
+    state.SkipWithError("cannot start mosquitto");
+    return;
+  }
+  mosquitto_lib_init();
+  const int64_t n = state.range(0);
+  const std::string line = R"({"seq":1,"uuid":"0d9f1c2e-4a5b-4c6d-8e7f-001122334455","time":1,"type":"contact.offered","schema":1,"class":"contact","payload":)" + kPayload + "}";
+  for (auto _ : state) {
+    std::atomic<int64_t> acked{0};
+    mosquitto* m = mosquitto_new(nullptr, true, &acked);
+    mosquitto_max_inflight_messages_set(m, 16);
+    mosquitto_publish_callback_set(m, [](mosquitto*, void* p, int) { ++*static_cast<std::atomic<int64_t>*>(p); });
+    mosquitto_connect(m, "127.0.0.1", broker.port, 30);
+    mosquitto_loop_start(m);
+    for (int64_t i = 0; i < n; ++i) {
+      mosquitto_publish(m, nullptr, "bench/raw", static_cast<int>(line.size()), line.data(), 1, false);
+    }
+    for (int i = 0; i < 60000 && acked < n; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    mosquitto_disconnect(m);
+    mosquitto_loop_stop(m, false);
+    mosquitto_destroy(m);
+  }
+  state.SetItemsProcessed(state.iterations() * n);
+}
+BENCHMARK(BM_RawQos1Publish)->Arg(100000)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+
+}  // namespace
+}  // namespace outpost::sync
+
+BENCHMARK_MAIN();

@@ -1,0 +1,90 @@
+#include "app/sync_wiring.h"
+
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+
+#include <chrono>
+
+#include "storage/outbox.h"
+#include "sync/wire.h"
+
+namespace outpost::app {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+
+Status configureSync(const Config& config, storage::Database& db, const std::string& site_code,
+                     std::string& site_id_out) {
+  const bool enabled = config.getBool("sync.enabled");
+  std::string site_id = config.getString("sync.site_id");
+  if (site_id.empty()) site_id = site_code;
+  if (enabled && !sync::validSiteId(site_id)) {
+    return Status::invalidArgument(
+        site_id.empty() ? "sync is enabled but there is no site id: set sync.site_id or create the site first"
+                        : "site id \"" + site_id + "\" is not usable in MQTT topics (1-64 of A-Z a-z 0-9 . _ -)",
+        "sync.site_id");
+  }
+  site_id_out = site_id;
+  std::vector<storage::ClassQuota> quotas = {
+      {std::string(storage::kClassContact), config.getInt("sync.quota.contact"), storage::QuotaPolicy::kNeverDrop},
+      {std::string(storage::kClassPresence), config.getInt("sync.quota.presence"), storage::QuotaPolicy::kNeverDrop},
+      {std::string(storage::kClassAudit), config.getInt("sync.quota.audit"), storage::QuotaPolicy::kNeverDrop},
+      {std::string(storage::kClassTelemetry), config.getInt("sync.quota.telemetry"), storage::QuotaPolicy::kThin},
+  };
+  OUTPOST_RETURN_IF_ERROR(db.exec("BEGIN IMMEDIATE"));
+  Status st = storage::configureOutbox(db, site_id, enabled, quotas);
+  if (st) st = db.exec("COMMIT");
+  if (!st) (void)db.exec("ROLLBACK");
+  return st;
+}
+
+std::unique_ptr<sync::Publisher> makePublisher(const Config& config, storage::Writer& writer,
+                                               const std::string& db_path, const Clock& clock,
+                                               const std::string& site_id) {
+  if (!config.getBool("sync.enabled")) return nullptr;
+  sync::PublisherOptions o;
+  o.site_id = site_id;
+  const auto broker = config.getHostPort("sync.broker");
+  o.host = broker.host;
+  o.port = broker.port;
+  o.client_id = config.getString("sync.client_id");
+  o.topic_prefix = config.getString("sync.topic_prefix");
+  o.tls_ca = config.getString("sync.tls.ca");
+  o.tls_cert = config.getString("sync.tls.cert");
+  o.tls_key = config.getString("sync.tls.key");
+  o.keepalive_s = static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(config.getDuration("sync.keepalive")).count());
+  o.batch_records = static_cast<int>(config.getInt("sync.batch_records"));
+  o.window = static_cast<int>(config.getInt("sync.window"));
+  o.poll_interval = config.getDuration("sync.poll_interval");
+  o.confirm_timeout = config.getDuration("sync.confirm_timeout");
+  o.backoff_initial = config.getDuration("sync.backoff_initial");
+  o.backoff_max = config.getDuration("sync.backoff_max");
+  o.seed = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+  return std::make_unique<sync::Publisher>(writer, db_path, clock, std::move(o));
+}
+
+Poco::JSON::Object::Ptr syncLink(const sync::Publisher& publisher) {
+  const auto ps = publisher.stats();
+  Object::Ptr link = new Object;
+  link->set("connected", ps.connected);
+  link->set("connects", ps.connects);
+  link->set("disconnects", ps.disconnects);
+  link->set("batches", ps.batches);
+  link->set("records", ps.records);
+  link->set("acked_batches", ps.acked_batches);
+  link->set("resends", ps.resends);
+  link->set("errors", ps.errors);
+  return link;
+}
+
+std::vector<std::string> syncAlarms(api::ApiContext& ctx) {
+  auto classes = api::withReader(ctx, [](storage::Database& db) { return storage::outboxAlarms(db); });
+  std::vector<std::string> out;
+  if (!classes) return out;
+  for (const auto& c : *classes) {
+    out.push_back("sync outbox over its quota for " + c + " records (never dropped; check the link to the hub)");
+  }
+  return out;
+}
+
+}  // namespace outpost::app

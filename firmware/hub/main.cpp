@@ -1,0 +1,174 @@
+// outpost-hub: the cloud side of edge–cloud sync (docs/sync.md).
+//
+//   outpost-hub run   --db FILE [--broker HOST:PORT] [--prefix P] [--client-id ID]
+//                     [--share-group G] [--mqtt auto|5|3.1.1]
+//                     [--tls-ca FILE --tls-cert FILE --tls-key FILE]
+//                     [--username U --password-file FILE]
+//   outpost-hub sites --db FILE [--json]
+//
+// `run` prints "hub: ready" once subscribed and stops on SIGTERM/SIGINT.
+
+#include <Poco/AutoPtr.h>
+#include <Poco/ConsoleChannel.h>
+#include <Poco/FormattingChannel.h>
+#include <Poco/Logger.h>
+#include <Poco/PatternFormatter.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "hub/hub_service.h"
+#include "hub/hub_store.h"
+#include "storage/migrations.h"
+
+namespace {
+
+using namespace outpost;
+
+int usage(const std::string& why) {
+  std::cerr << "outpost-hub: " << why << "\n"
+            << "usage: outpost-hub run --db FILE [--broker HOST:PORT] [--prefix P] [--client-id ID] [--share-group G]\n"
+            << "                       [--mqtt auto|5|3.1.1] [--tls-ca F --tls-cert F --tls-key F]\n"
+            << "                       [--username U --password-file F]\n"
+            << "       outpost-hub sites --db FILE [--json]\n";
+  return 2;
+}
+
+void setUpLogging() {
+  Poco::AutoPtr<Poco::PatternFormatter> fmt(new Poco::PatternFormatter("%Y-%m-%dT%H:%M:%S.%iZ %p %s: %t"));
+  Poco::AutoPtr<Poco::FormattingChannel> ch(new Poco::FormattingChannel(fmt, new Poco::ConsoleChannel(std::cout)));
+  Poco::Logger::root().setChannel(ch);
+  Poco::Logger::root().setLevel("information");
+}
+
+std::string jsonEscape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    if (c == '"' || c == '\\') o += '\\';
+    o += c;
+  }
+  return o;
+}
+
+int listSites(const std::map<std::string, std::string>& flags) {
+  auto db = storage::Database::open(flags.at("--db"), storage::OpenOptions{true, 5000});
+  if (!db) {
+    std::cerr << "outpost-hub: " << db.status().describe() << "\n";
+    return 1;
+  }
+  auto sites = hub::listSites(**db);
+  if (!sites) {
+    std::cerr << "outpost-hub: " << sites.status().describe() << "\n";
+    return 1;
+  }
+  const bool json = flags.contains("--json");
+  if (json) {
+    std::cout << "[";
+  } else {
+    std::printf("%-24s %-8s %10s %10s %8s %24s %9s %6s %6s %6s\n", "SITE", "STATUS", "HWM", "HEAD", "BACKLOG",
+                "LAST SEEN", "RECORDS", "DUPS", "CONFL", "REJ");
+  }
+  bool first = true;
+  for (const auto& s : *sites) {
+    const std::string seen = s.last_seen ? formatRfc3339(fromEpochMillis(s.last_seen)) : "-";
+    if (json) {
+      std::cout << (first ? "" : ",") << "{\"site\":\"" << jsonEscape(s.site) << "\",\"status\":\"" << s.status
+                << "\",\"hwm\":" << s.hwm << ",\"head\":" << s.head << ",\"backlog\":" << s.backlog
+                << ",\"last_seen\":\"" << seen << "\",\"records\":" << s.records << ",\"duplicates\":" << s.duplicates
+                << ",\"conflicts\":" << s.conflicts << ",\"rejected\":" << s.rejected << "}";
+    } else {
+      std::printf("%-24s %-8s %10lld %10lld %8lld %24s %9lld %6lld %6lld %6lld\n", s.site.c_str(),
+                  s.status.empty() ? "-" : s.status.c_str(), static_cast<long long>(s.hwm),
+                  static_cast<long long>(s.head), static_cast<long long>(s.backlog), seen.c_str(),
+                  static_cast<long long>(s.records), static_cast<long long>(s.duplicates),
+                  static_cast<long long>(s.conflicts), static_cast<long long>(s.rejected));
+    }
+    first = false;
+  }
+  if (json) std::cout << "]\n";
+  return 0;
+}
+
+int run(const std::map<std::string, std::string>& flags) {
+  hub::HubOptions o;
+  o.db_path = flags.at("--db");
+  if (auto it = flags.find("--broker"); it != flags.end()) {
+    const size_t colon = it->second.rfind(':');
+    if (colon == std::string::npos) return usage("--broker must be HOST:PORT");
+    o.host = it->second.substr(0, colon);
+    try {
+      o.port = std::stoi(it->second.substr(colon + 1));
+    } catch (...) {
+      return usage("--broker port must be a number");
+    }
+    if (o.port < 1 || o.port > 65535) return usage("--broker port must be 1–65535");
+  }
+  auto opt = [&](const char* k, std::string& out) {
+    if (auto it = flags.find(k); it != flags.end()) out = it->second;
+  };
+  opt("--prefix", o.topic_prefix);
+  opt("--client-id", o.client_id);
+  opt("--share-group", o.share_group);
+  opt("--mqtt", o.mqtt);
+  opt("--tls-ca", o.tls_ca);
+  opt("--tls-cert", o.tls_cert);
+  opt("--tls-key", o.tls_key);
+  opt("--username", o.username);
+  if (auto it = flags.find("--password-file"); it != flags.end()) {
+    std::ifstream in(it->second);
+    if (!in) return usage("cannot read --password-file " + it->second);
+    std::getline(in, o.password);
+  }
+  if (o.mqtt != "auto" && o.mqtt != "5" && o.mqtt != "3.1.1") return usage("--mqtt must be auto, 5 or 3.1.1");
+
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+
+  hub::HubService service(o, SystemClock::instance());
+  Status st = service.start();
+  if (!st) {
+    std::cerr << "outpost-hub: " << st.describe() << "\n";
+    return 1;
+  }
+  int sig = 0;
+  sigwait(&set, &sig);
+  service.stop();
+  const auto s = service.stats();
+  Poco::Logger::get("outpost.hub").information("hub: stopped; %Lu batches, %Lu stored, %Lu duplicates, %Lu conflicts, %Lu refused",
+                                               static_cast<unsigned long long>(s.batches),
+                                               static_cast<unsigned long long>(s.stored),
+                                               static_cast<unsigned long long>(s.duplicates),
+                                               static_cast<unsigned long long>(s.conflicts),
+                                               static_cast<unsigned long long>(s.rejected));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) return usage("a command is needed (run, sites)");
+  const std::string cmd = argv[1];
+  std::map<std::string, std::string> flags;
+  for (int i = 2; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--json") {
+      flags[a] = "1";
+      continue;
+    }
+    if (!a.starts_with("--") || i + 1 >= argc) return usage("unexpected argument \"" + a + "\"");
+    flags[a] = argv[++i];
+  }
+  if (!flags.contains("--db")) return usage("--db FILE is required");
+  setUpLogging();
+  if (cmd == "run") return run(flags);
+  if (cmd == "sites") return listSites(flags);
+  return usage("unknown command \"" + cmd + "\"");
+}

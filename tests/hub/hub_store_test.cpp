@@ -1,0 +1,100 @@
+#include "hub/hub_store.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+namespace outpost::hub {
+namespace {
+
+class HubStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = "/tmp/outpost-hub-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    dir_ = pattern;
+    auto db = storage::Database::open(dir_ + "/hub.db");
+    ASSERT_TRUE(db.isOk());
+    db_ = std::move(*db);
+    ASSERT_TRUE(storage::migrate(*db_, hubMigrations()).isOk());
+  }
+  void TearDown() override {
+    db_.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir_, ec);
+  }
+  static sync::WireRecord rec(int64_t seq, std::string uuid, std::string payload = R"({"a":1})") {
+    return sync::WireRecord{seq, std::move(uuid), 1000, "audit.login", 1, "audit", std::move(payload)};
+  }
+  static std::string uuid(int n) {
+    char buf[40];
+    std::snprintf(buf, sizeof buf, "00000000-0000-4000-8000-%012d", n);
+    return buf;
+  }
+  int64_t count(const char* sql) {
+    auto q = db_->query(sql);
+    EXPECT_TRUE(q.isOk());
+    auto row = q->step();
+    EXPECT_TRUE(row.isOk() && *row);
+    return q->columnInt(0);
+  }
+  std::string dir_;
+  std::unique_ptr<storage::Database> db_;
+};
+
+TEST_F(HubStoreTest, CommitsOnceAndAdvancesTheContiguousMark) {
+  sync::WireBatch b{"s1", 5, {rec(1, uuid(1)), rec(2, uuid(2)), rec(4, uuid(4))}};
+  auto out = commitBatch(*db_, b, fromEpochMillis(5));
+  ASSERT_TRUE(out.isOk()) << out.status().toString();
+  EXPECT_EQ(out->stored, 3);
+  EXPECT_EQ(out->hwm, 2);  // 3 is missing
+  // The same batch again: duplicates, nothing changes.
+  out = commitBatch(*db_, b, fromEpochMillis(6));
+  ASSERT_TRUE(out.isOk());
+  EXPECT_EQ(out->stored, 0);
+  EXPECT_EQ(out->duplicates, 3);
+  // The gap filled: the mark jumps over 4.
+  out = commitBatch(*db_, sync::WireBatch{"s1", 5, {rec(3, uuid(3))}}, fromEpochMillis(7));
+  ASSERT_TRUE(out.isOk());
+  EXPECT_EQ(out->hwm, 4);
+  auto sites = listSites(*db_);
+  ASSERT_TRUE(sites.isOk());
+  ASSERT_EQ(sites->size(), 1u);
+  EXPECT_EQ((*sites)[0].records, 4);
+  EXPECT_EQ((*sites)[0].duplicates, 3);
+  EXPECT_EQ((*sites)[0].backlog, 1);
+  EXPECT_EQ((*sites)[0].last_seen, 7);
+}
+
+TEST_F(HubStoreTest, ConflictsAreLoggedAndKeptWithoutOverwriting) {
+  ASSERT_TRUE(commitBatch(*db_, sync::WireBatch{"s1", 1, {rec(1, uuid(1))}}, fromEpochMillis(1)).isOk());
+  // Same uuid, other content.
+  auto out = commitBatch(*db_, sync::WireBatch{"s1", 1, {rec(1, uuid(1), R"({"a":2})")}}, fromEpochMillis(2));
+  ASSERT_TRUE(out.isOk());
+  EXPECT_EQ(out->conflicts, 1);
+  // Another uuid at a taken seq.
+  out = commitBatch(*db_, sync::WireBatch{"s1", 1, {rec(1, uuid(9))}}, fromEpochMillis(3));
+  ASSERT_TRUE(out.isOk());
+  EXPECT_EQ(out->conflicts, 1);
+  // A known uuid at another seq / site.
+  out = commitBatch(*db_, sync::WireBatch{"s2", 1, {rec(1, uuid(1))}}, fromEpochMillis(4));
+  ASSERT_TRUE(out.isOk());
+  EXPECT_EQ(out->conflicts, 1);
+  EXPECT_EQ(count("SELECT count(*) FROM records"), 1);
+  EXPECT_EQ(count("SELECT count(*) FROM conflicts"), 3);
+  EXPECT_EQ(count("SELECT count(*) FROM records WHERE payload = '{\"a\":1}'"), 1);
+}
+
+TEST_F(HubStoreTest, RejectsAreCountedPerSite) {
+  ASSERT_TRUE(recordReject(*db_, "outpost/v1/sites/s1/uplink", "s1", "bad json", fromEpochMillis(1)).isOk());
+  ASSERT_TRUE(recordReject(*db_, "x", "", "unknown topic", fromEpochMillis(1)).isOk());
+  auto sites = listSites(*db_);
+  ASSERT_TRUE(sites.isOk());
+  ASSERT_EQ(sites->size(), 1u);
+  EXPECT_EQ((*sites)[0].rejected, 1);
+  EXPECT_EQ(count("SELECT count(*) FROM records"), 0);
+}
+
+}  // namespace
+}  // namespace outpost::hub
