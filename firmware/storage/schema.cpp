@@ -138,9 +138,43 @@ INSERT OR IGNORE INTO not_ready_reasons (code, name_zh, name_en, created_at, upd
   VALUES ('missed-offers', '未接应答', 'Missed offers', 0, 0);
 )sql";
 
+// Learning content cache (docs/learning.md): packages by id with their signed manifest,
+// their files by path → SHA-256, the stored blobs (each SHA-256 once), and pins of
+// packages assigned to agents (never evicted).
+constexpr std::string_view kV3LearningContent = R"sql(
+CREATE TABLE content_packages (
+  id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL CHECK (version >= 1),
+  key_id TEXT NOT NULL,
+  manifest TEXT NOT NULL,           -- the exact signed manifest.json
+  title_zh TEXT NOT NULL, title_en TEXT NOT NULL,
+  bytes INTEGER NOT NULL,           -- distinct bytes of its files
+  present INTEGER NOT NULL DEFAULT 1 CHECK (present IN (0, 1)),  -- 0: evicted, manifest kept
+  imported_at INTEGER NOT NULL,
+  last_used_at INTEGER NOT NULL);
+CREATE INDEX content_packages_lru ON content_packages(present, last_used_at);
+CREATE TABLE content_files (
+  package_id TEXT NOT NULL REFERENCES content_packages(id) ON DELETE CASCADE,
+  path TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  PRIMARY KEY (package_id, path)) WITHOUT ROWID;
+CREATE INDEX content_files_by_sha ON content_files(sha256);
+CREATE TABLE content_blobs (
+  sha256 TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  stored_at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE content_pins (
+  package_id TEXT NOT NULL REFERENCES content_packages(id) ON DELETE CASCADE,
+  agent_id TEXT NOT NULL,
+  pinned_at INTEGER NOT NULL,
+  PRIMARY KEY (package_id, agent_id)) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "site directory", kV1SiteDirectory},
     {2, "contact routing", kV2Routing},
+    {3, "learning content cache", kV3LearningContent},
 };
 
 }  // namespace
