@@ -222,6 +222,11 @@ Result<ImportReport> ContentCache::importDir(Database& db, const std::string& di
   }
 
   // Files: copy, fsync, verify, then rename into objects/ — only verified bytes land there.
+  {
+    std::error_code ec;
+    fs::create_directories(options_.root + "/tmp", ec);
+    if (ec) return Status::unavailable("cannot create " + options_.root + "/tmp: " + ec.message());
+  }
   std::vector<std::string> written;
   auto undo = [&](Status s) -> Status {
     (void)removeUnreferenced(written);
