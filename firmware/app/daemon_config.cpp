@@ -63,6 +63,12 @@ const ConfigSchema& daemonConfigSchema() {
            .allowed = {"fatal", "critical", "error", "warning", "notice", "information", "debug", "trace"}});
     s.add({.key = "log.format", .type = ConfigType::kEnum, .default_value = "text",
            .help = "text for people, json for log collectors (one object per line).", .allowed = {"text", "json"}});
+    s.add({.key = "learning.content_quota_mb", .type = ConfigType::kInt, .default_value = "20480",
+           .help = "Disk quota of the learning content cache (<data dir>/content), in MiB; the least recently "
+                   "used unpinned packages are evicted past it.",
+           .min = 1, .max = 16 * 1024 * 1024});
+    s.add({.key = "learning.map_threshold", .type = ConfigType::kString, .default_value = "3.5",
+           .help = "Competency item score (1–5) below which an item is weak and enters the learning map."});
     return s;
   }();
   return kSchema;

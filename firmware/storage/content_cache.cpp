@@ -410,23 +410,38 @@ Result<PackageInfo> ContentCache::package(Database& db, const std::string& id) c
   return packageRow(*q);
 }
 
+Result<learning::Course> ContentCache::courseOf(const PackageInfo& p) const {
+  auto object = codec::JsonReader::parseObject(p.manifest);
+  if (!object.isOk()) return Status::dataLoss("stored manifest of \"" + p.id + "\" is not JSON");
+  signing::VerifiedManifest m;
+  {
+    codec::JsonReader r(*object);
+    signing::readCommonFields(r, m);
+    if (!r.ok()) return Status::dataLoss("stored manifest of \"" + p.id + "\": " + r.finish().describe());
+  }
+  m.json = *object;
+  auto c = readContentManifest(m, *framework_);
+  if (!c.isOk()) return Status::dataLoss("stored manifest of \"" + p.id + "\": " + c.status().describe());
+  return std::move(*c);
+}
+
+Result<learning::Course> ContentCache::course(Database& db, const std::string& id) const {
+  auto p = package(db, id);
+  if (!p.isOk()) return p.status();
+  if (!p->present) {
+    return Status::failedPrecondition("content package \"" + id + "\" was evicted from the cache; import it again");
+  }
+  return courseOf(*p);
+}
+
 Result<std::vector<learning::Course>> ContentCache::courses(Database& db) const {
   auto all = packages(db);
   if (!all.isOk()) return all.status();
   std::vector<learning::Course> out;
   for (const PackageInfo& p : *all) {
     if (!p.present) continue;
-    auto object = codec::JsonReader::parseObject(p.manifest);
-    if (!object.isOk()) return Status::dataLoss("stored manifest of \"" + p.id + "\" is not JSON");
-    signing::VerifiedManifest m;
-    {
-      codec::JsonReader r(*object);
-      signing::readCommonFields(r, m);
-      if (!r.ok()) return Status::dataLoss("stored manifest of \"" + p.id + "\": " + r.finish().describe());
-    }
-    m.json = *object;
-    auto c = readContentManifest(m, *framework_);
-    if (!c.isOk()) return Status::dataLoss("stored manifest of \"" + p.id + "\": " + c.status().describe());
+    auto c = courseOf(p);
+    if (!c.isOk()) return c.status();
     out.push_back(std::move(*c));
   }
   return out;

@@ -93,6 +93,8 @@ class ContentCache {
   Result<PackageInfo> package(Database& db, const std::string& id) const;
   // The courses of present packages (their manifests re-read), by id.
   Result<std::vector<learning::Course>> courses(Database& db) const;
+  // One present package's course.
+  Result<learning::Course> course(Database& db, const std::string& id) const;
 
   // Pins a package for an agent (assigned content is never evicted) / removes the pin.
   Status pin(Database& db, const std::string& package_id, const std::string& agent_id);
@@ -114,6 +116,7 @@ class ContentCache {
 
  private:
   std::string objectPath(const std::string& sha) const;
+  Result<learning::Course> courseOf(const PackageInfo& p) const;
   Status removeUnreferenced(const std::vector<std::string>& shas);
   ContentCacheOptions options_;
   const learning::Framework* framework_;
