@@ -10,6 +10,7 @@
 //
 // Thread-safety: the table is built once at start-up, then read by every HTTP thread.
 
+#include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
@@ -42,6 +43,7 @@ struct Request {
   std::string address;  // client IP
   std::optional<Principal> principal;
   std::string bearer_token;  // as presented (for logout)
+  std::map<std::string, std::string> headers;  // request headers, names in lower case
 };
 
 struct Reply {
@@ -49,6 +51,13 @@ struct Reply {
   std::string content_type = "application/json";
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  // A body streamed from a file instead of `body` (learning media, HTTP range requests).
+  struct FileBody {
+    std::string path;
+    uint64_t offset = 0;
+    uint64_t length = 0;
+  };
+  std::optional<FileBody> file;
 
   static Reply json(int status, const Poco::JSON::Object::Ptr& body);
   static Reply noContent() { return Reply{204, "", "", {}}; }

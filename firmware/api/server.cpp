@@ -16,7 +16,12 @@
 #include <Poco/Logger.h>
 #include <Poco/URI.h>
 
+#include <Poco/String.h>
+
+#include <algorithm>
+#include <fstream>
 #include <thread>
+#include <vector>
 
 namespace outpost::api {
 namespace {
@@ -43,15 +48,33 @@ void write(HTTPServerResponse& resp, const Reply& reply) {
   for (const auto& [name, value] : reply.headers) resp.add(name, value);
   if (resp.find("Cache-Control") == resp.end()) resp.set("Cache-Control", "no-store");
   resp.set("X-Content-Type-Options", "nosniff");
+  if (reply.file) {
+    // Streamed from disk in chunks (media can be large); the handler checked the range.
+    resp.setContentType(reply.content_type);
+    resp.setContentLength64(static_cast<Poco::Int64>(reply.file->length));
+    std::ifstream in(reply.file->path, std::ios::binary);
+    in.seekg(static_cast<std::streamoff>(reply.file->offset));
+    std::ostream& out = resp.send();
+    std::vector<char> buf(256 * 1024);
+    uint64_t left = reply.file->length;
+    while (left > 0 && in && out) {
+      in.read(buf.data(), static_cast<std::streamsize>(std::min<uint64_t>(left, buf.size())));
+      const auto n = in.gcount();
+      if (n <= 0) break;
+      out.write(buf.data(), n);
+      left -= static_cast<uint64_t>(n);
+    }
+    return;
+  }
   if (reply.body.empty()) {
     resp.setContentLength(0);
     resp.send();
     return;
   }
   const std::string& type = reply.content_type;
-  const bool text = type.rfind("text/", 0) == 0 || type.rfind("application/", 0) == 0 || type == "image/svg+xml";
-  const bool binary = type == "application/octet-stream";
-  resp.setContentType(text && !binary ? type + "; charset=utf-8" : type);
+  const bool text = type.rfind("text/", 0) == 0 || type.find("json") != std::string::npos ||
+                    type.find("xml") != std::string::npos || type.find("javascript") != std::string::npos;
+  resp.setContentType(text && type.find(';') == std::string::npos ? type + "; charset=utf-8" : type);
   resp.setContentLength(static_cast<std::streamsize>(reply.body.size()));
   resp.send() << reply.body;
 }
@@ -93,6 +116,7 @@ class ApiHandler final : public HTTPRequestHandler {
     Request r;
     r.method = req.getMethod();
     r.address = req.clientAddress().host().toString();
+    for (const auto& [name, value] : req) r.headers[Poco::toLower(name)] = value;
     try {
       Poco::URI uri(req.getURI());
       r.path = uri.getPath();

@@ -3,11 +3,13 @@
 #include <Poco/Logger.h>
 #include <Poco/Net/SSLManager.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <limits>
 #include <fstream>
 
 #include "api/context.h"
+#include "api/learning_routes.h"
 #include "api/server.h"
 #include "api/ws_hub.h"
 #include "app/sync_wiring.h"
@@ -18,6 +20,7 @@
 #include "engine/engine.h"
 #include "site/directory.h"
 #include "storage/contact_store.h"
+#include "storage/content_cache.h"
 #include "storage/directory_store.h"
 #include "storage/journal.h"
 #include "storage/migrations.h"
@@ -89,6 +92,8 @@ struct Daemon::Parts {
   std::unique_ptr<api::WsHub> hub;
   std::unique_ptr<api::ApiContext> context;
   std::unique_ptr<api::Router> router;
+  std::unique_ptr<storage::ContentCache> content;
+  std::unique_ptr<api::LearningServices> learning;
   std::unique_ptr<api::HttpServer> server;
   std::unique_ptr<sync::Publisher> publisher;  // null while sync.enabled is false
   std::atomic<bool> migrated{false};
@@ -200,6 +205,13 @@ Status Daemon::start() {
     if (!site) return site.status();
     OUTPOST_RETURN_IF_ERROR(configureSync(config_, **db, site->has_value() ? (*site)->site_code : "", sync_site));
   }
+  // The learning content cache (docs/learning.md).
+  p.content = std::make_unique<storage::ContentCache>(
+      storage::ContentCacheOptions{data_dir + "/content",
+                                   static_cast<uint64_t>(config_.getInt("learning.content_quota_mb")) * 1024 * 1024,
+                                   {}},
+      learning::defaultFramework(), p.clock);
+  OUTPOST_RETURN_IF_ERROR(p.content->open(**db));
 
   p.writer = std::make_unique<storage::Writer>(
       std::move(*db), storage::WriterOptions{static_cast<size_t>(config_.getInt("storage.max_batch"))});
@@ -272,6 +284,18 @@ Status Daemon::start() {
   api::addContactRoutes(*p.router, ctx);
   api::addDesktopRoutes(*p.router, ctx);
   api::addSyncRoutes(*p.router, ctx);
+  {
+    learning::MapOptions map_options;
+    const std::string threshold = config_.getString("learning.map_threshold");
+    char* end = nullptr;
+    map_options.threshold = std::strtod(threshold.c_str(), &end);
+    if (end == threshold.c_str() || *end != '\0' || map_options.threshold < 1 || map_options.threshold > 5) {
+      return Status::invalidArgument("must be a number from 1 to 5", "learning.map_threshold");
+    }
+    p.learning = std::make_unique<api::LearningServices>(
+        api::LearningServices{*p.content, learning::defaultFramework(), {}, map_options});
+    api::addLearningRoutes(*p.router, ctx, *p.learning);
+  }
 
   api::ServerOptions server_options;
   server_options.listen = listen;

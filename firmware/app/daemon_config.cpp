@@ -109,6 +109,12 @@ const ConfigSchema& daemonConfigSchema() {
     s.add({.key = "sync.quota.telemetry", .type = ConfigType::kInt, .default_value = "67108864",
            .help = "Bytes of telemetry records the outbox may hold; new ones are dropped (counted) beyond it; 0 = unlimited.",
            .min = 0, .max = int64_t{1} << 40});
+    s.add({.key = "learning.content_quota_mb", .type = ConfigType::kInt, .default_value = "20480",
+           .help = "Disk quota of the learning content cache (<data dir>/content), in MiB; the least recently "
+                   "used unpinned packages are evicted past it.",
+           .min = 1, .max = 16 * 1024 * 1024});
+    s.add({.key = "learning.map_threshold", .type = ConfigType::kString, .default_value = "3.5",
+           .help = "Competency item score (1–5) below which an item is weak and enters the learning map."});
     return s;
   }();
   return kSchema;

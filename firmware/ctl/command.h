@@ -44,5 +44,6 @@ struct Command {
 // Rows of the table, by group (defined in the <group>_commands.cpp files).
 std::vector<Command> keysCommands();
 std::vector<Command> packageCommands();
+std::vector<Command> contentCommands();
 
 }  // namespace outpost::ctl

@@ -170,10 +170,94 @@ CREATE TABLE outbox_classes (
   over_quota INTEGER NOT NULL DEFAULT 0 CHECK (over_quota IN (0,1)));
 )sql";
 
+// Learning content cache (docs/learning.md): packages by id with their signed manifest,
+// their files by path → SHA-256, the stored blobs (each SHA-256 once), and pins of
+// packages assigned to agents (never evicted).
+constexpr std::string_view kV4LearningContent = R"sql(
+CREATE TABLE content_packages (
+  id TEXT PRIMARY KEY,
+  version INTEGER NOT NULL CHECK (version >= 1),
+  key_id TEXT NOT NULL,
+  manifest TEXT NOT NULL,           -- the exact signed manifest.json
+  title_zh TEXT NOT NULL, title_en TEXT NOT NULL,
+  bytes INTEGER NOT NULL,           -- distinct bytes of its files
+  present INTEGER NOT NULL DEFAULT 1 CHECK (present IN (0, 1)),  -- 0: evicted, manifest kept
+  imported_at INTEGER NOT NULL,
+  last_used_at INTEGER NOT NULL);
+CREATE INDEX content_packages_lru ON content_packages(present, last_used_at);
+CREATE TABLE content_files (
+  package_id TEXT NOT NULL REFERENCES content_packages(id) ON DELETE CASCADE,
+  path TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  PRIMARY KEY (package_id, path)) WITHOUT ROWID;
+CREATE INDEX content_files_by_sha ON content_files(sha256);
+CREATE TABLE content_blobs (
+  sha256 TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  stored_at INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE content_pins (
+  package_id TEXT NOT NULL REFERENCES content_packages(id) ON DELETE CASCADE,
+  agent_id TEXT NOT NULL,
+  pinned_at INTEGER NOT NULL,
+  PRIMARY KEY (package_id, agent_id)) WITHOUT ROWID;
+)sql";
+
+// Learning records (docs/learning.md): competency observations (self, supervisor, quiz
+// and drill evidence), quiz attempts, completed plan steps, and xAPI statements.
+constexpr std::string_view kV5LearningRecords = R"sql(
+CREATE TABLE learning_observations (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  item TEXT NOT NULL,
+  source TEXT NOT NULL CHECK (source IN ('self','supervisor','quiz','drill')),
+  score REAL NOT NULL,
+  at INTEGER NOT NULL,
+  ref TEXT NOT NULL,                -- assessment id, package/quiz id …
+  assessor TEXT NOT NULL);          -- username, '' for evidence
+CREATE INDEX learning_observations_by_agent ON learning_observations(agent_id, at);
+CREATE TABLE learning_assessments (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  source TEXT NOT NULL CHECK (source IN ('self','supervisor')),
+  assessor TEXT NOT NULL,
+  framework TEXT NOT NULL,
+  answers TEXT NOT NULL,            -- JSON {"question id": score}
+  at INTEGER NOT NULL);
+CREATE TABLE quiz_attempts (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  package_id TEXT NOT NULL,
+  package_version INTEGER NOT NULL,
+  quiz_id TEXT NOT NULL,
+  answers TEXT NOT NULL,            -- JSON {"question id": [option, …]}
+  points INTEGER NOT NULL, max_points INTEGER NOT NULL,
+  passed INTEGER NOT NULL CHECK (passed IN (0, 1)),
+  at INTEGER NOT NULL);
+CREATE INDEX quiz_attempts_by_agent ON quiz_attempts(agent_id, at);
+CREATE TABLE learning_progress (
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  step_key TEXT NOT NULL,           -- "<package>/<lesson|quiz|drill id>"
+  kind TEXT NOT NULL CHECK (kind IN ('lesson','quiz','drill')),
+  at INTEGER NOT NULL,
+  PRIMARY KEY (agent_id, step_key)) WITHOUT ROWID;
+CREATE TABLE xapi_statements (
+  id TEXT PRIMARY KEY,              -- the statement id (UUID)
+  agent_id TEXT,
+  verb TEXT NOT NULL,
+  object_id TEXT NOT NULL,
+  statement TEXT NOT NULL,          -- the full statement, JSON
+  stored INTEGER NOT NULL,
+  voided INTEGER NOT NULL DEFAULT 0 CHECK (voided IN (0, 1)));
+CREATE INDEX xapi_statements_by_stored ON xapi_statements(stored);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "site directory", kV1SiteDirectory},
     {2, "contact routing", kV2Routing},
     {3, "sync outbox", kV3SyncOutbox},
+    {4, "learning content cache", kV4LearningContent},
+    {5, "learning records", kV5LearningRecords},
 };
 
 }  // namespace

@@ -1,0 +1,655 @@
+// Learning routes: see api/learning_routes.h and docs/learning.md.
+
+#include "api/learning_routes.h"
+
+#include <Poco/JSON/Array.h>
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+#include "codec/json.h"
+#include "signing/digest.h"
+#include "storage/learning_store.h"
+
+namespace outpost::api {
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using storage::Database;
+
+Object::Ptr text(const learning::Text& t) {
+  Object::Ptr o = new Object;
+  o->set("zh-CN", t.zh);
+  o->set("en", t.en);
+  return o;
+}
+
+Array::Ptr strings(const std::vector<std::string>& v) {
+  Array::Ptr a = new Array;
+  for (const auto& s : v) a->add(s);
+  return a;
+}
+
+// The course as agents see it: quizzes without their answers.
+Object::Ptr encodeCourse(const learning::Course& c) {
+  Object::Ptr o = new Object;
+  o->set("id", c.id);
+  o->set("version", c.version);
+  o->set("title", text(c.title));
+  o->set("summary", text(c.summary));
+  o->set("items", strings(c.items));
+  o->set("minutes", c.minutes);
+  Array::Ptr lessons = new Array;
+  for (const auto& l : c.lessons) {
+    Object::Ptr lo = new Object;
+    lo->set("id", l.id);
+    lo->set("title", text(l.title));
+    lo->set("format", l.format);
+    lo->set("minutes", l.minutes);
+    Object::Ptr files = new Object;
+    files->set("zh-CN", l.path_zh);
+    files->set("en", l.path_en);
+    lo->set("files", files);
+    Array::Ptr media = new Array;
+    for (const auto& m : l.media) {
+      Object::Ptr mo = new Object;
+      mo->set("path", m.path);
+      mo->set("type", m.type);
+      media->add(mo);
+    }
+    lo->set("media", media);
+    lessons->add(lo);
+  }
+  o->set("lessons", lessons);
+  Array::Ptr quizzes = new Array;
+  for (const auto& q : c.quizzes) {
+    Object::Ptr qo = new Object;
+    qo->set("id", q.id);
+    qo->set("title", text(q.title));
+    qo->set("items", strings(q.items));
+    qo->set("pass_mark", q.pass_mark);
+    Array::Ptr questions = new Array;
+    for (const auto& qq : q.questions) {
+      Object::Ptr x = new Object;
+      x->set("id", qq.id);
+      x->set("prompt", text(qq.prompt));
+      x->set("multiple", qq.multiple());
+      x->set("points", qq.points);
+      Array::Ptr options = new Array;
+      for (const auto& opt : qq.options) options->add(text(opt));
+      x->set("options", options);
+      questions->add(x);
+    }
+    qo->set("questions", questions);
+    quizzes->add(qo);
+  }
+  o->set("quizzes", quizzes);
+  Array::Ptr drills = new Array;
+  for (const auto& d : c.drills) {
+    Object::Ptr dobj = new Object;
+    dobj->set("id", d.id);
+    dobj->set("title", text(d.title));
+    dobj->set("file", d.path);
+    dobj->set("items", strings(d.items));
+    drills->add(dobj);
+  }
+  o->set("drills", drills);
+  return o;
+}
+
+// The agent the caller acts as (agents only have one).
+Result<std::string> callerAgent(const Request& req) {
+  const Principal& p = *req.principal;
+  if (!p.agent_id) return Status::permissionDenied("only users who work as an agent can do this");
+  return *p.agent_id;
+}
+
+// A name-based UUID (SHA-256, version nibble 5) for statements we create.
+std::string statementId(const std::string& seed) {
+  std::string h = signing::sha256Hex(seed).substr(0, 32);
+  h[12] = '5';
+  h[16] = "89ab"[std::stoi(std::string(1, h[16]), nullptr, 16) & 3];
+  return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
+}
+
+// An xAPI 1.0.3 statement for a learning action.
+storage::StatementRow statement(const std::string& agent_id, const std::string& verb, const std::string& object_id,
+                                const learning::Text& name, const Object::Ptr& result, WallTime at,
+                                const std::string& seed) {
+  Object::Ptr s = new Object;
+  const std::string id = statementId(seed);
+  s->set("id", id);
+  Object::Ptr actor = new Object;
+  actor->set("objectType", "Agent");
+  Object::Ptr account = new Object;
+  account->set("homePage", "urn:outpost:site");
+  account->set("name", agent_id);
+  actor->set("account", account);
+  s->set("actor", actor);
+  Object::Ptr v = new Object;
+  v->set("id", "http://adlnet.gov/expapi/verbs/" + verb);
+  Object::Ptr display = new Object;
+  display->set("en-US", verb);
+  v->set("display", display);
+  s->set("verb", v);
+  Object::Ptr obj = new Object;
+  obj->set("objectType", "Activity");
+  obj->set("id", object_id);
+  Object::Ptr def = new Object;
+  Object::Ptr names = new Object;
+  names->set("zh-CN", name.zh);
+  names->set("en-US", name.en);
+  def->set("name", names);
+  obj->set("definition", def);
+  s->set("object", obj);
+  if (result) s->set("result", result);
+  s->set("timestamp", formatRfc3339(at));
+  s->set("stored", formatRfc3339(at));
+  s->set("version", "1.0.3");
+  return {id, agent_id, verb, object_id, codec::toJson(s), toEpochMillis(at)};
+}
+
+// {"key": value, …} where every value passes `each`; errors name "/<field>/<key>".
+Status walkObject(const Object::Ptr& body, const std::string& field,
+                  const std::function<Status(const std::string&, const Poco::Dynamic::Var&)>& each) {
+  auto obj = body->getObject(field);
+  if (obj.isNull()) return Status::invalidArgument("must be an object", "/" + field);
+  for (const auto& [key, value] : *obj) OUTPOST_RETURN_IF_ERROR(each(key, value));
+  return Status::ok();
+}
+
+bool isWholeNumber(const Poco::Dynamic::Var& v) {
+  if (v.isEmpty() || v.isString() || v.isBoolean()) return false;
+  if (v.isInteger()) return true;
+  if (!v.isNumeric()) return false;
+  const double d = v.convert<double>();
+  return d == static_cast<double>(static_cast<int64_t>(d));
+}
+
+Result<std::vector<learning::Course>> courses(ApiContext& ctx, LearningServices& l) {
+  return withReader(ctx, [&](Database& db) { return l.cache.courses(db); });
+}
+
+Result<learning::CompetencyLedger> ledgerFor(ApiContext& ctx, LearningServices& l,
+                                             const std::vector<std::string>& agents) {
+  auto obs = withReader(ctx, [&](Database& db) { return storage::loadObservations(db, agents); });
+  if (!obs.isOk()) return obs.status();
+  learning::CompetencyLedger ledger(l.framework, l.weights);
+  for (auto& o : *obs) {
+    if (l.framework.item(o.item) == nullptr) continue;  // an item of another framework
+    OUTPOST_RETURN_IF_ERROR(ledger.add(std::move(o)));
+  }
+  return ledger;
+}
+
+Object::Ptr encodeReason(const learning::Reason& r, const learning::Framework& f) {
+  Object::Ptr o = new Object;
+  o->set("kind", std::string(learning::reasonKindName(r.kind)));
+  o->set("item", r.item);
+  o->set("score", r.score);
+  o->set("reference", r.reference);
+  o->set("text", text(r.text(f)));
+  return o;
+}
+
+Object::Ptr encodeWeak(const learning::WeakItem& w, const learning::Framework& f) {
+  Object::Ptr o = new Object;
+  o->set("item", w.item);
+  if (const auto* item = f.item(w.item)) o->set("name", text(item->name));
+  o->set("score", w.score);
+  if (w.team) o->set("team", *w.team);
+  else o->set("team", Poco::Dynamic::Var());
+  Array::Ptr reasons = new Array;
+  for (const auto& r : w.reasons) reasons->add(encodeReason(r, f));
+  o->set("reasons", reasons);
+  return o;
+}
+
+Array::Ptr encodeSteps(const std::vector<learning::PlanStep>& steps, const learning::Framework& f) {
+  Array::Ptr a = new Array;
+  for (const auto& s : steps) {
+    Object::Ptr o = new Object;
+    o->set("kind", std::string(learning::stepKindName(s.kind)));
+    o->set("course", s.course_id);
+    o->set("ref", s.ref);
+    o->set("title", text(s.title));
+    o->set("item", s.item);
+    o->set("minutes", s.minutes);
+    o->set("group", s.group);
+    Array::Ptr reasons = new Array;
+    for (const auto& r : s.reasons) reasons->add(encodeReason(r, f));
+    o->set("reasons", reasons);
+    a->add(o);
+  }
+  return a;
+}
+
+Object::Ptr encodeScores(const std::map<std::string, learning::ItemScore>& scores) {
+  Object::Ptr o = new Object;
+  for (const auto& [item, s] : scores) {
+    Object::Ptr x = new Object;
+    x->set("score", s.score);
+    auto opt = [&](const char* k, const std::optional<double>& v) {
+      if (v) x->set(k, *v);
+      else x->set(k, Poco::Dynamic::Var());
+    };
+    opt("self", s.self);
+    opt("supervisor", s.supervisor);
+    opt("evidence", s.evidence);
+    x->set("updated_at", formatRfc3339(fromEpochMillis(s.updated_at_ms)));
+    o->set(item, x);
+  }
+  return o;
+}
+
+Result<Reply> learningMap(ApiContext& ctx, LearningServices& l, const std::string& agent_id) {
+  auto team = withReader(ctx, [&](Database& db) { return storage::teamOfAgent(db, agent_id); });
+  if (!team.isOk()) return team.status();
+  auto ledger = ledgerFor(ctx, l, team->agents);
+  if (!ledger.isOk()) return ledger.status();
+  auto done = withReader(ctx, [&](Database& db) { return storage::doneSteps(db, agent_id); });
+  if (!done.isOk()) return done.status();
+  auto catalog = courses(ctx, l);
+  if (!catalog.isOk()) return catalog.status();
+  const auto map = learning::planForAgent(*ledger, *catalog, agent_id, team->agents, *done, l.map_options);
+  Object::Ptr o = new Object;
+  o->set("agent", agent_id);
+  o->set("team", team->team);
+  o->set("threshold", l.map_options.threshold);
+  o->set("scores", encodeScores(ledger->agentScores(agent_id)));
+  Array::Ptr weak = new Array;
+  for (const auto& w : map.weak_items) weak->add(encodeWeak(w, l.framework));
+  o->set("weak_items", weak);
+  o->set("steps", encodeSteps(map.steps, l.framework));
+  o->set("uncovered", strings(map.uncovered));
+  o->set("done", static_cast<int>(done->size()));
+  return Reply::json(200, o);
+}
+
+Result<Reply> getFile(ApiContext& ctx, LearningServices& l, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {"path"}));
+  auto pit = req.query.find("path");
+  if (pit == req.query.end() || pit->second.empty()) return Status::invalidArgument("is required", "?path");
+  const std::string& id = req.params.at("id");
+  const std::string& path = pit->second;
+  auto course = withReader(ctx, [&](Database& db) { return l.cache.course(db, id); });
+  if (!course.isOk()) return course.status();
+  auto f = withReader(ctx, [&](Database& db) { return l.cache.file(db, id, path); });
+  if (!f.isOk()) return f.status();
+  std::string type = "application/octet-stream";
+  std::vector<std::pair<std::string, std::string>> headers;
+  for (const auto& lesson : course->lessons) {
+    if (path == lesson.path_zh || path == lesson.path_en) {
+      type = lesson.format == "html" ? "text/html" : "text/markdown";
+      // Lesson HTML runs in a sandbox: no scripts, no access to the API's origin.
+      if (lesson.format == "html") headers.emplace_back("Content-Security-Policy", "sandbox");
+    }
+    for (const auto& m : lesson.media) {
+      if (m.path == path) type = m.type;
+    }
+  }
+  for (const auto& d : course->drills) {
+    if (d.path == path) type = "application/json";
+  }
+  ByteRange range{0, f->size, false};
+  auto rh = req.headers.find("range");
+  if (rh != req.headers.end()) {
+    auto r = parseRange(rh->second, f->size);
+    if (!r.isOk()) {
+      Reply reply = problem(416, "Range not satisfiable", r.status().message(), req.path);
+      reply.headers.emplace_back("Content-Range", "bytes */" + std::to_string(f->size));
+      return reply;
+    }
+    range = *r;
+  }
+  // Mark the package used (LRU) without holding up the answer.
+  ctx.writer.submit([&l, id](Database& db) { return l.cache.touch(db, id); }, [](const Status&) {});
+  Reply reply;
+  reply.status = range.partial ? 206 : 200;
+  reply.content_type = type;
+  reply.headers = std::move(headers);
+  reply.headers.emplace_back("Accept-Ranges", "bytes");
+  reply.headers.emplace_back("ETag", "\"" + f->sha256 + "\"");
+  reply.headers.emplace_back("Cache-Control", "private, max-age=86400");
+  if (range.partial) {
+    reply.headers.emplace_back("Content-Range", "bytes " + std::to_string(range.offset) + "-" +
+                                                    std::to_string(range.offset + range.length - 1) + "/" +
+                                                    std::to_string(f->size));
+  }
+  reply.file = Reply::FileBody{f->disk_path, range.offset, range.length};
+  return reply;
+}
+
+Result<Reply> postAttempt(ApiContext& ctx, LearningServices& l, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  auto agent = callerAgent(req);
+  if (!agent.isOk()) return agent.status();
+  const std::string& id = req.params.at("id");
+  const std::string& quiz_id = req.params.at("quiz");
+  auto course = withReader(ctx, [&](Database& db) { return l.cache.course(db, id); });
+  if (!course.isOk()) return course.status();
+  const learning::Quiz* quiz = course->quiz(quiz_id);
+  if (quiz == nullptr) return Status::notFound("no quiz \"" + quiz_id + "\" in course \"" + id + "\"");
+  auto body = codec::JsonReader::parseObject(req.body);
+  if (!body.isOk()) return body.status();
+  std::string answers_json;
+  {
+    codec::JsonReader r(*body);
+    r.freeObject("answers", answers_json, true, 64 * 1024);
+    OUTPOST_RETURN_IF_ERROR(r.finish());
+  }
+  std::map<std::string, std::vector<int>> answers;
+  OUTPOST_RETURN_IF_ERROR(walkObject(*body, "answers", [&](const std::string& key, const Poco::Dynamic::Var& v) {
+    const std::string at = "/answers/" + key;
+    if (!v.isArray()) return Status::invalidArgument("must be an array of option numbers", at);
+    auto arr = v.extract<Array::Ptr>();
+    std::vector<int> chosen;
+    for (size_t i = 0; i < arr->size(); ++i) {
+      const auto& x = arr->get(static_cast<unsigned>(i));
+      if (!isWholeNumber(x) || x.convert<int64_t>() < 0 || x.convert<int64_t>() > 100) {
+        return Status::invalidArgument("must be an option number", at + "/" + std::to_string(i));
+      }
+      chosen.push_back(static_cast<int>(x.convert<int64_t>()));
+    }
+    answers[key] = std::move(chosen);
+    return Status::ok();
+  }));
+  auto result = learning::scoreQuiz(*quiz, answers);
+  if (!result.isOk()) return result.status();
+  const WallTime now = ctx.clock.wallNow();
+  const int64_t now_ms = toEpochMillis(now);
+  const std::string object_id = "urn:outpost:content:" + id + "/" + quiz_id;
+  int64_t attempt_id = 0;
+  Status s = ctx.writer.run([&](Database& db) -> Status {
+    storage::QuizAttemptRow row{0, *agent, id, course->version, quiz_id, answers_json, *result, now_ms};
+    auto inserted = storage::insertQuizAttempt(db, row);
+    if (!inserted.isOk()) return inserted.status();
+    attempt_id = *inserted;
+    std::vector<learning::Observation> obs;
+    for (const auto& item : quiz->items) {
+      obs.push_back({*agent, item, learning::Source::kQuiz, learning::evidenceScore(l.framework, result->fraction),
+                     now_ms, id + "/" + quiz_id, ""});
+    }
+    OUTPOST_RETURN_IF_ERROR(storage::insertObservations(db, obs));
+    if (result->passed) OUTPOST_RETURN_IF_ERROR(storage::markStepDone(db, *agent, id + "/" + quiz_id, "quiz", now_ms));
+    Object::Ptr res = new Object;
+    Object::Ptr score = new Object;
+    score->set("scaled", result->fraction);
+    score->set("raw", result->points);
+    score->set("min", 0);
+    score->set("max", result->max_points);
+    res->set("score", score);
+    res->set("success", result->passed);
+    res->set("completion", true);
+    return storage::insertStatement(
+        db, statement(*agent, result->passed ? "passed" : "failed", object_id, quiz->title, res, now,
+                      "quiz-attempt/" + std::to_string(attempt_id) + "/" + *agent + "/" + std::to_string(now_ms)));
+  });
+  OUTPOST_RETURN_IF_ERROR(s);
+  Object::Ptr o = new Object;
+  o->set("attempt", attempt_id);
+  o->set("course", id);
+  o->set("quiz", quiz_id);
+  o->set("points", result->points);
+  o->set("max_points", result->max_points);
+  o->set("fraction", result->fraction);
+  o->set("passed", result->passed);
+  o->set("evidence_score", learning::evidenceScore(l.framework, result->fraction));
+  Array::Ptr qs = new Array;
+  for (size_t i = 0; i < result->questions.size(); ++i) {
+    Object::Ptr x = new Object;
+    x->set("id", result->questions[i].id);
+    x->set("correct", result->questions[i].correct);
+    x->set("points", result->questions[i].points);
+    x->set("explanation", text(quiz->questions[i].explanation));
+    qs->add(x);
+  }
+  o->set("questions", qs);
+  return Reply::json(201, o);
+}
+
+Result<Reply> postLessonDone(ApiContext& ctx, LearningServices& l, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  auto agent = callerAgent(req);
+  if (!agent.isOk()) return agent.status();
+  const std::string& id = req.params.at("id");
+  const std::string& lesson_id = req.params.at("lesson");
+  auto course = withReader(ctx, [&](Database& db) { return l.cache.course(db, id); });
+  if (!course.isOk()) return course.status();
+  const learning::Lesson* lesson = nullptr;
+  for (const auto& x : course->lessons) {
+    if (x.id == lesson_id) lesson = &x;
+  }
+  if (lesson == nullptr) return Status::notFound("no lesson \"" + lesson_id + "\" in course \"" + id + "\"");
+  const WallTime now = ctx.clock.wallNow();
+  const int64_t now_ms = toEpochMillis(now);
+  OUTPOST_RETURN_IF_ERROR(ctx.writer.run([&](Database& db) -> Status {
+    OUTPOST_RETURN_IF_ERROR(storage::markStepDone(db, *agent, id + "/" + lesson_id, "lesson", now_ms));
+    Object::Ptr res = new Object;
+    res->set("completion", true);
+    return storage::insertStatement(db, statement(*agent, "completed", "urn:outpost:content:" + id + "/" + lesson_id,
+                                                  lesson->title, res, now,
+                                                  "lesson/" + *agent + "/" + id + "/" + lesson_id + "/" +
+                                                      std::to_string(now_ms)));
+  }));
+  return Reply::noContent();
+}
+
+Result<Reply> postAssessment(ApiContext& ctx, LearningServices& l, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  const std::string& agent_id = req.params.at("id");
+  auto body = codec::JsonReader::parseObject(req.body);
+  if (!body.isOk()) return body.status();
+  std::string source_text;
+  std::string answers_json;
+  {
+    codec::JsonReader r(*body);
+    r.string("source", source_text, true).freeObject("answers", answers_json, true, 64 * 1024);
+    OUTPOST_RETURN_IF_ERROR(r.finish());
+  }
+  const auto source = learning::parseSource(source_text);
+  if (!source || (*source != learning::Source::kSelf && *source != learning::Source::kSupervisor)) {
+    return Status::invalidArgument("must be \"self\" or \"supervisor\"", "/source");
+  }
+  const Principal& p = *req.principal;
+  if (*source == learning::Source::kSelf && (!p.agent_id || *p.agent_id != agent_id)) {
+    return Status::permissionDenied("a self-assessment is made by the agent themself");
+  }
+  if (*source == learning::Source::kSupervisor && !site::atLeast(p.role, site::Role::kSupervisor)) {
+    return Status::permissionDenied("a supervisor assessment needs the supervisor role");
+  }
+  std::map<std::string, int> answers;
+  OUTPOST_RETURN_IF_ERROR(walkObject(*body, "answers", [&](const std::string& key, const Poco::Dynamic::Var& v) {
+    if (!isWholeNumber(v)) return Status::invalidArgument("must be a whole number", "/answers/" + key);
+    const int64_t n = v.convert<int64_t>();
+    answers[key] = static_cast<int>(std::clamp<int64_t>(n, -1000, 1000));
+    return Status::ok();
+  }));
+  const int64_t now_ms = toEpochMillis(ctx.clock.wallNow());
+  auto obs = learning::questionnaireObservations(l.framework, agent_id, *source, answers, now_ms, "", p.username);
+  if (!obs.isOk()) return obs.status();
+  int64_t assessment_id = 0;
+  OUTPOST_RETURN_IF_ERROR(ctx.writer.run([&](Database& db) -> Status {
+    auto team = storage::teamOfAgent(db, agent_id);
+    if (!team.isOk()) return team.status();
+    auto id = storage::insertAssessment(db, agent_id, *source, p.username, l.framework.id, answers_json, now_ms);
+    if (!id.isOk()) return id.status();
+    assessment_id = *id;
+    for (auto& o : *obs) o.ref = "assessment/" + std::to_string(assessment_id);
+    return storage::insertObservations(db, *obs);
+  }));
+  Object::Ptr o = new Object;
+  o->set("id", assessment_id);
+  o->set("agent", agent_id);
+  o->set("source", source_text);
+  Object::Ptr items = new Object;
+  for (const auto& x : *obs) items->set(x.item, x.score);
+  o->set("items", items);
+  return Reply::json(201, o);
+}
+
+Result<Reply> teamReport(ApiContext& ctx, LearningServices& l, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  const std::string& team = req.params.at("team");
+  auto members = withReader(ctx, [&](Database& db) { return storage::teamMembers(db, team); });
+  if (!members.isOk()) return members.status();
+  if (members->empty()) return Status::notFound("no agents in team \"" + team + "\"");
+  auto ledger = ledgerFor(ctx, l, *members);
+  if (!ledger.isOk()) return ledger.status();
+  auto catalog = courses(ctx, l);
+  if (!catalog.isOk()) return catalog.status();
+  const auto plan = learning::planForTeam(*ledger, *catalog, *members, l.map_options);
+  Object::Ptr o = new Object;
+  o->set("team", team);
+  o->set("threshold", l.map_options.threshold);
+  Object::Ptr means = new Object;
+  for (const auto& [item, v] : ledger->teamScores(*members)) means->set(item, v);
+  o->set("items", means);
+  Object::Ptr agents = new Object;  // the heat map: agent → item → score
+  for (const auto& a : *members) {
+    Object::Ptr row = new Object;
+    for (const auto& [item, s] : ledger->agentScores(a)) row->set(item, s.score);
+    agents->set(a, row);
+  }
+  o->set("agents", agents);
+  Object::Ptr group = new Object;
+  Array::Ptr weak = new Array;
+  for (const auto& w : plan.items) {
+    Object::Ptr x = encodeWeak(w, l.framework);
+    x->set("share_below", w.share_below);
+    weak->add(x);
+  }
+  group->set("items", weak);
+  group->set("steps", encodeSteps(plan.steps, l.framework));
+  o->set("group_plan", group);
+  return Reply::json(200, o);
+}
+
+}  // namespace
+
+Result<ByteRange> parseRange(const std::string& header, uint64_t size) {
+  ByteRange whole{0, size, false};
+  if (header.rfind("bytes=", 0) != 0) return whole;  // another unit: ignore the header (RFC 9110)
+  const std::string spec = header.substr(6);
+  if (spec.find(',') != std::string::npos) return whole;
+  const auto dash = spec.find('-');
+  if (dash == std::string::npos) return whole;
+  auto digits = [](const std::string& s) {
+    return !s.empty() && s.size() <= 19 && std::all_of(s.begin(), s.end(), [](unsigned char c) { return std::isdigit(c); });
+  };
+  const std::string a = spec.substr(0, dash);
+  const std::string b = spec.substr(dash + 1);
+  if (a.empty()) {
+    if (!digits(b)) return whole;
+    const uint64_t n = std::stoull(b);
+    if (n == 0 || size == 0) return Status::failedPrecondition("an empty suffix range");
+    const uint64_t len = std::min(n, size);
+    return ByteRange{size - len, len, true};
+  }
+  if (!digits(a) || (!b.empty() && !digits(b))) return whole;
+  const uint64_t first = std::stoull(a);
+  if (first >= size) {
+    return Status::failedPrecondition("the range starts at byte " + a + " of a " + std::to_string(size) +
+                                      "-byte file");
+  }
+  uint64_t last = b.empty() ? size - 1 : std::stoull(b);
+  if (last < first) return whole;  // invalid: ignored
+  last = std::min(last, size - 1);
+  return ByteRange{first, last - first + 1, true};
+}
+
+void addLearningRoutes(Router& router, ApiContext& ctx, LearningServices& l) {
+  router.add("GET", "/api/v1/learning/framework", Access::kAgent, [&l](Request& req) -> Result<Reply> {
+    OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+    const auto& f = l.framework;
+    Object::Ptr o = new Object;
+    o->set("id", f.id);
+    o->set("version", f.version);
+    o->set("name", text(f.name));
+    o->set("min_score", f.min_score);
+    o->set("max_score", f.max_score);
+    Array::Ptr dims = new Array;
+    for (const auto& d : f.dimensions) {
+      Object::Ptr x = new Object;
+      x->set("code", d.code);
+      x->set("name", text(d.name));
+      Array::Ptr items = new Array;
+      for (const auto* i : f.itemsOf(d.code)) {
+        Object::Ptr io = new Object;
+        io->set("code", i->code);
+        io->set("name", text(i->name));
+        Array::Ptr qs = new Array;
+        for (const auto* q : f.questionsOf(i->code)) {
+          Object::Ptr qo = new Object;
+          qo->set("id", q->id);
+          qo->set("text", text(q->text));
+          qs->add(qo);
+        }
+        io->set("questions", qs);
+        items->add(io);
+      }
+      x->set("items", items);
+      dims->add(x);
+    }
+    o->set("dimensions", dims);
+    return Reply::json(200, o);
+  });
+  router.add("GET", "/api/v1/learning/courses", Access::kAgent, [&ctx, &l](Request& req) -> Result<Reply> {
+    OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+    auto all = courses(ctx, l);
+    if (!all.isOk()) return all.status();
+    Array::Ptr items = new Array;
+    for (const auto& c : *all) items->add(encodeCourse(c));
+    Object::Ptr o = new Object;
+    o->set("items", items);
+    return Reply::json(200, o);
+  });
+  router.add("GET", "/api/v1/learning/courses/{id}", Access::kAgent, [&ctx, &l](Request& req) -> Result<Reply> {
+    OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+    auto c = withReader(ctx, [&](Database& db) { return l.cache.course(db, req.params.at("id")); });
+    if (!c.isOk()) return c.status();
+    return Reply::json(200, encodeCourse(*c));
+  });
+  router.add("GET", "/api/v1/learning/courses/{id}/file", Access::kAgent,
+             [&ctx, &l](Request& req) { return getFile(ctx, l, req); });
+  router.add("POST", "/api/v1/learning/courses/{id}/lessons/{lesson}/complete", Access::kAgent,
+             [&ctx, &l](Request& req) { return postLessonDone(ctx, l, req); });
+  router.add("POST", "/api/v1/learning/courses/{id}/quizzes/{quiz}/attempts", Access::kAgent,
+             [&ctx, &l](Request& req) { return postAttempt(ctx, l, req); });
+  router.add("POST", "/api/v1/learning/agents/{id}/assessments", Access::kAgent,
+             [&ctx, &l](Request& req) { return postAssessment(ctx, l, req); });
+  router.add("GET", "/api/v1/learning/agents/{id}/map", Access::kAgent, [&ctx, &l](Request& req) -> Result<Reply> {
+    OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+    const std::string& id = req.params.at("id");
+    if (!mayActFor(req, id)) return Status::permissionDenied("agents may only see their own learning map");
+    return learningMap(ctx, l, id);
+  });
+  router.add("GET", "/api/v1/learning/me/map", Access::kAgent, [&ctx, &l](Request& req) -> Result<Reply> {
+    OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+    auto agent = callerAgent(req);
+    if (!agent.isOk()) return agent.status();
+    return learningMap(ctx, l, *agent);
+  });
+  router.add("GET", "/api/v1/learning/agents/{id}/statements", Access::kAgent,
+             [&ctx](Request& req) -> Result<Reply> {
+               OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+               const std::string& id = req.params.at("id");
+               if (!mayActFor(req, id)) return Status::permissionDenied("agents may only see their own records");
+               auto rows = withReader(ctx, [&](Database& db) { return storage::statementsOf(db, id, 200); });
+               if (!rows.isOk()) return rows.status();
+               Array::Ptr items = new Array;
+               for (const auto& r : *rows) {
+                 auto s = codec::JsonReader::parseObject(r.statement_json);
+                 if (s.isOk()) items->add(*s);
+               }
+               Object::Ptr o = new Object;
+               o->set("statements", items);
+               return Reply::json(200, o);
+             });
+  router.add("GET", "/api/v1/learning/teams/{team}/report", Access::kSupervisor,
+             [&ctx, &l](Request& req) { return teamReport(ctx, l, req); });
+}
+
+}  // namespace outpost::api

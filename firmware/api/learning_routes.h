@@ -1,0 +1,34 @@
+#pragma once
+
+// The learning API (docs/learning.md): courses, lessons and media (with HTTP range
+// requests), quiz attempts, self and supervisor assessments, learning maps, team
+// reports and xAPI-style learning records.
+
+#include "api/context.h"
+#include "learning/assessment.h"
+#include "learning/framework.h"
+#include "learning/learning_map.h"
+#include "storage/content_cache.h"
+
+namespace outpost::api {
+
+struct LearningServices {
+  storage::ContentCache& cache;
+  const learning::Framework& framework;
+  learning::CompetencyWeights weights;
+  learning::MapOptions map_options;
+};
+
+void addLearningRoutes(Router& router, ApiContext& ctx, LearningServices& learning);
+
+// "bytes=a-b" / "bytes=a-" / "bytes=-n" against a resource of `size` bytes: the offset
+// and length served. Several ranges are not supported (the whole resource is served);
+// an unsatisfiable range is kFailedPrecondition (416).
+struct ByteRange {
+  uint64_t offset = 0;
+  uint64_t length = 0;
+  bool partial = false;
+};
+Result<ByteRange> parseRange(const std::string& header, uint64_t size);
+
+}  // namespace outpost::api
