@@ -16,7 +16,8 @@
 
 namespace outpost::ctl {
 
-// `--flag value` pairs and positional arguments; every flag takes a value.
+// `--flag value` pairs and positional arguments; every flag takes a value except the
+// switch `--json` (value "true" when given).
 class Args {
  public:
   static Result<Args> parse(const std::vector<std::string>& argv);
@@ -44,5 +45,6 @@ struct Command {
 // Rows of the table, by group (defined in the <group>_commands.cpp files).
 std::vector<Command> keysCommands();
 std::vector<Command> packageCommands();
+std::vector<Command> ivrCommands();
 
 }  // namespace outpost::ctl

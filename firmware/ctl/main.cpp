@@ -15,7 +15,8 @@ namespace {
 
 std::vector<Command> table() {
   std::vector<Command> all;
-  for (auto group : {outpost::ctl::keysCommands, outpost::ctl::packageCommands}) {
+  for (auto group : {outpost::ctl::keysCommands, outpost::ctl::packageCommands,
+                     outpost::ctl::ivrCommands}) {
     for (const Command& c : group()) all.push_back(c);
   }
   return all;
