@@ -16,6 +16,8 @@
 
 namespace outpost::api {
 
+class IvrFrontEnd;  // api/ivr_front_end.h
+
 struct ApiOptions {
   Millis session_ttl = std::chrono::hours(8);
   int pbkdf2_iterations = 600000;
@@ -36,6 +38,8 @@ struct ApiContext {
   std::function<void(const std::string& token_digest)> on_session_revoked;
   // Called after all of a user's sessions ended (new password, role, disabled, deleted).
   std::function<void(const std::string& username)> on_user_sessions_ended;
+  // The IVR's flow, model and live sessions; null when no flow is configured.
+  IvrFrontEnd* ivr = nullptr;
 };
 
 // Route groups, each in its own file.
@@ -44,6 +48,12 @@ void addAuthRoutes(Router& router, ApiContext& ctx);       // login, logout, me
 void addDirectoryRoutes(Router& router, ApiContext& ctx);  // site, agents, skills, queues, …
 void addPresenceRoutes(Router& router, ApiContext& ctx);   // presence
 void addContactRoutes(Router& router, ApiContext& ctx);    // contacts, offers, wrap-up, queue statistics
+void addIvrRoutes(Router& router, ApiContext& ctx);        // IVR sessions (channel API)
+
+// Creates a contact as POST /api/v1/contacts does: validates the spec, checks its
+// queue and skills against the directory, hands it to the router and returns once
+// it is committed.
+Result<routing::ContactQueued> submitContact(ApiContext& ctx, routing::ContactSpec spec);
 
 // Resolves a session token to its principal (valid, not expired, not revoked, user
 // enabled); kUnauthenticated with a reason otherwise.

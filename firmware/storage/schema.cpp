@@ -138,9 +138,44 @@ INSERT OR IGNORE INTO not_ready_reasons (code, name_zh, name_en, created_at, upd
   VALUES ('missed-offers', '未接应答', 'Missed offers', 0, 0);
 )sql";
 
+// IVR sessions and every step of them (issue 6).
+constexpr std::string_view kV3IvrSessions = R"sql(
+CREATE TABLE ivr_sessions (
+  id TEXT PRIMARY KEY,
+  flow_id TEXT NOT NULL,
+  flow_version INTEGER NOT NULL,
+  channel TEXT NOT NULL CHECK (channel IN ('voice','chat')),
+  caller_id TEXT NOT NULL,
+  language TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('active','self_served','transferred','hung_up','expired')),
+  node TEXT NOT NULL,               -- the node waiting, or the one that ended the session
+  intent TEXT NOT NULL DEFAULT '',
+  intent_confidence REAL NOT NULL DEFAULT 0,
+  path TEXT NOT NULL,               -- JSON ["welcome", "main", …]
+  slots TEXT NOT NULL,              -- JSON object (card numbers masked)
+  csat INTEGER,
+  contact_id TEXT,                  -- the contact created on transfer
+  started_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  ended_at INTEGER);
+CREATE INDEX ivr_sessions_by_start ON ivr_sessions(started_at);
+CREATE TABLE ivr_steps (
+  session_id TEXT NOT NULL REFERENCES ivr_sessions(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  node TEXT NOT NULL,
+  event TEXT NOT NULL,              -- start, match, no_input, no_match, escape, expired
+  input_kind TEXT NOT NULL,         -- none, dtmf, text
+  input TEXT NOT NULL,              -- as given (card numbers masked)
+  say TEXT NOT NULL,                -- JSON ["…", …]
+  state TEXT NOT NULL,
+  PRIMARY KEY (session_id, seq));
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "site directory", kV1SiteDirectory},
     {2, "contact routing", kV2Routing},
+    {3, "ivr sessions", kV3IvrSessions},
 };
 
 }  // namespace
