@@ -89,10 +89,7 @@ Result<Reply> createContact(ApiContext& ctx, Request& req) {
   } else {
     spec.id = "c-" + auth::newToken().substr(0, 22);
   }
-  OUTPOST_RETURN_IF_ERROR(validateSpec(spec));
-  OUTPOST_RETURN_IF_ERROR(withReader(ctx, [&](Database& db) { return checkSpec(db, spec); }));
-  spec.arrived_at = ctx.clock.wallNow();
-  auto queued = ctx.engine.addContact(spec).get();
+  auto queued = submitContact(ctx, spec);
   if (!queued) return queued.status();
   Object::Ptr out = codec::encode(queued->contact);
   out->set("position", queued->position);
@@ -196,6 +193,13 @@ Result<Reply> queueStats(ApiContext& ctx, Request& req) {
 }
 
 }  // namespace
+
+Result<routing::ContactQueued> submitContact(ApiContext& ctx, routing::ContactSpec spec) {
+  OUTPOST_RETURN_IF_ERROR(validateSpec(spec));
+  OUTPOST_RETURN_IF_ERROR(withReader(ctx, [&](Database& db) { return checkSpec(db, spec); }));
+  spec.arrived_at = ctx.clock.wallNow();
+  return ctx.engine.addContact(spec).get();
+}
 
 void addContactRoutes(Router& router, ApiContext& ctx) {
   router.add("POST", "/api/v1/contacts", Access::kSupervisor, [&ctx](Request& r) { return createContact(ctx, r); });

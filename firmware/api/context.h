@@ -19,6 +19,8 @@
 
 namespace outpost::api {
 
+class IvrFrontEnd;  // api/ivr_front_end.h
+
 struct ApiOptions {
   Millis session_ttl = std::chrono::hours(8);
   int pbkdf2_iterations = 600000;
@@ -44,6 +46,8 @@ struct ApiContext {
   std::function<std::vector<std::string>()> alarms;
   // The sync link's state for GET /api/v1/sync (null while sync is off).
   std::function<Poco::JSON::Object::Ptr()> sync_link;
+  // The IVR's flow, model and live sessions; null when no flow is configured.
+  IvrFrontEnd* ivr = nullptr;
 };
 
 // Route groups, each in its own file.
@@ -54,6 +58,12 @@ void addPresenceRoutes(Router& router, ApiContext& ctx);   // presence
 void addContactRoutes(Router& router, ApiContext& ctx);    // contacts, offers, wrap-up, queue statistics
 void addDesktopRoutes(Router& router, ApiContext& ctx);    // what the agent desktop adds: my day
 void addSyncRoutes(Router& router, ApiContext& ctx);       // sync outbox counters and link (docs/sync.md)
+void addIvrRoutes(Router& router, ApiContext& ctx);        // IVR sessions (channel API)
+
+// Creates a contact as POST /api/v1/contacts does: validates the spec, checks its
+// queue and skills against the directory, hands it to the router and returns once
+// it is committed.
+Result<routing::ContactQueued> submitContact(ApiContext& ctx, routing::ContactSpec spec);
 
 // Resolves a session token to its principal (valid, not expired, not revoked, user
 // enabled); kUnauthenticated with a reason otherwise.

@@ -10,14 +10,18 @@
 
 #include "api/context.h"
 #include "api/learning_routes.h"
+#include "api/ivr_front_end.h"
 #include "api/server.h"
 #include "api/ws_hub.h"
 #include "app/sync_wiring.h"
 #include "auth/login_limiter.h"
 #include "auth/password.h"
+#include "codec/ivr_flow_codec.h"
 #include "core/event_loop.h"
 #include "engine/directory_mapping.h"
 #include "engine/engine.h"
+#include "ivr/classifier.h"
+#include "ivr/dataset.h"
 #include "site/directory.h"
 #include "storage/contact_store.h"
 #include "storage/content_cache.h"
@@ -79,6 +83,41 @@ Result<std::string> agentClientDir(const Config& config) {
 
 constexpr auto kSessionPurgeEvery = std::chrono::hours(1);
 
+// The IVR front end from ivr.flow, with the intent model from ivr.model or trained at
+// start from ivr.training_data.
+Result<std::unique_ptr<api::IvrFrontEnd>> loadIvr(const Config& config, const Clock& clock) {
+  const std::string flow_path = config.getString("ivr.flow");
+  auto json = ivr::readFile(flow_path, 4 << 20);
+  if (!json) return Status(json.status().code(), json.status().message(), "ivr.flow");
+  auto flow = codec::decodeFlow(*json);
+  if (!flow) return flow.status().under(flow_path + ":");
+  std::shared_ptr<const ivr::IntentModel> model;
+  const std::string model_path = config.getString("ivr.model");
+  const std::string data_path = config.getString("ivr.training_data");
+  ivr::FallbackPolicy policy{static_cast<double>(config.getInt("ivr.confidence_threshold_pct")) / 100.0,
+                             static_cast<double>(config.getInt("ivr.confidence_margin_pct")) / 100.0};
+  if (!model_path.empty()) {
+    auto m = ivr::IntentModel::load(model_path);
+    if (!m) return m.status().under("ivr.model");
+    OUTPOST_RETURN_IF_ERROR(m->setPolicy(policy));
+    model = std::make_shared<const ivr::IntentModel>(std::move(*m));
+  } else if (!data_path.empty()) {
+    auto examples = ivr::loadExamples(data_path);
+    if (!examples) return examples.status();
+    ivr::TrainOptions options;
+    options.policy = policy;
+    auto m = ivr::IntentModel::train(*examples, options);
+    if (!m) return m.status().under("ivr.training_data");
+    log().information("IVR intent model trained on %z utterances (%z intents)", examples->size(), m->intents().size());
+    model = std::make_shared<const ivr::IntentModel>(std::move(*m));
+  } else if (flow->usesIntents()) {
+    return Status::invalidArgument("the flow has intent nodes; set ivr.model or ivr.training_data", "ivr.flow");
+  }
+  log().information("IVR flow %s version %d loaded (%z nodes)", flow->id, flow->version, flow->nodes.size());
+  return std::make_unique<api::IvrFrontEnd>(std::make_shared<const ivr::Flow>(std::move(*flow)), std::move(model),
+                                            clock, static_cast<size_t>(config.getInt("ivr.max_sessions")));
+}
+
 }  // namespace
 
 struct Daemon::Parts {
@@ -90,6 +129,7 @@ struct Daemon::Parts {
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<auth::LoginLimiter> limiter;
   std::unique_ptr<api::WsHub> hub;
+  std::unique_ptr<api::IvrFrontEnd> ivr;
   std::unique_ptr<api::ApiContext> context;
   std::unique_ptr<api::Router> router;
   std::unique_ptr<storage::ContentCache> content;
@@ -254,6 +294,12 @@ Status Daemon::start() {
       },
       nullptr});
   api::ApiContext& ctx = *p.context;
+  if (!config_.getString("ivr.flow").empty()) {
+    auto front_end = loadIvr(config_, p.clock);
+    if (!front_end) return front_end.status();
+    p.ivr = std::move(*front_end);
+    ctx.ivr = p.ivr.get();
+  }
   p.hub = std::make_unique<api::WsHub>(
       [&ctx](const std::string& token) { return api::authenticate(ctx, token); },
       [&ctx]() { return api::withReader(ctx, [](storage::Database& rdb) { return storage::loadPresence(rdb); }); },
@@ -296,6 +342,7 @@ Status Daemon::start() {
         api::LearningServices{*p.content, learning::defaultFramework(), {}, map_options});
     api::addLearningRoutes(*p.router, ctx, *p.learning);
   }
+  api::addIvrRoutes(*p.router, ctx);
 
   api::ServerOptions server_options;
   server_options.listen = listen;

@@ -61,6 +61,19 @@ const ConfigSchema& daemonConfigSchema() {
            .min = 1, .max = 100});
     s.add({.key = "routing.voice_blocks_chat", .type = ConfigType::kBool, .default_value = "true",
            .help = "An agent on a voice contact gets no chats until the call ends."});
+    s.add({.key = "ivr.flow", .type = ConfigType::kString, .default_value = "",
+           .help = "IVR flow file (JSON, docs/ivr.md); empty turns the IVR channel API off."});
+    s.add({.key = "ivr.model", .type = ConfigType::kString, .default_value = "",
+           .help = "Intent model file written by outpostctl ivr train; empty: train from ivr.training_data."});
+    s.add({.key = "ivr.training_data", .type = ConfigType::kString, .default_value = "",
+           .help = "Labelled utterances (intent<TAB>utterance) to train the intent model at start when ivr.model is empty."});
+    s.add({.key = "ivr.confidence_threshold_pct", .type = ConfigType::kInt, .default_value = "30",
+           .help = "Below this top confidence (percent) an utterance counts as not understood.", .min = 0, .max = 100});
+    s.add({.key = "ivr.confidence_margin_pct", .type = ConfigType::kInt, .default_value = "10",
+           .help = "Top two intents closer than this (percentage points) count as not understood.", .min = 0,
+           .max = 100});
+    s.add({.key = "ivr.max_sessions", .type = ConfigType::kInt, .default_value = "10000",
+           .help = "Live IVR sessions at most; more get 429.", .min = 1, .max = 1000000});
     s.add({.key = "log.level", .type = ConfigType::kEnum, .default_value = "information",
            .help = "Least severe log level written.",
            .allowed = {"fatal", "critical", "error", "warning", "notice", "information", "debug", "trace"}});

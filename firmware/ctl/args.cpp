@@ -6,7 +6,9 @@ Result<Args> Args::parse(const std::vector<std::string>& argv) {
   Args a;
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& arg = argv[i];
-    if (arg.size() > 2 && arg.compare(0, 2, "--") == 0) {
+    if (arg == "--json") {  // the one switch: takes no value
+      if (!a.flags_.emplace(arg, "true").second) return Status::invalidArgument("given twice", arg);
+    } else if (arg.size() > 2 && arg.compare(0, 2, "--") == 0) {
       if (i + 1 >= argv.size()) return Status::invalidArgument("needs a value", arg);
       if (!a.flags_.emplace(arg, argv[i + 1]).second) return Status::invalidArgument("given twice", arg);
       ++i;

@@ -16,7 +16,8 @@
 
 namespace outpost::ctl {
 
-// `--flag value` pairs and positional arguments; every flag takes a value.
+// `--flag value` pairs and positional arguments; every flag takes a value except the
+// switch `--json` (value "true" when given).
 class Args {
  public:
   static Result<Args> parse(const std::vector<std::string>& argv);
@@ -45,5 +46,6 @@ struct Command {
 std::vector<Command> keysCommands();
 std::vector<Command> packageCommands();
 std::vector<Command> contentCommands();
+std::vector<Command> ivrCommands();
 
 }  // namespace outpost::ctl

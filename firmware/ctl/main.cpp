@@ -16,7 +16,7 @@ namespace {
 std::vector<Command> table() {
   std::vector<Command> all;
   for (auto group : {outpost::ctl::keysCommands, outpost::ctl::packageCommands,
-                     outpost::ctl::contentCommands}) {
+                     outpost::ctl::contentCommands, outpost::ctl::ivrCommands}) {
     for (const Command& c : group()) all.push_back(c);
   }
   return all;

@@ -252,12 +252,47 @@ CREATE TABLE xapi_statements (
 CREATE INDEX xapi_statements_by_stored ON xapi_statements(stored);
 )sql";
 
+// IVR sessions and every step of them (issue 6).
+constexpr std::string_view kV6IvrSessions = R"sql(
+CREATE TABLE ivr_sessions (
+  id TEXT PRIMARY KEY,
+  flow_id TEXT NOT NULL,
+  flow_version INTEGER NOT NULL,
+  channel TEXT NOT NULL CHECK (channel IN ('voice','chat')),
+  caller_id TEXT NOT NULL,
+  language TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('active','self_served','transferred','hung_up','expired')),
+  node TEXT NOT NULL,               -- the node waiting, or the one that ended the session
+  intent TEXT NOT NULL DEFAULT '',
+  intent_confidence REAL NOT NULL DEFAULT 0,
+  path TEXT NOT NULL,               -- JSON ["welcome", "main", …]
+  slots TEXT NOT NULL,              -- JSON object (card numbers masked)
+  csat INTEGER,
+  contact_id TEXT,                  -- the contact created on transfer
+  started_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  ended_at INTEGER);
+CREATE INDEX ivr_sessions_by_start ON ivr_sessions(started_at);
+CREATE TABLE ivr_steps (
+  session_id TEXT NOT NULL REFERENCES ivr_sessions(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,
+  at INTEGER NOT NULL,
+  node TEXT NOT NULL,
+  event TEXT NOT NULL,              -- start, match, no_input, no_match, escape, expired
+  input_kind TEXT NOT NULL,         -- none, dtmf, text
+  input TEXT NOT NULL,              -- as given (card numbers masked)
+  say TEXT NOT NULL,                -- JSON ["…", …]
+  state TEXT NOT NULL,
+  PRIMARY KEY (session_id, seq));
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "site directory", kV1SiteDirectory},
     {2, "contact routing", kV2Routing},
     {3, "sync outbox", kV3SyncOutbox},
     {4, "learning content cache", kV4LearningContent},
     {5, "learning records", kV5LearningRecords},
+    {6, "ivr sessions", kV6IvrSessions},
 };
 
 }  // namespace

@@ -1,0 +1,341 @@
+// The IVR channel API: a channel adapter (voice gateway, chat widget) starts a
+// session, then posts each caller input and gets the next prompt or the outcome. On
+// transfer the contact is created exactly as POST /api/v1/contacts creates it, with
+// the IVR path, intent, confidence, collected slots and language. Every step is
+// committed to SQLite (ivr_sessions, ivr_steps) before the answer. Role: supervisor
+// (the same as POST /api/v1/contacts; adapters log in with a supervisor account).
+
+#include <Poco/JSON/Array.h>
+
+#include "api/context.h"
+#include "api/ivr_front_end.h"
+#include "auth/token.h"
+#include "codec/json.h"
+#include "codec/routing_codec.h"
+#include "ivr/dataset.h"
+#include "ivr/utf8.h"
+#include "storage/ivr_store.h"
+
+namespace outpost::api {
+namespace {
+
+using Poco::JSON::Array;
+using Poco::JSON::Object;
+using storage::Database;
+
+Result<IvrFrontEnd*> frontEnd(ApiContext& ctx) {
+  if (!ctx.ivr) return Status::unavailable("no IVR flow is configured on this appliance (ivr.flow)");
+  return ctx.ivr;
+}
+
+std::string sayJson(const std::vector<std::string>& say) { return codec::toJson(codec::encodeStrings(say)); }
+
+// Card numbers (collect nodes with Luhn) are kept as their last four digits.
+std::string mask(const std::string& digits) {
+  if (digits.size() <= 4) return digits;
+  return std::string(digits.size() - 4, '*') + digits.substr(digits.size() - 4);
+}
+
+Object::Ptr slotsObject(const ivr::Flow& flow, const ivr::Session& s) {
+  Object::Ptr o = new Object;
+  for (const auto& [slot, value] : s.slots()) {
+    bool sensitive = false;
+    for (const auto& n : flow.nodes) sensitive = sensitive || (n.kind == ivr::NodeKind::kCollect && n.slot == slot && n.luhn);
+    o->set(slot, sensitive ? mask(value) : value);
+  }
+  return o;
+}
+
+storage::IvrSessionRow sessionRow(const IvrFrontEnd& fe, const IvrFrontEnd::Entry& e, const ivr::Step& step,
+                                  const std::optional<std::string>& contact_id) {
+  const ivr::Session& s = *e.session;
+  storage::IvrSessionRow r;
+  r.id = e.id;
+  r.flow_id = fe.flow().id;
+  r.flow_version = fe.flow().version;
+  r.channel = e.channel;
+  r.caller_id = e.caller_id;
+  r.language = s.language();
+  r.state = std::string(ivr::sessionStateName(s.state()));
+  r.node = step.node;
+  r.intent = s.intent();
+  r.intent_confidence = s.intentConfidence();
+  r.path_json = codec::toJson(codec::encodeStrings(s.path()));
+  r.slots_json = codec::toJson(slotsObject(fe.flow(), s));
+  r.csat = s.csat();
+  r.contact_id = contact_id;
+  r.started_at = e.started_at;
+  r.updated_at = fe.clock().wallNow();
+  if (s.state() != ivr::SessionState::kActive) r.ended_at = r.updated_at;
+  return r;
+}
+
+storage::IvrStepRow stepRow(const IvrFrontEnd& fe, IvrFrontEnd::Entry& e, const ivr::Step& step,
+                            const std::string& input_kind, const std::string& input) {
+  storage::IvrStepRow r;
+  r.session_id = e.id;
+  r.seq = ++e.seq;
+  r.at = fe.clock().wallNow();
+  r.node = step.node;
+  r.event = step.event;
+  r.input_kind = input_kind;
+  r.input = input;
+  r.say_json = sayJson(step.say);
+  r.state = std::string(ivr::sessionStateName(step.state));
+  return r;
+}
+
+Object::Ptr stepObject(const IvrFrontEnd::Entry& e, const ivr::Step& step, const std::optional<std::string>& contact_id) {
+  const ivr::Session& s = *e.session;
+  Object::Ptr o = new Object;
+  o->set("id", e.id);
+  o->set("state", std::string(ivr::sessionStateName(step.state)));
+  o->set("node", step.node);
+  o->set("kind", std::string(ivr::nodeKindName(step.kind)));
+  o->set("expects", step.expects);
+  o->set("event", step.event);
+  o->set("say", codec::encodeStrings(step.say));
+  o->set("language", s.language());
+  if (!s.intent().empty()) {
+    o->set("intent", s.intent());
+    o->set("intent_confidence", s.intentConfidence());
+  }
+  if (step.transfer) {
+    Object::Ptr t = new Object;
+    t->set("queue", e.channel == "chat" && !step.transfer->chat_queue.empty() ? step.transfer->chat_queue
+                                                                               : step.transfer->queue);
+    t->set("segment", step.transfer->segment);
+    t->set("priority", step.transfer->priority);
+    t->set("reason", step.transfer->reason);
+    Array::Ptr skills = new Array;
+    for (const auto& k : step.transfer->skills) {
+      Object::Ptr sk = new Object;
+      sk->set("skill", k.skill);
+      sk->set("min_level", k.level);
+      skills->add(sk);
+    }
+    t->set("skills", skills);
+    o->set("transfer", t);
+  }
+  o->set("contact_id", contact_id ? Poco::Dynamic::Var(*contact_id) : Poco::Dynamic::Var());
+  return o;
+}
+
+// The contact a transfer creates, carrying what the caller already told the IVR.
+routing::ContactSpec contactSpec(const IvrFrontEnd& fe, const IvrFrontEnd::Entry& e, const ivr::TransferRequest& t) {
+  const ivr::Session& s = *e.session;
+  routing::ContactSpec spec;
+  spec.id = "c-" + auth::newToken().substr(0, 22);
+  spec.channel = e.channel == "chat" ? site::Channel::kChat : site::Channel::kVoice;
+  spec.queue = spec.channel == site::Channel::kChat && !t.chat_queue.empty() ? t.chat_queue : t.queue;
+  spec.language = s.language();
+  for (const auto& k : t.skills) spec.skills.push_back(site::SkillLevel{k.skill, k.level});
+  spec.segment = t.segment;
+  spec.priority = t.priority;
+  spec.intent = s.intent();
+  spec.intent_confidence = s.intentConfidence();
+  spec.ivr_path = s.path();
+  Object::Ptr ivr = new Object;
+  ivr->set("session_id", e.id);
+  ivr->set("flow", fe.flow().id);
+  ivr->set("flow_version", fe.flow().version);
+  ivr->set("caller_id", e.caller_id);
+  ivr->set("reason", t.reason);
+  ivr->set("slots", slotsObject(fe.flow(), s));
+  Object::Ptr attributes = new Object;
+  attributes->set("ivr", ivr);
+  spec.attributes_json = codec::toJson(attributes);
+  return spec;
+}
+
+// Records sessions that went idle past the flow's TTL (abandoned in the IVR).
+void sweepExpired(ApiContext& ctx, IvrFrontEnd& fe) {
+  for (auto& [entry, step] : fe.sweep()) {
+    auto session_row = sessionRow(fe, *entry, step, std::nullopt);
+    auto step_row = stepRow(fe, *entry, step, "none", "");
+    ctx.writer.submit(
+        [session_row, step_row](Database& db) -> Status {
+          OUTPOST_RETURN_IF_ERROR(storage::saveIvrSession(db, session_row));
+          return storage::insertIvrStep(db, step_row);
+        },
+        [](const Status&) {});
+  }
+}
+
+Result<Reply> startSession(ApiContext& ctx, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  auto fe = frontEnd(ctx);
+  if (!fe) return fe.status();
+  sweepExpired(ctx, **fe);
+  auto body = codec::JsonReader::parseObject(req.body);
+  if (!body) return body.status();
+  std::string channel, caller_id, language = "zh-CN";
+  codec::JsonReader r(*body);
+  r.string("channel", channel, true);
+  r.string("caller_id", caller_id, true);
+  r.string("language", language, false);
+  OUTPOST_RETURN_IF_ERROR(r.finish());
+  if (channel != "voice" && channel != "chat") return Status::invalidArgument("must be voice or chat", "/channel");
+  if (language != "zh-CN" && language != "en") return Status::invalidArgument("must be one of zh-CN, en", "/language");
+  OUTPOST_RETURN_IF_ERROR(site::validateText(caller_id, "caller_id"));
+  if (caller_id.size() > 64) return Status::invalidArgument("must be at most 64 bytes", "/caller_id");
+
+  const std::string id = "ivr-" + auth::newToken().substr(0, 22);
+  auto entry = (*fe)->create(id, channel, caller_id, language);
+  if (!entry) return entry.status();
+  std::lock_guard lock((*entry)->mu);
+  const ivr::Step step = (*entry)->session->start();
+  auto session_row = sessionRow(**fe, **entry, step, std::nullopt);
+  auto step_row = stepRow(**fe, **entry, step, "none", "");
+  Status saved = ctx.writer.run([&](Database& db) -> Status {
+    OUTPOST_RETURN_IF_ERROR(storage::saveIvrSession(db, session_row));
+    return storage::insertIvrStep(db, step_row);
+  });
+  if (!saved.isOk()) {
+    (*fe)->remove(id);
+    return saved;
+  }
+  if (step.state != ivr::SessionState::kActive) (*fe)->remove(id);
+  Object::Ptr out = stepObject(**entry, step, std::nullopt);
+  out->set("expires_in_s", static_cast<int64_t>((*fe)->flow().session_ttl.count() / 1000));
+  Reply reply = Reply::json(201, out);
+  reply.headers.emplace_back("Location", "/api/v1/ivr/sessions/" + id);
+  return reply;
+}
+
+Result<Reply> sessionInput(ApiContext& ctx, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  auto fe = frontEnd(ctx);
+  if (!fe) return fe.status();
+  sweepExpired(ctx, **fe);
+  auto body = codec::JsonReader::parseObject(req.body);
+  if (!body) return body.status();
+  std::optional<std::string> dtmf, text;
+  codec::JsonReader r(*body);
+  r.optionalString("dtmf", dtmf, false);
+  r.optionalString("text", text, false);
+  OUTPOST_RETURN_IF_ERROR(r.finish());
+  if (dtmf.has_value() == text.has_value()) {
+    return Status::invalidArgument("give exactly one of \"dtmf\" or \"text\"");
+  }
+  ivr::Input in;
+  if (dtmf) {
+    if (dtmf->size() > 64) return Status::invalidArgument("must be at most 64 keys", "/dtmf");
+    if (dtmf->find_first_not_of("0123456789*#") != std::string::npos) {
+      return Status::invalidArgument("must contain only 0-9, * and #", "/dtmf");
+    }
+    std::string keys = *dtmf;
+    if (!keys.empty() && keys.back() == '#') keys.pop_back();  // the terminator key
+    in = {keys.empty() ? ivr::Input::Kind::kNoInput : ivr::Input::Kind::kDtmf, keys};
+  } else {
+    if (text->size() > ivr::kMaxUtteranceBytes) {
+      return Status::invalidArgument("must be at most " + std::to_string(ivr::kMaxUtteranceBytes) + " bytes", "/text");
+    }
+    if (!ivr::isValidUtf8(*text)) return Status::invalidArgument("must be valid UTF-8", "/text");
+    if (!text->empty()) OUTPOST_RETURN_IF_ERROR(site::validateText(*text, "text"));
+    in = {text->empty() ? ivr::Input::Kind::kNoInput : ivr::Input::Kind::kText, *text};
+  }
+
+  const std::string& id = req.params.at("id");
+  auto entry = (*fe)->find(id);
+  if (!entry) {
+    auto row = withReader(ctx, [&](Database& db) { return storage::findIvrSession(db, id); });
+    if (!row) return row.status();
+    if (row->has_value()) {
+      return Status::conflict("IVR session \"" + id + "\" has ended (" + (*row)->state + ")");
+    }
+    return Status::notFound("no IVR session \"" + id + "\"");
+  }
+  std::lock_guard lock(entry->mu);
+  if (entry->session->state() != ivr::SessionState::kActive) {
+    return Status::conflict("IVR session \"" + id + "\" has ended (" +
+                            std::string(ivr::sessionStateName(entry->session->state())) + ")");
+  }
+  // Taken on a copy: if the transfer or the commit fails, the session stays as it was.
+  auto next = std::make_unique<ivr::Session>(*entry->session);
+  const ivr::Node* node = (*fe)->flow().node(next->currentNode());
+  auto step = next->input(in);
+  if (!step) return step.status();
+  std::optional<std::string> contact_id;
+  std::swap(entry->session, next);
+  auto restore = [&] { std::swap(entry->session, next); };
+  if (step->transfer) {
+    routing::ContactSpec spec = contactSpec(**fe, *entry, *step->transfer);
+    auto queued = submitContact(ctx, std::move(spec));
+    if (!queued) {
+      restore();
+      return queued.status();
+    }
+    contact_id = queued->contact.spec.id;
+  }
+  const bool sensitive = node && node->kind == ivr::NodeKind::kCollect && node->luhn;
+  const std::string input_kind = in.kind == ivr::Input::Kind::kNoInput ? "none" : dtmf ? "dtmf" : "text";
+  const int seq_before = entry->seq;
+  auto session_row = sessionRow(**fe, *entry, *step, contact_id);
+  auto step_row = stepRow(**fe, *entry, *step, input_kind, sensitive ? mask(in.value) : in.value);
+  Status saved = ctx.writer.run([&](Database& db) -> Status {
+    OUTPOST_RETURN_IF_ERROR(storage::saveIvrSession(db, session_row));
+    return storage::insertIvrStep(db, step_row);
+  });
+  if (!saved.isOk()) {
+    entry->seq = seq_before;
+    if (!contact_id) restore();
+    return saved;
+  }
+  if (step->state != ivr::SessionState::kActive) (*fe)->remove(id);
+  return Reply::json(200, stepObject(*entry, *step, contact_id));
+}
+
+Result<Reply> getSession(ApiContext& ctx, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  const std::string& id = req.params.at("id");
+  auto row = withReader(ctx, [&](Database& db) { return storage::findIvrSession(db, id); });
+  if (!row) return row.status();
+  if (!row->has_value()) return Status::notFound("no IVR session \"" + id + "\"");
+  auto steps = withReader(ctx, [&](Database& db) { return storage::ivrSteps(db, id); });
+  if (!steps) return steps.status();
+  const auto& s = **row;
+  Object::Ptr o = new Object;
+  o->set("id", s.id);
+  o->set("flow", s.flow_id);
+  o->set("flow_version", s.flow_version);
+  o->set("channel", s.channel);
+  o->set("caller_id", s.caller_id);
+  o->set("language", s.language);
+  o->set("state", s.state);
+  o->set("node", s.node);
+  o->set("intent", s.intent);
+  o->set("intent_confidence", s.intent_confidence);
+  o->set("path", *codec::JsonReader::parseObject("{\"a\":" + s.path_json + "}").value()->getArray("a"));
+  o->set("slots", codec::JsonReader::parseObject(s.slots_json).value());
+  o->set("csat", s.csat ? Poco::Dynamic::Var(*s.csat) : Poco::Dynamic::Var());
+  o->set("contact_id", s.contact_id ? Poco::Dynamic::Var(*s.contact_id) : Poco::Dynamic::Var());
+  o->set("started_at", formatRfc3339(s.started_at));
+  o->set("ended_at", s.ended_at ? Poco::Dynamic::Var(formatRfc3339(*s.ended_at)) : Poco::Dynamic::Var());
+  Array::Ptr arr = new Array;
+  for (const auto& st : *steps) {
+    Object::Ptr so = new Object;
+    so->set("seq", st.seq);
+    so->set("at", formatRfc3339(st.at));
+    so->set("node", st.node);
+    so->set("event", st.event);
+    so->set("input_kind", st.input_kind);
+    so->set("input", st.input);
+    so->set("say", *codec::JsonReader::parseObject("{\"a\":" + st.say_json + "}").value()->getArray("a"));
+    so->set("state", st.state);
+    arr->add(so);
+  }
+  o->set("steps", arr);
+  return Reply::json(200, o);
+}
+
+}  // namespace
+
+void addIvrRoutes(Router& router, ApiContext& ctx) {
+  router.add("POST", "/api/v1/ivr/sessions", Access::kSupervisor, [&ctx](Request& r) { return startSession(ctx, r); });
+  router.add("POST", "/api/v1/ivr/sessions/{id}/input", Access::kSupervisor,
+             [&ctx](Request& r) { return sessionInput(ctx, r); });
+  router.add("GET", "/api/v1/ivr/sessions/{id}", Access::kSupervisor, [&ctx](Request& r) { return getSession(ctx, r); });
+}
+
+}  // namespace outpost::api

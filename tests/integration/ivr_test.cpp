@@ -1,0 +1,184 @@
+// The IVR channel API through the real outpostd, with the shipped bank-branch flow and
+// an intent model trained at start from the shipped data: full sessions in zh-CN and
+// English ending in each outcome (self-served, transferred with a contact that carries
+// the IVR's context, hung up), every step recorded, and bad input answered with
+// problem+json.
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "integration/support/contacts.h"
+
+namespace outpost::itest {
+namespace {
+
+std::string source(const std::string& rel) {
+  const char* src = std::getenv("OUTPOST_SOURCE_DIR");
+  return std::string(src ? src : ".") + "/" + rel;
+}
+
+class IvrTest : public DemoSiteTest {
+ protected:
+  DaemonOptions options() const override {
+    DaemonOptions o;
+    o.extra = {"--set", "ivr.flow=" + source("models/ivr/bank.flow.json"), "--set",
+               "ivr.training_data=" + source("models/ivr/bank.train.tsv")};
+    return o;
+  }
+  Response start(const std::string& language, const std::string& channel = "voice") {
+    return http().post("/api/v1/ivr/sessions",
+                       R"({"channel":")" + channel + R"(","caller_id":"+8613800001111","language":")" + language +
+                           R"("})",
+                       supervisor_);
+  }
+  Response dtmf(const std::string& id, const std::string& keys) {
+    return http().post("/api/v1/ivr/sessions/" + id + "/input", R"({"dtmf":")" + keys + R"("})", supervisor_);
+  }
+  Response text(const std::string& id, const std::string& t) {
+    return http().post("/api/v1/ivr/sessions/" + id + "/input", R"({"text":")" + t + R"("})", supervisor_);
+  }
+  static std::string firstSay(const Response& r) {
+    auto a = r.array("say");
+    return a && a->size() > 0 ? a->getElement<std::string>(0) : "";
+  }
+};
+
+TEST_F(IvrTest, ChineseSelfServedThroughAnAnswerAndSurvey) {
+  Response s = start("zh-CN");
+  ASSERT_EQ(s.status, 201) << s;
+  const std::string id = s.str("id");
+  EXPECT_EQ(s.header("Location"), "/api/v1/ivr/sessions/" + id);
+  EXPECT_EQ(s.str("node"), "main");
+  EXPECT_EQ(s.str("expects"), "dtmf");
+  EXPECT_NE(firstSay(s).find("欢迎致电"), std::string::npos) << s;
+
+  Response hours = dtmf(id, "3");
+  ASSERT_EQ(hours.status, 200) << hours;
+  EXPECT_EQ(hours.str("node"), "hours");
+  EXPECT_NE(hours.body.find("9:00"), std::string::npos) << hours;
+  Response survey = text(id, "有帮助，谢谢");
+  ASSERT_EQ(survey.status, 200) << survey;
+  EXPECT_EQ(survey.str("node"), "csat");
+  Response end = dtmf(id, "5");
+  ASSERT_EQ(end.status, 200) << end;
+  EXPECT_EQ(end.str("state"), "self_served");
+  EXPECT_EQ(end.str("expects"), "none");
+
+  Response rec = http().get("/api/v1/ivr/sessions/" + id, supervisor_);
+  ASSERT_EQ(rec.status, 200) << rec;
+  EXPECT_EQ(rec.str("state"), "self_served");
+  EXPECT_EQ(intField(rec.json, "csat"), 5);
+  ASSERT_TRUE(rec.array("steps"));
+  EXPECT_EQ(rec.array("steps")->size(), 4u) << rec;
+
+  Response after = dtmf(id, "1");
+  EXPECT_EQ(after.status, 409) << after;
+  EXPECT_EQ(after.content_type.rfind("application/problem+json", 0), 0u) << after;
+}
+
+TEST_F(IvrTest, EnglishIntentThenCardNumberTransfersWithContext) {
+  Response s = start("en");
+  ASSERT_EQ(s.status, 201) << s;
+  const std::string id = s.str("id");
+  EXPECT_NE(firstSay(s).find("Welcome"), std::string::npos) << s;
+  ASSERT_EQ(dtmf(id, "4").str("node"), "ask");
+  Response intent = text(id, "I lost my bank card yesterday");
+  ASSERT_EQ(intent.status, 200) << intent;
+  EXPECT_EQ(intent.str("node"), "lost_card") << intent;
+  EXPECT_EQ(intent.str("intent"), "card_lost");
+  Response bad = dtmf(id, "4111111111111112#");
+  EXPECT_EQ(bad.str("event"), "no_match") << bad;
+  Response done = dtmf(id, "4111111111111111#");
+  ASSERT_EQ(done.status, 200) << done;
+  EXPECT_EQ(done.str("state"), "transferred");
+  const std::string contact_id = done.str("contact_id");
+  ASSERT_FALSE(contact_id.empty()) << done;
+  auto transfer = objField(done.json, "transfer");
+  ASSERT_TRUE(transfer);
+  EXPECT_EQ(transfer->getValue<std::string>("queue"), "cards-voice");
+  EXPECT_EQ(transfer->getValue<int>("priority"), 80);
+
+  Response c = http().get("/api/v1/contacts/" + contact_id, supervisor_);
+  ASSERT_EQ(c.status, 200) << c;
+  EXPECT_EQ(c.str("queue"), "cards-voice");
+  EXPECT_EQ(c.str("language"), "en");
+  EXPECT_NE(c.body.find("card_lost"), std::string::npos) << c;
+  EXPECT_NE(c.body.find("\"lost_card\""), std::string::npos) << "the IVR path";
+  EXPECT_NE(c.body.find("************1111"), std::string::npos) << "the collected card number, masked";
+  EXPECT_EQ(c.body.find("4111111111111111"), std::string::npos) << "the full card number is never stored";
+  EXPECT_NE(c.body.find(id), std::string::npos) << "the IVR session id";
+
+  Response rec = http().get("/api/v1/ivr/sessions/" + id, supervisor_);
+  ASSERT_EQ(rec.status, 200) << rec;
+  EXPECT_EQ(rec.str("contact_id"), contact_id);
+  EXPECT_EQ(rec.body.find("4111111111111111"), std::string::npos) << rec;
+}
+
+TEST_F(IvrTest, ChatCallerAsksForAHumanFromTheMenu) {
+  Response s = start("zh-CN", "chat");
+  ASSERT_EQ(s.status, 201) << s;
+  Response r = text(s.str("id"), "转人工");
+  ASSERT_EQ(r.status, 200) << r;
+  EXPECT_EQ(r.str("state"), "transferred");
+  EXPECT_EQ(r.str("event"), "escape");
+  Response c = http().get("/api/v1/contacts/" + r.str("contact_id"), supervisor_);
+  ASSERT_EQ(c.status, 200) << c;
+  EXPECT_EQ(c.str("channel"), "chat");
+  EXPECT_EQ(c.str("queue"), "online-chat");
+}
+
+TEST_F(IvrTest, MenuNoMatchThreeTimesReachesAHuman) {
+  Response s = start("zh-CN");
+  const std::string id = s.str("id");
+  Response first = dtmf(id, "7");
+  EXPECT_EQ(first.str("event"), "no_match");
+  EXPECT_NE(first.body.find("请按1到4"), std::string::npos) << first;
+  EXPECT_EQ(dtmf(id, "").str("event"), "no_input") << "an empty input is a no-input";
+  EXPECT_EQ(dtmf(id, "8").str("event"), "no_match");
+  Response last = dtmf(id, "8");
+  EXPECT_EQ(last.str("state"), "transferred") << last;
+  EXPECT_EQ(objField(last.json, "transfer")->getValue<std::string>("reason"), "max_no_match");
+}
+
+TEST_F(IvrTest, EnglishGoodbyeHangsUp) {
+  Response s = start("en");
+  const std::string id = s.str("id");
+  ASSERT_EQ(dtmf(id, "4").status, 200);
+  Response r = text(id, "that's all, goodbye");
+  ASSERT_EQ(r.status, 200) << r;
+  EXPECT_EQ(r.str("state"), "hung_up");
+}
+
+TEST_F(IvrTest, BadInputGetsProblemJson) {
+  const std::string id = start("en").str("id");
+  auto expect = [&](const Response& r, int status, const std::string& field) {
+    EXPECT_EQ(r.status, status) << r;
+    EXPECT_EQ(r.content_type.rfind("application/problem+json", 0), 0u) << r;
+    if (!field.empty()) {
+      EXPECT_NE(r.body.find(field), std::string::npos) << r;
+    }
+  };
+  const std::string input = "/api/v1/ivr/sessions/" + id + "/input";
+  expect(http().post("/api/v1/ivr/sessions/ivr-nope/input", R"({"dtmf":"1"})", supervisor_), 404, "ivr-nope");
+  expect(http().post(input, R"({"dtmf":)", supervisor_), 400, "");
+  expect(http().post(input, R"({"dtmf":"1","text":"hi"})", supervisor_), 400, "exactly one");
+  expect(http().post(input, R"({})", supervisor_), 400, "exactly one");
+  expect(http().post(input, R"({"dtmf":"12a"})", supervisor_), 400, "/dtmf");
+  expect(http().post(input, R"({"dtmf":1})", supervisor_), 400, "/dtmf");
+  expect(http().post(input, R"({"text":")" + std::string(2000, 'a') + R"("})", supervisor_), 400, "/text");
+  expect(http().post(input, "{\"text\":\"bad \xC3\x28\"}", supervisor_), 400, "");
+  expect(http().post(input, R"({"dtmf":"1","speed":3})", supervisor_), 400, "/speed");
+  expect(http().post("/api/v1/ivr/sessions", R"({"channel":"fax","caller_id":"1"})", supervisor_), 400, "/channel");
+  expect(http().post("/api/v1/ivr/sessions", R"({"channel":"voice","caller_id":"1","language":"fr"})", supervisor_),
+         400, "/language");
+  expect(http().post("/api/v1/ivr/sessions", R"({"channel":"voice"})", supervisor_), 400, "/caller_id");
+  expect(http().post(input, R"({"dtmf":"1"})", agent_), 403, "");
+  expect(http().post(input, R"({"dtmf":"1"})"), 401, "");
+  expect(http().get("/api/v1/ivr/sessions/ivr-nope", supervisor_), 404, "");
+  // The session still works after all that.
+  EXPECT_EQ(dtmf(id, "3").str("node"), "hours");
+}
+
+}  // namespace
+}  // namespace outpost::itest
