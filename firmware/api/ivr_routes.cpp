@@ -266,7 +266,7 @@ Result<Reply> sessionInput(ApiContext& ctx, Request& req) {
       restore();
       return queued.status();
     }
-    contact_id = queued->contact.spec.id;
+    contact_id = queued->contact.spec->id;
   }
   const bool sensitive = node && node->kind == ivr::NodeKind::kCollect && node->luhn;
   const std::string input_kind = in.kind == ivr::Input::Kind::kNoInput ? "none" : dtmf ? "dtmf" : "text";
