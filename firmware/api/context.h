@@ -8,6 +8,7 @@
 #include <string>
 
 #include "api/router.h"
+#include "api/stats_history.h"
 #include "auth/login_limiter.h"
 #include "core/clock.h"
 #include "engine/engine.h"
@@ -36,6 +37,8 @@ struct ApiContext {
   std::function<void(const std::string& token_digest)> on_session_revoked;
   // Called after all of a user's sessions ended (new password, role, disabled, deleted).
   std::function<void(const std::string& username)> on_user_sessions_ended;
+  // The wallboard's last hour of queue statistics (null: none kept).
+  StatsHistory* stats_history = nullptr;
 };
 
 // Route groups, each in its own file.

@@ -86,6 +86,7 @@ struct Daemon::Parts {
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<auth::LoginLimiter> limiter;
   std::unique_ptr<api::WsHub> hub;
+  std::unique_ptr<api::StatsHistory> stats_history;
   std::unique_ptr<api::ApiContext> context;
   std::unique_ptr<api::Router> router;
   std::unique_ptr<api::HttpServer> server;
@@ -243,6 +244,9 @@ Status Daemon::start() {
   ctx.on_user_sessions_ended = [hub = p.hub.get()](const std::string& username) { hub->closeUser(username); };
   p.engine->addListener([hub = p.hub.get()](const engine::DomainEvent& e) { hub->publish(e); });
   p.engine->addStatsListener([hub = p.hub.get()](const std::vector<routing::QueueStats>& s) { hub->publishStats(s); });
+  p.stats_history = std::make_unique<api::StatsHistory>(p.clock);
+  ctx.stats_history = p.stats_history.get();
+  p.engine->addStatsListener([h = p.stats_history.get()](const std::vector<routing::QueueStats>& s) { h->record(s); });
   p.loop->start("outpost-engine");
   p.engine->resume();
   p.schedulePurge();
