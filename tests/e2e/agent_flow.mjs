@@ -92,6 +92,10 @@ try {
   await check('a contact created through the API shows on the wallboard live', async () => {
     await contact('e2e-1');
     await until('waiting = 1 on the wallboard', async () => (await sup.getByTestId('waiting-retail-voice').innerText()) === '1');
+    // The hour of history the wallboard's charts start from after a reload.
+    const history = await supApi.call('GET', '/api/v1/queue-stats/history');
+    const retail = history.items.find((q) => q.queue === 'retail-voice');
+    if (!retail || !retail.points.some((p) => p.waiting_max >= 1)) throw new Error(`history: ${JSON.stringify(history)}`);
     await shot(sup, 'wallboard-zh-CN');
   });
 
