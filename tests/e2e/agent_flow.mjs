@@ -169,6 +169,17 @@ try {
     }
   });
 
+  await check('the supervisor asks why a contact went where it went', async () => {
+    const decisions = sup.getByTestId('decisions');
+    await decisions.getByRole('button', { name: 'Explain' }).first().click();
+    const detail = sup.getByRole('region', { name: /Why contact e2e-\d went where it went/ });
+    await detail.waitFor({ timeout: 10000 });
+    const text = await detail.innerText();
+    for (const want of ['longest idle', 'queued', 'offered', 'accepted']) {
+      if (!text.includes(want)) throw new Error(`explanation lacks "${want}": ${text}`);
+    }
+  });
+
   await check('the WebSocket is cut: an offline banner, then it reconnects by itself', async () => {
     await agent.evaluate(() => window.__outpost.drop());
     await agent.getByTestId('offline-banner').waitFor({ timeout: 5000 });
