@@ -3,7 +3,8 @@
 // agent logs in and goes ready; a contact created through the API (as the supervisor)
 // shows on the supervisor's wallboard live, then is offered to the agent with its
 // context; accept, wrap up (code, outcome, notes), "my day" counts it; the page in
-// English; the supervisor forces an agent's state; the WebSocket is cut and reconnects;
+// English; the supervisor forces an agent's state and asks why a contact was routed;
+// the admin adds a wrap-up code; the WebSocket is cut and reconnects;
 // outpostd restarts while the agent handles a contact and the desktop picks up where it
 // was.
 //
@@ -178,6 +179,27 @@ try {
     for (const want of ['longest idle', 'queued', 'offered', 'accepted']) {
       if (!text.includes(want)) throw new Error(`explanation lacks "${want}": ${text}`);
     }
+  });
+
+  await check('the admin adds a wrap-up code and deactivates it', async () => {
+    const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const admin = await adminCtx.newPage();
+    await login(admin, base, 'admin', daemon.logins.admin);
+    await admin.getByRole('button', { name: '管理' }).click();
+    await admin.getByRole('tab', { name: '小结代码' }).click();
+    const form = admin.getByRole('form', { name: '新建小结代码' });
+    await form.getByLabel('代码').fill('warranty');
+    await form.getByLabel('中文名称').fill('保修咨询');
+    await form.getByLabel('英文名称').fill('Warranty question');
+    await form.getByRole('button', { name: '添加' }).click();
+    const row = admin.locator('tr[data-row="warranty"]');
+    await row.waitFor({ timeout: 10000 });
+    await row.getByRole('button', { name: '停用' }).click();
+    await row.getByRole('button', { name: '启用' }).waitFor({ timeout: 10000 });
+    const code = await supApi.call('GET', '/api/v1/wrapup-codes/warranty');
+    if (code.active !== false || code.name.en !== 'Warranty question') throw new Error(JSON.stringify(code));
+    await shot(admin, 'admin-wrapup-codes-zh-CN');
+    await adminCtx.close();
   });
 
   await check('the WebSocket is cut: an offline banner, then it reconnects by itself', async () => {
