@@ -243,10 +243,11 @@ Status Daemon::start() {
   ctx.on_session_revoked = [hub = p.hub.get()](const std::string& digest) { hub->closeSession(digest); };
   ctx.on_user_sessions_ended = [hub = p.hub.get()](const std::string& username) { hub->closeUser(username); };
   p.engine->addListener([hub = p.hub.get()](const engine::DomainEvent& e) { hub->publish(e); });
-  p.engine->addStatsListener([hub = p.hub.get()](const std::vector<routing::QueueStats>& s) { hub->publishStats(s); });
+  // History first: a client told by the push can read it from the history already.
   p.stats_history = std::make_unique<api::StatsHistory>(p.clock);
   ctx.stats_history = p.stats_history.get();
   p.engine->addStatsListener([h = p.stats_history.get()](const std::vector<routing::QueueStats>& s) { h->record(s); });
+  p.engine->addStatsListener([hub = p.hub.get()](const std::vector<routing::QueueStats>& s) { hub->publishStats(s); });
   p.loop->start("outpost-engine");
   p.engine->resume();
   p.schedulePurge();

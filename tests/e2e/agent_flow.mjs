@@ -10,7 +10,7 @@
 //
 //   node tests/e2e/agent_flow.mjs <outpostd> <screenshot dir>
 
-import { Daemon, check, launch, login, publishScreenshots, screenshotter, until } from './support.mjs';
+import { Daemon, check, launch, login, publishScreenshots, screenshotter, unlabelledControls, until } from './support.mjs';
 
 const [binary, shotsDir = 'e2e-screenshots'] = process.argv.slice(2);
 if (!binary) {
@@ -94,13 +94,15 @@ try {
     await contact('e2e-1');
     await until('waiting = 1 on the wallboard', async () => (await sup.getByTestId('waiting-retail-voice').innerText()) === '1');
     // The hour of history the wallboard's charts start from after a reload.
-    const history = await supApi.call('GET', '/api/v1/queue-stats/history');
-    const retail = history.items.find((q) => q.queue === 'retail-voice');
-    if (!retail || !retail.points.some((p) => p.waiting_max >= 1)) throw new Error(`history: ${JSON.stringify(history)}`);
+    await until('the waiting contact in the history', async () => {
+      const history = await supApi.call('GET', '/api/v1/queue-stats/history');
+      const retail = history.items.find((q) => q.queue === 'retail-voice');
+      return retail && retail.points.some((p) => p.waiting_max >= 1);
+    });
     await shot(sup, 'wallboard-zh-CN');
   });
 
-  await check('the agent goes ready and the offer appears with its context', async () => {
+  await check('the agent goes ready and the offer appears with its context (every control labelled)', async () => {
     await agent.getByRole('button', { name: '就绪' }).click();
     const offer = agent.getByTestId('offer');
     await offer.waitFor({ timeout: 10000 });
@@ -110,6 +112,8 @@ try {
     }
     if (!(await agent.getByTestId('why').innerText()).trim()) throw new Error('no routing explanation');
     await shot(agent, 'offer-zh-CN');
+    const unlabelled = [...(await unlabelledControls(agent)), ...(await unlabelledControls(sup))];
+    if (unlabelled.length) throw new Error(`controls without a label: ${unlabelled.join(' | ')}`);
   });
 
   await check('accept (from the keyboard): the handling view; the wallboard counts the answer live', async () => {
@@ -135,6 +139,8 @@ try {
     await form.getByLabel('小结代码').selectOption('resolved');
     await form.getByLabel('备注').fill('客户挂失银行卡，已补办。');
     await shot(agent, 'wrapup-zh-CN');
+    const unlabelled = await unlabelledControls(agent);
+    if (unlabelled.length) throw new Error(`controls without a label: ${unlabelled.join(' | ')}`);
     await agent.getByTestId('finish-wrapup').click();
     await agent.getByTestId('idle').waitFor({ timeout: 10000 });
     await until('my day: handled 1', async () => (await agent.getByTestId('myday-handled').innerText()) === '1');
@@ -199,6 +205,8 @@ try {
     const code = await supApi.call('GET', '/api/v1/wrapup-codes/warranty');
     if (code.active !== false || code.name.en !== 'Warranty question') throw new Error(JSON.stringify(code));
     await shot(admin, 'admin-wrapup-codes-zh-CN');
+    const unlabelled = await unlabelledControls(admin);
+    if (unlabelled.length) throw new Error(`controls without a label: ${unlabelled.join(' | ')}`);
     await adminCtx.close();
   });
 
