@@ -2,7 +2,7 @@
 // wrap-up codes). Changes go through the API (docs/api/openapi.yaml) for now.
 
 import { useEffect, useState } from 'preact/hooks';
-import { get } from './api';
+import { ApiError, call, enc, get, post } from './api';
 import { nameOf, t } from './i18n';
 
 type Row = Record<string, unknown>;
@@ -25,12 +25,24 @@ function cell(v: unknown): string {
 export function AdminView() {
   const [tab, setTab] = useState(TABLES[0].key);
   const [rows, setRows] = useState<Row[]>([]);
+  const [tick, setTick] = useState(0);
+  const [message, setMessage] = useState<string | null>(null);
   const table = TABLES.find((x) => x.key === tab)!;
   useEffect(() => {
     get<{ items: Row[] }>(`${table.path}?limit=200`)
       .then((r) => setRows(r.items))
       .catch(() => setRows([]));
-  }, [tab]);
+  }, [tab, tick]);
+  const failed = (e: unknown) => setMessage(e instanceof ApiError ? t('error.server', { detail: e.detail }) : String(e));
+  const toggle = async (code: string, active: boolean) => {
+    setMessage(null);
+    try {
+      await call('PATCH', `/api/v1/wrapup-codes/${enc(code)}`, { active });
+      setTick((x) => x + 1);
+    } catch (e) {
+      failed(e);
+    }
+  };
   return (
     <section aria-labelledby="admin-title">
       <h2 id="admin-title">{t('admin.title')}</h2>
@@ -41,7 +53,13 @@ export function AdminView() {
           </button>
         ))}
       </div>
-      <table class="grid">
+      {message && (
+        <p class="error" role="alert">
+          {message}
+        </p>
+      )}
+      {tab === 'wrapup' && <NewWrapUpCode onAdded={() => setTick((x) => x + 1)} onError={failed} />}
+      <table class="grid" data-testid={`admin-${tab}`}>
         <thead>
           <tr>
             {table.cols.map((c) => (
@@ -49,18 +67,63 @@ export function AdminView() {
                 {t(`admin.col.${c}`)}
               </th>
             ))}
+            {tab === 'wrapup' && <th scope="col">{t('admin.change')}</th>}
           </tr>
         </thead>
         <tbody>
           {rows.map((r, i) => (
-            <tr key={i}>
+            <tr key={i} data-row={String(r.code ?? r.id ?? r.username ?? i)}>
               {table.cols.map((c) => (
                 <td key={c}>{cell(r[c])}</td>
               ))}
+              {tab === 'wrapup' && (
+                <td>
+                  <button onClick={() => toggle(String(r.code), !r.active)}>
+                    {r.active ? t('admin.deactivate') : t('admin.activate')}
+                  </button>
+                </td>
+              )}
             </tr>
           ))}
         </tbody>
       </table>
     </section>
+  );
+}
+
+function NewWrapUpCode(props: { onAdded: () => void; onError: (e: unknown) => void }) {
+  const [code, setCode] = useState('');
+  const [zh, setZh] = useState('');
+  const [en, setEn] = useState('');
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    try {
+      await post('/api/v1/wrapup-codes', { code, name: { zh, en }, active: true });
+      setCode('');
+      setZh('');
+      setEn('');
+      props.onAdded();
+    } catch (err) {
+      props.onError(err);
+    }
+  };
+  return (
+    <form class="row" onSubmit={submit} aria-label={t('admin.newCode')}>
+      <label>
+        <span>{t('admin.col.code')}</span>
+        <input name="code" required pattern="[a-z0-9][a-z0-9._-]*" value={code} onInput={(e) => setCode((e.target as HTMLInputElement).value)} />
+      </label>
+      <label>
+        <span>{t('admin.nameZh')}</span>
+        <input name="name_zh" required value={zh} onInput={(e) => setZh((e.target as HTMLInputElement).value)} />
+      </label>
+      <label>
+        <span>{t('admin.nameEn')}</span>
+        <input name="name_en" required value={en} onInput={(e) => setEn((e.target as HTMLInputElement).value)} />
+      </label>
+      <button type="submit" class="primary">
+        {t('admin.add')}
+      </button>
+    </form>
   );
 }

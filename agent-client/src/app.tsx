@@ -100,6 +100,12 @@ export function App() {
         dispatch({ kind: 'me', me: fresh });
         const stats = await get<{ items: QueueStats[] }>('/api/v1/queue-stats');
         dispatch({ kind: 'stats', items: stats.items, now: Date.now() });
+        if (fresh.role !== 'agent') {
+          const history = await get<{ items: Array<{ queue: string; points: Array<{ at: string; waiting_max: number; service_level: number }> }> }>(
+            '/api/v1/queue-stats/history',
+          );
+          dispatch({ kind: 'history', items: history.items, now: Date.now() });
+        }
         if (fresh.agent_id) {
           let ids: string[] = [];
           try {

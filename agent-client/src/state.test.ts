@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addSamples, agentsByState, formatDuration, HISTORY_MS, initialState, reduce, secondsLeft, type DeskState } from './state';
+import { addSamples, agentsByState, mergeHistory, formatDuration, HISTORY_MS, initialState, reduce, secondsLeft, type DeskState } from './state';
 import type { Contact, Decision, Me, ServerMessage } from './types';
 
 const me: Me = { username: 'agent01', role: 'agent', display_name: '王芳', agent_id: 'a01' };
@@ -108,6 +108,16 @@ describe('desk state', () => {
     expect(h.q.map((x) => x.waiting)).toEqual([3, 4]);
     const s = reduce(loggedIn, { kind: 'stats', items: [stats], now: 1 });
     expect(s.stats.q.waiting).toBe(2);
+  });
+
+  it("the server's hour of history goes under the page's own samples", () => {
+    const local = addSamples({}, [{ queue: 'q', waiting: 7, offered: 0, longest_wait_ms: 0, answered: 0, answered_in_threshold: 0, abandoned: 0, service_level: 1, average_speed_of_answer_ms: 0, abandon_rate: 0 }], HISTORY_MS + 120_000);
+    const merged = mergeHistory(local, [{ queue: 'q', points: [
+      { at: new Date(0).toISOString(), waiting_max: 1, service_level: 1 },            // older than an hour
+      { at: new Date(HISTORY_MS).toISOString(), waiting_max: 4, service_level: 0.5 },
+      { at: new Date(HISTORY_MS + 180_000).toISOString(), waiting_max: 9, service_level: 1 }, // after the local sample
+    ] }], HISTORY_MS + 120_000);
+    expect(merged.q.map((x) => x.waiting)).toEqual([4, 7]);
   });
 
   it('logging out clears everything', () => {

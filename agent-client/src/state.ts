@@ -51,6 +51,7 @@ export type Action =
   | { kind: 'me'; me: Me | null }
   | { kind: 'socket'; connected: boolean }
   | { kind: 'stats'; items: QueueStats[]; now: number }
+  | { kind: 'history'; items: Array<{ queue: string; points: Array<{ at: string; waiting_max: number; service_level: number }> }>; now: number }
   | { kind: 'resync'; contacts: Contact[] } // live contacts of mine, re-read after a reconnect
   | { kind: 'accepted'; contactId: string }
   | { kind: 'offerGone'; contactId: string }
@@ -75,6 +76,25 @@ export function addSamples(
     const kept = (out[s.queue] ?? []).filter((x) => now - x.t <= HISTORY_MS);
     kept.push({ t: now, waiting: s.waiting, service_level: s.service_level });
     out[s.queue] = kept;
+  }
+  return out;
+}
+
+// The server's minute buckets (GET /api/v1/queue-stats/history) under the samples this
+// page took itself: server points up to the first local sample, then the local ones.
+export function mergeHistory(
+  history: Record<string, StatsSample[]>,
+  items: Array<{ queue: string; points: Array<{ at: string; waiting_max: number; service_level: number }> }>,
+  now: number,
+): Record<string, StatsSample[]> {
+  const out: Record<string, StatsSample[]> = { ...history };
+  for (const q of items) {
+    const local = (out[q.queue] ?? []).filter((x) => now - x.t <= HISTORY_MS);
+    const firstLocal = local.length ? local[0].t : Infinity;
+    const server = q.points
+      .map((p) => ({ t: Date.parse(p.at), waiting: p.waiting_max, service_level: p.service_level }))
+      .filter((p) => now - p.t <= HISTORY_MS && p.t < firstLocal);
+    out[q.queue] = [...server, ...local];
   }
   return out;
 }
@@ -172,6 +192,8 @@ export function reduce(state: DeskState, action: Action): DeskState {
       return { ...state, connected: action.connected };
     case 'stats':
       return onStats(state, action.items, action.now);
+    case 'history':
+      return { ...state, history: mergeHistory(state.history, action.items, action.now) };
     case 'resync': {
       // What the server says now replaces what we thought (the offer may have expired
       // while we were away); an open wrap-up form is kept.

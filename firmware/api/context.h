@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "api/router.h"
+#include "api/stats_history.h"
 #include "auth/login_limiter.h"
 #include "core/clock.h"
 #include "engine/engine.h"
@@ -48,6 +49,8 @@ struct ApiContext {
   std::function<Poco::JSON::Object::Ptr()> sync_link;
   // The IVR's flow, model and live sessions; null when no flow is configured.
   IvrFrontEnd* ivr = nullptr;
+  // The wallboard's last hour of queue statistics (null: none kept).
+  StatsHistory* stats_history = nullptr;
 };
 
 // Route groups, each in its own file.

@@ -155,10 +155,43 @@ Result<Reply> earlierContacts(ApiContext& ctx, Request& req) {
   return Reply::json(200, out);
 }
 
+// GET /api/v1/queue-stats/history: the last hour per queue, one point per minute in
+// which the figures changed.
+Result<Reply> statsHistory(ApiContext& ctx, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  Object::Ptr out = new Object;
+  Array::Ptr items = new Array;
+  int64_t bucket_s = 60;
+  if (ctx.stats_history) {
+    bucket_s = std::chrono::duration_cast<std::chrono::seconds>(ctx.stats_history->bucket()).count();
+    for (const auto& [queue, points] : ctx.stats_history->snapshot()) {
+      Object::Ptr q = new Object;
+      q->set("queue", queue);
+      Array::Ptr list = new Array;
+      for (const auto& p : points) {
+        Object::Ptr o = new Object;
+        o->set("at", formatRfc3339(p.at));
+        o->set("waiting_max", p.waiting_max);
+        o->set("waiting", p.waiting);
+        o->set("service_level", p.service_level);
+        o->set("answered", p.answered);
+        o->set("abandoned", p.abandoned);
+        list->add(o);
+      }
+      q->set("points", list);
+      items->add(q);
+    }
+  }
+  out->set("bucket_s", bucket_s);
+  out->set("items", items);
+  return Reply::json(200, out);
+}
+
 }  // namespace
 
 void addDesktopRoutes(Router& router, ApiContext& ctx) {
   router.add("GET", "/api/v1/agents/{id}/day", Access::kAgent, [&ctx](Request& r) { return agentDay(ctx, r); });
+  router.add("GET", "/api/v1/queue-stats/history", Access::kAgent, [&ctx](Request& r) { return statsHistory(ctx, r); });
   router.add("GET", "/api/v1/contacts/{id}/earlier", Access::kAgent,
              [&ctx](Request& r) { return earlierContacts(ctx, r); });
 }

@@ -59,6 +59,15 @@ std::optional<fs::path> inside(const std::string& root, const fs::path& candidat
   return real;
 }
 
+bool isAppRoute(const std::string& path) {
+  const size_t end = path.find('/', 1);
+  const std::string first = path.substr(1, end == std::string::npos ? std::string::npos : end - 1);
+  for (const char* route : StaticFiles::kAppRoutes) {
+    if (first == route) return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 StaticFiles::StaticFiles(std::string root) {
@@ -100,7 +109,7 @@ std::optional<Reply> StaticFiles::serve(const std::string& path) const {
   if (relative.empty() || relative.back() == '/') relative += "index.html";
   auto file = inside(root_, fs::path(root_) / relative);
   bool app_route = false;
-  if (!file && !has_extension) {  // a route of the single-page app
+  if (!file && !has_extension && isAppRoute(path)) {  // a route of the single-page app
     file = inside(root_, fs::path(root_) / "index.html");
     app_route = true;
   }

@@ -4,9 +4,9 @@
 //
 // GET only. A path that names a file under the root is sent with its content type;
 // fingerprinted files under /assets/ are cached for a year (immutable), everything
-// else must be revalidated (no-cache). A path without a file extension that names no
-// file is one of the single-page app's routes (/agent, /supervisor, …) and gets
-// index.html. Paths with "..", ".", empty or hidden segments, backslashes or NULs,
+// else must be revalidated (no-cache). The single-page app's routes (/agent,
+// /supervisor, /admin and paths under them) that name no file get index.html; any
+// other missing path is 404. Paths with "..", ".", empty or hidden segments, backslashes or NULs,
 // and anything whose real location (after symlinks) is outside the root, are
 // refused with 404 — the same answer as a file that is not there.
 //
@@ -21,6 +21,9 @@ namespace outpost::api {
 
 class StaticFiles {
  public:
+  // The first path segments that are routes of the app.
+  static constexpr const char* kAppRoutes[] = {"agent", "supervisor", "admin"};
+
   // `root` empty: nothing is served (every call answers nullopt).
   explicit StaticFiles(std::string root);
 

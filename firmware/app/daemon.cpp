@@ -130,6 +130,7 @@ struct Daemon::Parts {
   std::unique_ptr<auth::LoginLimiter> limiter;
   std::unique_ptr<api::WsHub> hub;
   std::unique_ptr<api::IvrFrontEnd> ivr;
+  std::unique_ptr<api::StatsHistory> stats_history;
   std::unique_ptr<api::ApiContext> context;
   std::unique_ptr<api::Router> router;
   std::unique_ptr<storage::ContentCache> content;
@@ -309,6 +310,10 @@ Status Daemon::start() {
   ctx.on_session_revoked = [hub = p.hub.get()](const std::string& digest) { hub->closeSession(digest); };
   ctx.on_user_sessions_ended = [hub = p.hub.get()](const std::string& username) { hub->closeUser(username); };
   p.engine->addListener([hub = p.hub.get()](const engine::DomainEvent& e) { hub->publish(e); });
+  // History first: a client told by the push can read it from the history already.
+  p.stats_history = std::make_unique<api::StatsHistory>(p.clock);
+  ctx.stats_history = p.stats_history.get();
+  p.engine->addStatsListener([h = p.stats_history.get()](const std::vector<routing::QueueStats>& s) { h->record(s); });
   p.engine->addStatsListener([hub = p.hub.get()](const std::vector<routing::QueueStats>& s) { hub->publishStats(s); });
   if (p.publisher) {
     p.engine->addListener([pub = p.publisher.get()](const engine::DomainEvent&) { pub->wake(); });

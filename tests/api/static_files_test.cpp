@@ -79,6 +79,11 @@ TEST_F(StaticFilesTest, AppRoutesGetIndexMissingFilesGet404) {
     EXPECT_EQ(r->status, 200) << route;
     EXPECT_EQ(r->body, "<!doctype html><title>app</title>") << route;
   }
+  for (const char* other : {"/no-such-page", "/agentx", "/favicon"}) {
+    auto r = files.serve(other);
+    ASSERT_TRUE(r) << other;
+    EXPECT_EQ(r->status, 404) << other;
+  }
   auto missing = files.serve("/assets/gone-1.js");
   ASSERT_TRUE(missing);
   EXPECT_EQ(missing->status, 404);

@@ -3,13 +3,14 @@
 // agent logs in and goes ready; a contact created through the API (as the supervisor)
 // shows on the supervisor's wallboard live, then is offered to the agent with its
 // context; accept, wrap up (code, outcome, notes), "my day" counts it; the page in
-// English; the supervisor forces an agent's state; the WebSocket is cut and reconnects;
+// English; the supervisor forces an agent's state and asks why a contact was routed;
+// the admin adds a wrap-up code; the WebSocket is cut and reconnects;
 // outpostd restarts while the agent handles a contact and the desktop picks up where it
 // was.
 //
 //   node tests/e2e/agent_flow.mjs <outpostd> <screenshot dir>
 
-import { Daemon, check, launch, login, publishScreenshots, screenshotter, until } from './support.mjs';
+import { Daemon, check, launch, login, publishScreenshots, screenshotter, unlabelledControls, until } from './support.mjs';
 
 const [binary, shotsDir = 'e2e-screenshots'] = process.argv.slice(2);
 if (!binary) {
@@ -92,10 +93,16 @@ try {
   await check('a contact created through the API shows on the wallboard live', async () => {
     await contact('e2e-1');
     await until('waiting = 1 on the wallboard', async () => (await sup.getByTestId('waiting-retail-voice').innerText()) === '1');
+    // The hour of history the wallboard's charts start from after a reload.
+    await until('the waiting contact in the history', async () => {
+      const history = await supApi.call('GET', '/api/v1/queue-stats/history');
+      const retail = history.items.find((q) => q.queue === 'retail-voice');
+      return retail && retail.points.some((p) => p.waiting_max >= 1);
+    });
     await shot(sup, 'wallboard-zh-CN');
   });
 
-  await check('the agent goes ready and the offer appears with its context', async () => {
+  await check('the agent goes ready and the offer appears with its context (every control labelled)', async () => {
     await agent.getByRole('button', { name: '就绪' }).click();
     const offer = agent.getByTestId('offer');
     await offer.waitFor({ timeout: 10000 });
@@ -105,6 +112,8 @@ try {
     }
     if (!(await agent.getByTestId('why').innerText()).trim()) throw new Error('no routing explanation');
     await shot(agent, 'offer-zh-CN');
+    const unlabelled = [...(await unlabelledControls(agent)), ...(await unlabelledControls(sup))];
+    if (unlabelled.length) throw new Error(`controls without a label: ${unlabelled.join(' | ')}`);
   });
 
   await check('accept (from the keyboard): the handling view; the wallboard counts the answer live', async () => {
@@ -130,6 +139,8 @@ try {
     await form.getByLabel('小结代码').selectOption('resolved');
     await form.getByLabel('备注').fill('客户挂失银行卡，已补办。');
     await shot(agent, 'wrapup-zh-CN');
+    const unlabelled = await unlabelledControls(agent);
+    if (unlabelled.length) throw new Error(`controls without a label: ${unlabelled.join(' | ')}`);
     await agent.getByTestId('finish-wrapup').click();
     await agent.getByTestId('idle').waitFor({ timeout: 10000 });
     await until('my day: handled 1', async () => (await agent.getByTestId('myday-handled').innerText()) === '1');
@@ -163,6 +174,40 @@ try {
     if (p.state !== 'not_ready' || p.reason !== 'meeting' || p.changed_by !== 'supervisor') {
       throw new Error(`presence: ${JSON.stringify(p)}`);
     }
+  });
+
+  await check('the supervisor asks why a contact went where it went', async () => {
+    const decisions = sup.getByTestId('decisions');
+    await decisions.getByRole('button', { name: 'Explain' }).first().click();
+    const detail = sup.getByRole('region', { name: /Why contact e2e-\d went where it went/ });
+    await detail.waitFor({ timeout: 10000 });
+    const text = await detail.innerText();
+    for (const want of ['longest idle', 'queued', 'offered', 'accepted']) {
+      if (!text.includes(want)) throw new Error(`explanation lacks "${want}": ${text}`);
+    }
+  });
+
+  await check('the admin adds a wrap-up code and deactivates it', async () => {
+    const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+    const admin = await adminCtx.newPage();
+    await login(admin, base, 'admin', daemon.logins.admin);
+    await admin.getByRole('button', { name: '管理' }).click();
+    await admin.getByRole('tab', { name: '小结代码' }).click();
+    const form = admin.getByRole('form', { name: '新建小结代码' });
+    await form.getByLabel('代码').fill('warranty');
+    await form.getByLabel('中文名称').fill('保修咨询');
+    await form.getByLabel('英文名称').fill('Warranty question');
+    await form.getByRole('button', { name: '添加' }).click();
+    const row = admin.locator('tr[data-row="warranty"]');
+    await row.waitFor({ timeout: 10000 });
+    await row.getByRole('button', { name: '停用' }).click();
+    await row.getByRole('button', { name: '启用' }).waitFor({ timeout: 10000 });
+    const code = await supApi.call('GET', '/api/v1/wrapup-codes/warranty');
+    if (code.active !== false || code.name.en !== 'Warranty question') throw new Error(JSON.stringify(code));
+    await shot(admin, 'admin-wrapup-codes-zh-CN');
+    const unlabelled = await unlabelledControls(admin);
+    if (unlabelled.length) throw new Error(`controls without a label: ${unlabelled.join(' | ')}`);
+    await adminCtx.close();
   });
 
   await check('the WebSocket is cut: an offline banner, then it reconnects by itself', async () => {

@@ -151,3 +151,16 @@ export async function check(what, fn) {
   }
 }
 export const failed = () => failures;
+
+// Every control on the page has an accessible name (label, aria-label or text).
+export async function unlabelledControls(page) {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('button, select, input, textarea')]
+      .filter((el) => {
+        const text = el.tagName === 'BUTTON' ? el.textContent : '';
+        const name = el.getAttribute('aria-label') || (el.labels && [...el.labels].map((l) => l.textContent).join('')) || text;
+        return !name || !name.trim();
+      })
+      .map((el) => el.outerHTML.slice(0, 120)),
+  );
+}
