@@ -174,8 +174,8 @@ void Publisher::publishSome(storage::Database& db) {
   std::unique_lock lock(mu_);
   const MonoTime now = clock_.monoNow();
   if (!rewind_ && cursor_ > confirmed_ && inflight_.empty() && now - last_progress_ > options_.confirm_timeout) {
-    log().warning("sync: nothing confirmed for %Ld ms; sending again from %Ld",
-                  static_cast<long long>(options_.confirm_timeout.count()), static_cast<long long>(confirmed_));
+    log().warning("sync: nothing confirmed for " + std::to_string(options_.confirm_timeout.count()) +
+                  " ms; sending again from " + std::to_string(confirmed_));
     rewind_ = true;
   }
   if (rewind_) {
