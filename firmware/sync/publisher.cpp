@@ -79,6 +79,10 @@ Status Publisher::start() {
   mosquitto_max_inflight_messages_set(mosq_, static_cast<unsigned>(options_.window + 4));
   mosquitto_reconnect_delay_set(mosq_, static_cast<unsigned>(seconds(options_.backoff_initial)),
                                 static_cast<unsigned>(seconds(options_.backoff_max)), true);
+  mosquitto_log_callback_set(mosq_, [](mosquitto*, void*, int level, const char* text) {
+    // TLS and connection failures show up only here.
+    if (level == MOSQ_LOG_ERR) log().warning("sync: mqtt: %s", std::string(text));
+  });
   mosquitto_connect_callback_set(mosq_, [](mosquitto*, void* self, int rc2) { static_cast<Publisher*>(self)->onConnect(rc2); });
   mosquitto_disconnect_callback_set(mosq_,
                                     [](mosquitto*, void* self, int rc2) { static_cast<Publisher*>(self)->onDisconnect(rc2); });
