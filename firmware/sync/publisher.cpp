@@ -177,7 +177,7 @@ void Publisher::threadMain() {
 void Publisher::publishSome(storage::Database& db) {
   std::unique_lock lock(mu_);
   const MonoTime now = clock_.monoNow();
-  if (!rewind_ && cursor_ > confirmed_ && inflight_.empty() && now - last_progress_ > options_.confirm_timeout) {
+  if (!rewind_ && cursor_ > confirmed_ && now - last_progress_ > options_.confirm_timeout) {
     log().warning("sync: nothing confirmed for " + std::to_string(options_.confirm_timeout.count()) +
                   " ms; sending again from " + std::to_string(confirmed_));
     rewind_ = true;
@@ -217,7 +217,9 @@ void Publisher::publishSome(storage::Database& db) {
       log().warning("sync: publish failed: %s", std::string(mosquitto_strerror(rc)));
       return;
     }
-    if (inflight_.empty()) last_progress_ = clock_.monoNow();
+    // The confirmation clock starts when something becomes outstanding; after that only
+    // the hub's marks move it (a steady flow must not hide a hub that stopped confirming).
+    if (cursor_ <= confirmed_) last_progress_ = clock_.monoNow();
     inflight_[mid] = {rows->front().seq, rows->back().seq};
     cursor_ = rows->back().seq;
     ++stats_.batches;
