@@ -7,6 +7,9 @@
 //                          Publisher to a local mosquitto until every batch has its
 //                          PUBACK (TLS off/on; with TLS, client certificates from
 //                          scripts/sync/make-test-certs.sh)
+//   BM_SteadyCommitWhilePublishing/N
+//                          records/s committed (synchronous=FULL, group commit, 8
+//                          threads × N) while the Publisher drains them to mosquitto
 //   BM_RawQos1Publish/N    baseline: N messages of one record's size published by a
 //                          bare libmosquitto client at QoS 1 (16 in flight), until every
 //                          PUBACK came back — what `mosquitto_pub -q 1 -l` does
@@ -33,6 +36,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "storage/database.h"
 #include "storage/migrations.h"
@@ -245,6 +249,54 @@ void BM_RawQos1Publish(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * n);
 }
 BENCHMARK(BM_RawQos1Publish)->Arg(100000)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+
+// Steady state: 8 threads each commit one outbox record at a time through the
+// group-commit Writer (synchronous=FULL) while the Publisher drains to mosquitto.
+void BM_SteadyCommitWhilePublishing(benchmark::State& state) {
+  BrokerProcess broker;
+  if (!broker.start()) {
+    state.SkipWithError("cannot start mosquitto");
+    return;
+  }
+  const int64_t per_thread = state.range(0);
+  constexpr int kThreads = 8;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string dir = benchDir();
+    auto writer = std::make_unique<storage::Writer>(freshOutbox(dir + "/o.db"));
+    writer->start();
+    PublisherOptions o;
+    o.site_id = "bench-site";
+    o.port = broker.port;
+    o.poll_interval = Millis(5);
+    auto pub = std::make_unique<Publisher>(*writer, dir + "/o.db", SystemClock::instance(), o);
+    (void)pub->start();
+    state.ResumeTiming();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&] {
+        for (int64_t i = 0; i < per_thread; ++i) {
+          (void)writer->run([](storage::Database& db) {
+            return storage::appendOutbox(db, storage::OutboxEntry{fromEpochMillis(1), "contact.offered", 1, kPayload,
+                                                                  storage::kClassContact});
+          });
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    state.PauseTiming();
+    state.counters["published"] = static_cast<double>(pub->stats().records);
+    pub->stop();
+    pub.reset();
+    writer->stop();
+    writer.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * per_thread * kThreads);
+}
+BENCHMARK(BM_SteadyCommitWhilePublishing)->Arg(250)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 
 }  // namespace
 }  // namespace outpost::sync
