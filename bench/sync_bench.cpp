@@ -2,9 +2,14 @@
 //
 //   BM_OutboxAppend/N      records/s appended to the outbox, N per transaction
 //                          (synchronous=FULL: one fsync per transaction)
-//   BM_PublishDrain/N      records/s: a backlog of N outbox rows drained by the real
+//   BM_PublishDrain/records:N/tls:T
+//                          records/s: a backlog of N outbox rows drained by the real
 //                          Publisher to a local mosquitto until every batch has its
-//                          PUBACK and the rows are marked sent (TLS off)
+//                          PUBACK (TLS off/on; with TLS, client certificates from
+//                          scripts/sync/make-test-certs.sh)
+//   BM_SteadyCommitWhilePublishing/N
+//                          records/s committed (synchronous=FULL, group commit, 8
+//                          threads × N) while the Publisher drains them to mosquitto
 //   BM_RawQos1Publish/N    baseline: N messages of one record's size published by a
 //                          bare libmosquitto client at QoS 1 (16 in flight), until every
 //                          PUBACK came back — what `mosquitto_pub -q 1 -l` does
@@ -31,6 +36,7 @@
 #include <memory>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "storage/database.h"
 #include "storage/migrations.h"
@@ -86,13 +92,25 @@ struct BrokerProcess {
   pid_t pid = -1;
   int port = 0;
   std::string dir;
+  bool tls = false;
+  std::string certs() const { return dir + "/certs"; }
   bool start() {
     dir = benchDir();
     port = freePort();
+    if (tls) {
+      const std::string cmd = std::string("/bin/sh " OUTPOST_SOURCE_DIR "/scripts/sync/make-test-certs.sh ") + certs() +
+                              " bench-site >/dev/null";
+      if (std::system(cmd.c_str()) != 0) return false;
+    }
     {
       std::ofstream conf(dir + "/m.conf");
       conf << "listener " << port << " 127.0.0.1\nallow_anonymous true\npersistence false\n"
            << "max_queued_messages 1000000\nmax_inflight_messages 0\n";
+      if (tls) {
+        conf << "cafile " << certs() << "/ca.pem\ncertfile " << certs() << "/broker.pem\nkeyfile " << certs()
+             << "/broker.key\nrequire_certificate true\n";
+        if (getuid() == 0) conf << "user root\n";
+      }
     }
     const std::string conf = dir + "/m.conf";
     char* argv[] = {const_cast<char*>("mosquitto"), const_cast<char*>("-c"), const_cast<char*>(conf.c_str()), nullptr};
@@ -151,10 +169,11 @@ void BM_OutboxAppend(benchmark::State& state) {
   std::error_code ec;
   std::filesystem::remove_all(dir, ec);
 }
-BENCHMARK(BM_OutboxAppend)->Arg(1)->Arg(100)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_OutboxAppend)->Arg(1)->Arg(100)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
 void BM_PublishDrain(benchmark::State& state) {
   BrokerProcess broker;
+  broker.tls = state.range(1) != 0;
   if (!broker.start()) {
     state.SkipWithError("cannot start mosquitto");
     return;
@@ -177,6 +196,11 @@ void BM_PublishDrain(benchmark::State& state) {
     o.port = broker.port;
     o.poll_interval = Millis(5);
     o.confirm_timeout = Millis(600000);
+    if (broker.tls) {
+      o.tls_ca = broker.certs() + "/ca.pem";
+      o.tls_cert = broker.certs() + "/bench-site.pem";
+      o.tls_key = broker.certs() + "/bench-site.key";
+    }
     auto pub = std::make_unique<Publisher>(*writer, dir + "/o.db", SystemClock::instance(), o);
     state.ResumeTiming();
     (void)pub->start();
@@ -196,7 +220,7 @@ void BM_PublishDrain(benchmark::State& state) {
   }
   state.SetItemsProcessed(state.iterations() * n);
 }
-BENCHMARK(BM_PublishDrain)->Arg(100000)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+BENCHMARK(BM_PublishDrain)->ArgNames({"records", "tls"})->Args({100000, 0})->Args({100000, 1})->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 
 void BM_RawQos1Publish(benchmark::State& state) {
   BrokerProcess broker;
@@ -225,6 +249,54 @@ void BM_RawQos1Publish(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations() * n);
 }
 BENCHMARK(BM_RawQos1Publish)->Arg(100000)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+
+// Steady state: 8 threads each commit one outbox record at a time through the
+// group-commit Writer (synchronous=FULL) while the Publisher drains to mosquitto.
+void BM_SteadyCommitWhilePublishing(benchmark::State& state) {
+  BrokerProcess broker;
+  if (!broker.start()) {
+    state.SkipWithError("cannot start mosquitto");
+    return;
+  }
+  const int64_t per_thread = state.range(0);
+  constexpr int kThreads = 8;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string dir = benchDir();
+    auto writer = std::make_unique<storage::Writer>(freshOutbox(dir + "/o.db"));
+    writer->start();
+    PublisherOptions o;
+    o.site_id = "bench-site";
+    o.port = broker.port;
+    o.poll_interval = Millis(5);
+    auto pub = std::make_unique<Publisher>(*writer, dir + "/o.db", SystemClock::instance(), o);
+    (void)pub->start();
+    state.ResumeTiming();
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&] {
+        for (int64_t i = 0; i < per_thread; ++i) {
+          (void)writer->run([](storage::Database& db) {
+            return storage::appendOutbox(db, storage::OutboxEntry{fromEpochMillis(1), "contact.offered", 1, kPayload,
+                                                                  storage::kClassContact});
+          });
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    state.PauseTiming();
+    state.counters["published"] = static_cast<double>(pub->stats().records);
+    pub->stop();
+    pub.reset();
+    writer->stop();
+    writer.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * per_thread * kThreads);
+}
+BENCHMARK(BM_SteadyCommitWhilePublishing)->Arg(250)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 
 }  // namespace
 }  // namespace outpost::sync

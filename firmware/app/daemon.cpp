@@ -28,6 +28,7 @@
 #include "storage/directory_store.h"
 #include "storage/journal.h"
 #include "storage/migrations.h"
+#include "storage/outbox.h"
 #include "storage/read_pool.h"
 #include "storage/writer.h"
 
@@ -138,6 +139,31 @@ struct Daemon::Parts {
   std::unique_ptr<api::HttpServer> server;
   std::unique_ptr<sync::Publisher> publisher;  // null while sync.enabled is false
   std::atomic<bool> migrated{false};
+  Millis health_interval{60000};
+
+  // A health sample into the outbox (telemetry: thinned when its quota is full).
+  void scheduleHealth() {
+    loop->runAfter(health_interval, [this] {
+      const storage::WriterStats ws = writer->stats();
+      const bool engine_ok = engine->healthy();
+      const bool writer_ok = writer->healthy();
+      const WallTime at = clock.wallNow();
+      writer->submit(
+          [=](storage::Database& db) {
+            const std::string payload = "{\"writer_batches\":" + std::to_string(ws.batches) +
+                                        ",\"writer_job_errors\":" + std::to_string(ws.job_errors) +
+                                        ",\"writer_commit_errors\":" + std::to_string(ws.commit_errors) +
+                                        ",\"storage_healthy\":" + (writer_ok ? "true" : "false") +
+                                        ",\"engine_healthy\":" + (engine_ok ? "true" : "false") + "}";
+            return storage::appendOutbox(
+                db, storage::OutboxEntry{at, "health.sample", 1, payload, storage::kClassTelemetry});
+          },
+          [](const Status& s) {
+            if (!s.isOk()) log().warning("writing a health sample failed: %s", s.toString());
+          });
+      scheduleHealth();
+    });
+  }
 
   void schedulePurge() {
     loop->runAfter(kSessionPurgeEvery, [this] {
@@ -319,11 +345,13 @@ Status Daemon::start() {
     p.engine->addListener([pub = p.publisher.get()](const engine::DomainEvent&) { pub->wake(); });
     ctx.alarms = [&ctx]() { return syncAlarms(ctx); };
     ctx.sync_link = [pub = p.publisher.get()]() { return syncLink(*pub); };
+    p.health_interval = config_.getDuration("sync.health_interval");
     OUTPOST_RETURN_IF_ERROR(p.publisher->start());
   }
   p.loop->start("outpost-engine");
   p.engine->resume();
   p.schedulePurge();
+  if (p.publisher) p.scheduleHealth();
   p.hub->start();
 
   p.router = std::make_unique<api::Router>();

@@ -110,6 +110,9 @@ const ConfigSchema& daemonConfigSchema() {
            .help = "First reconnect delay (jittered, then doubling).", .min = 100, .max = 600 * kSecond});
     s.add({.key = "sync.backoff_max", .type = ConfigType::kDuration, .default_value = "60s",
            .help = "Longest reconnect delay.", .min = kSecond, .max = 3600 * kSecond});
+    s.add({.key = "sync.health_interval", .type = ConfigType::kDuration, .default_value = "60s",
+           .help = "How often a health sample (telemetry class) goes to the outbox while sync is on.", .min = kSecond,
+           .max = 3600 * kSecond});
     s.add({.key = "sync.quota.contact", .type = ConfigType::kInt, .default_value = "1073741824",
            .help = "Bytes of contact records the outbox may hold (never dropped; beyond it an alarm is raised); 0 = unlimited.",
            .min = 0, .max = int64_t{1} << 40});

@@ -44,6 +44,13 @@ Status HubService::start() {
   }
   mosquitto_reconnect_delay_set(mosq_, 1, 30, true);
   mosquitto_connect_callback_set(mosq_, [](mosquitto*, void* self, int rc) { static_cast<HubService*>(self)->onConnect(rc); });
+  mosquitto_disconnect_callback_set(mosq_, [](mosquitto*, void*, int rc) {
+    if (rc != 0) log().warning("hub: connection lost (%s); reconnecting", std::string(mosquitto_strerror(rc)));
+  });
+  mosquitto_log_callback_set(mosq_, [](mosquitto*, void*, int level, const char* text) {
+    // TLS and connection failures show up only here.
+    if (level == MOSQ_LOG_ERR || level == MOSQ_LOG_WARNING) log().warning("hub: mqtt: %s", std::string(text));
+  });
   mosquitto_subscribe_callback_set(mosq_, [](mosquitto*, void* self, int, int, const int*) {
     static_cast<HubService*>(self)->onSubscribe();
   });

@@ -142,12 +142,10 @@ int run(const std::map<std::string, std::string>& flags) {
   sigwait(&set, &sig);
   service.stop();
   const auto s = service.stats();
-  Poco::Logger::get("outpost.hub").information("hub: stopped; %Lu batches, %Lu stored, %Lu duplicates, %Lu conflicts, %Lu refused",
-                                               static_cast<unsigned long long>(s.batches),
-                                               static_cast<unsigned long long>(s.stored),
-                                               static_cast<unsigned long long>(s.duplicates),
-                                               static_cast<unsigned long long>(s.conflicts),
-                                               static_cast<unsigned long long>(s.rejected));
+  Poco::Logger::get("outpost.hub")
+      .information("hub: stopped; " + std::to_string(s.batches) + " batches, " + std::to_string(s.stored) +
+                   " stored, " + std::to_string(s.duplicates) + " duplicates, " + std::to_string(s.conflicts) +
+                   " conflicts, " + std::to_string(s.rejected) + " refused");
   return 0;
 }
 

@@ -79,6 +79,10 @@ Status Publisher::start() {
   mosquitto_max_inflight_messages_set(mosq_, static_cast<unsigned>(options_.window + 4));
   mosquitto_reconnect_delay_set(mosq_, static_cast<unsigned>(seconds(options_.backoff_initial)),
                                 static_cast<unsigned>(seconds(options_.backoff_max)), true);
+  mosquitto_log_callback_set(mosq_, [](mosquitto*, void*, int level, const char* text) {
+    // TLS and connection failures show up only here.
+    if (level == MOSQ_LOG_ERR) log().warning("sync: mqtt: %s", std::string(text));
+  });
   mosquitto_connect_callback_set(mosq_, [](mosquitto*, void* self, int rc2) { static_cast<Publisher*>(self)->onConnect(rc2); });
   mosquitto_disconnect_callback_set(mosq_,
                                     [](mosquitto*, void* self, int rc2) { static_cast<Publisher*>(self)->onDisconnect(rc2); });
@@ -173,9 +177,9 @@ void Publisher::threadMain() {
 void Publisher::publishSome(storage::Database& db) {
   std::unique_lock lock(mu_);
   const MonoTime now = clock_.monoNow();
-  if (!rewind_ && cursor_ > confirmed_ && inflight_.empty() && now - last_progress_ > options_.confirm_timeout) {
-    log().warning("sync: nothing confirmed for %Ld ms; sending again from %Ld",
-                  static_cast<long long>(options_.confirm_timeout.count()), static_cast<long long>(confirmed_));
+  if (!rewind_ && cursor_ > confirmed_ && now - last_progress_ > options_.confirm_timeout) {
+    log().warning("sync: nothing confirmed for " + std::to_string(options_.confirm_timeout.count()) +
+                  " ms; sending again from " + std::to_string(confirmed_));
     rewind_ = true;
   }
   if (rewind_) {
@@ -213,7 +217,9 @@ void Publisher::publishSome(storage::Database& db) {
       log().warning("sync: publish failed: %s", std::string(mosquitto_strerror(rc)));
       return;
     }
-    if (inflight_.empty()) last_progress_ = clock_.monoNow();
+    // The confirmation clock starts when something becomes outstanding; after that only
+    // the hub's marks move it (a steady flow must not hide a hub that stopped confirming).
+    if (cursor_ <= confirmed_) last_progress_ = clock_.monoNow();
     inflight_[mid] = {rows->front().seq, rows->back().seq};
     cursor_ = rows->back().seq;
     ++stats_.batches;

@@ -272,7 +272,8 @@ TEST_F(SyncTest, QuotaReachedRaisesTheAlarmAndNeverDropsAudits) {
   // No broker at this port: everything stays in the outbox.
   const int port = freeLoopbackPort();
   Daemon daemon;
-  ASSERT_TRUE(daemon.start(syncOptions(port, {"--set", "sync.quota.audit=600"})));
+  ASSERT_TRUE(daemon.start(syncOptions(port, {"--set", "sync.quota.audit=600", "--set", "sync.quota.telemetry=1",
+                                              "--set", "sync.health_interval=1s"})));
   HttpClient http(daemon);
   ASSERT_EQ(logins(http, daemon, 10), 10);
   EXPECT_EQ(scalarOf(daemon.dbPath(), "SELECT count(*) FROM outbox WHERE class = 'audit'"), 10);
@@ -284,8 +285,18 @@ TEST_F(SyncTest, QuotaReachedRaisesTheAlarmAndNeverDropsAudits) {
   ASSERT_EQ(r.status, 200) << r;
   ASSERT_TRUE(r.json->getArray("alarms") && r.json->getArray("alarms")->size() == 1) << r;
   EXPECT_EQ(r.json->getArray("alarms")->getElement<std::string>(0), "audit");
-  EXPECT_EQ(intField(objField(r.json, "counters"), "dropped"), 0);
   EXPECT_FALSE(r.json->getObject("link")->getValue<bool>("connected"));
+  // Telemetry (health samples) is thinned instead: dropped and counted, never stored.
+  Response last;
+  EXPECT_TRUE(eventually(
+      [&] {
+        last = http.get("/api/v1/sync", token);
+        return intField(objField(last.json, "counters"), "dropped") >= 1;
+      },
+      10s))
+      << last;
+  EXPECT_EQ(scalarOf(daemon.dbPath(), "SELECT count(*) FROM outbox WHERE class = 'telemetry'"), 0);
+  EXPECT_EQ(scalarOf(daemon.dbPath(), "SELECT max(seq) - min(seq) + 1 - count(*) FROM outbox"), 0);  // no gaps
 }
 
 

@@ -87,6 +87,9 @@ Broker::~Broker() {
            << "allow_anonymous false\n"
            << "acl_file " << acl_ << "\n";
     }
+    // Run as root (a test container), mosquitto would switch to the "mosquitto" user,
+    // which cannot read the test's key files.
+    if (getuid() == 0) conf << "user root\n";
     conf << "persistence false\n"
          << "max_queued_messages 100000\n"
          << "log_dest stdout\n";
