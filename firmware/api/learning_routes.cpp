@@ -268,6 +268,20 @@ Result<Reply> learningMap(ApiContext& ctx, LearningServices& l, const std::strin
   return Reply::json(200, o);
 }
 
+// For files the manifest does not type (a lesson's media types win).
+std::string typeByExtension(const std::string& path) {
+  static const std::map<std::string, std::string> kTypes = {
+      {".mp4", "video/mp4"},   {".webm", "video/webm"}, {".mp3", "audio/mpeg"}, {".ogg", "audio/ogg"},
+      {".png", "image/png"},   {".jpg", "image/jpeg"},  {".jpeg", "image/jpeg"}, {".svg", "image/svg+xml"},
+      {".md", "text/markdown"}, {".json", "application/json"}, {".pdf", "application/pdf"}};
+  const auto dot = path.rfind('.');
+  if (dot != std::string::npos) {
+    auto it = kTypes.find(path.substr(dot));
+    if (it != kTypes.end()) return it->second;
+  }
+  return "application/octet-stream";
+}
+
 Result<Reply> getFile(ApiContext& ctx, LearningServices& l, Request& req) {
   OUTPOST_RETURN_IF_ERROR(checkQuery(req, {"path"}));
   auto pit = req.query.find("path");
@@ -278,7 +292,7 @@ Result<Reply> getFile(ApiContext& ctx, LearningServices& l, Request& req) {
   if (!course.isOk()) return course.status();
   auto f = withReader(ctx, [&](Database& db) { return l.cache.file(db, id, path); });
   if (!f.isOk()) return f.status();
-  std::string type = "application/octet-stream";
+  std::string type = typeByExtension(path);
   std::vector<std::pair<std::string, std::string>> headers;
   for (const auto& lesson : course->lessons) {
     if (path == lesson.path_zh || path == lesson.path_en) {
@@ -292,6 +306,10 @@ Result<Reply> getFile(ApiContext& ctx, LearningServices& l, Request& req) {
   }
   for (const auto& d : course->drills) {
     if (d.path == path) type = "application/json";
+  }
+  // Active content (lesson HTML, SVG) runs in a sandbox: no scripts, no access to the API's origin.
+  if ((type == "text/html" || type == "image/svg+xml") && headers.empty()) {
+    headers.emplace_back("Content-Security-Policy", "sandbox");
   }
   ByteRange range{0, f->size, false};
   auto rh = req.headers.find("range");
