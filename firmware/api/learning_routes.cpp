@@ -10,6 +10,7 @@
 
 #include "codec/json.h"
 #include "signing/digest.h"
+#include "learning/gamification.h"
 #include "storage/learning_store.h"
 
 namespace outpost::api {
@@ -545,6 +546,61 @@ Result<Reply> teamReport(ApiContext& ctx, LearningServices& l, Request& req) {
   return Reply::json(200, o);
 }
 
+Object::Ptr encodeProgress(const std::string& agent_id, const learning::Progress& p) {
+  Object::Ptr o = new Object;
+  o->set("agent", agent_id);
+  o->set("points", p.points);
+  o->set("level", p.level);
+  o->set("streak_days", p.streak_days);
+  o->set("longest_streak", p.longest_streak);
+  o->set("lessons", p.lessons);
+  o->set("quizzes_passed", p.quizzes_passed);
+  Array::Ptr badges = new Array;
+  for (const auto& b : p.badges) {
+    Object::Ptr x = new Object;
+    x->set("code", b.code);
+    x->set("earned_at", formatRfc3339(fromEpochMillis(b.earned_at_ms)));
+    badges->add(x);
+  }
+  o->set("badges", badges);
+  return o;
+}
+
+Result<learning::Progress> progressOf(ApiContext& ctx, const std::string& agent_id) {
+  auto events = withReader(ctx, [&](Database& db) { return storage::learningEvents(db, agent_id); });
+  if (!events.isOk()) return events.status();
+  return learning::computeProgress(std::move(*events), toEpochMillis(ctx.clock.wallNow()));
+}
+
+Result<Reply> leaderboard(ApiContext& ctx, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  const std::string& team = req.params.at("team");
+  auto members = withReader(ctx, [&](Database& db) { return storage::teamMembers(db, team); });
+  if (!members.isOk()) return members.status();
+  if (members->empty()) return Status::notFound("no agents in team \"" + team + "\"");
+  const Principal& p = *req.principal;
+  const bool member = p.agent_id && std::find(members->begin(), members->end(), *p.agent_id) != members->end();
+  if (!member && !site::atLeast(p.role, site::Role::kSupervisor)) {
+    return Status::permissionDenied("agents see only their own team's leaderboard");
+  }
+  std::vector<std::pair<int, Object::Ptr>> rows;
+  for (const auto& a : *members) {
+    auto hidden = withReader(ctx, [&](Database& db) { return storage::leaderboardHidden(db, a); });
+    if (!hidden.isOk()) return hidden.status();
+    if (*hidden) continue;  // the agent chose to hide themself
+    auto progress = progressOf(ctx, a);
+    if (!progress.isOk()) return progress.status();
+    rows.emplace_back(progress->points, encodeProgress(a, *progress));
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+  Array::Ptr items = new Array;
+  for (auto& [points, o] : rows) items->add(o);
+  Object::Ptr o = new Object;
+  o->set("team", team);
+  o->set("items", items);
+  return Reply::json(200, o);
+}
+
 }  // namespace
 
 Result<ByteRange> parseRange(const std::string& header, uint64_t size) {
@@ -666,6 +722,37 @@ void addLearningRoutes(Router& router, ApiContext& ctx, LearningServices& l) {
                o->set("statements", items);
                return Reply::json(200, o);
              });
+  router.add("GET", "/api/v1/learning/agents/{id}/progress", Access::kAgent, [&ctx](Request& req) -> Result<Reply> {
+    OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+    const std::string& id = req.params.at("id");
+    if (!mayActFor(req, id)) return Status::permissionDenied("agents may only see their own progress");
+    auto progress = progressOf(ctx, id);
+    if (!progress.isOk()) return progress.status();
+    Object::Ptr o = encodeProgress(id, *progress);
+    auto hidden = withReader(ctx, [&](Database& db) { return storage::leaderboardHidden(db, id); });
+    if (!hidden.isOk()) return hidden.status();
+    o->set("leaderboard_hidden", *hidden);
+    return Reply::json(200, o);
+  });
+  router.add("PUT", "/api/v1/learning/me/leaderboard", Access::kAgent, [&ctx](Request& req) -> Result<Reply> {
+    OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+    auto agent = callerAgent(req);
+    if (!agent.isOk()) return agent.status();
+    auto body = codec::JsonReader::parseObject(req.body);
+    if (!body.isOk()) return body.status();
+    bool hidden = false;
+    codec::JsonReader r(*body);
+    r.boolean("hidden", hidden, true);
+    OUTPOST_RETURN_IF_ERROR(r.finish());
+    const int64_t now = toEpochMillis(ctx.clock.wallNow());
+    OUTPOST_RETURN_IF_ERROR(
+        ctx.writer.run([&](Database& db) { return storage::setLeaderboardHidden(db, *agent, hidden, now); }));
+    Object::Ptr o = new Object;
+    o->set("hidden", hidden);
+    return Reply::json(200, o);
+  });
+  router.add("GET", "/api/v1/learning/teams/{team}/leaderboard", Access::kAgent,
+             [&ctx](Request& req) { return leaderboard(ctx, req); });
   router.add("GET", "/api/v1/learning/teams/{team}/report", Access::kSupervisor,
              [&ctx, &l](Request& req) { return teamReport(ctx, l, req); });
 }

@@ -167,6 +167,22 @@ TEST_F(LearningTest, QuizAttemptsAreScoredStoredAndBecomeEvidence) {
   EXPECT_NE(r.body.find("http://adlnet.gov/expapi/verbs/failed"), std::string::npos);
   EXPECT_NE(r.body.find("\"version\":\"1.0.3\""), std::string::npos);
   EXPECT_TRUE(isProblem(http().get("/api/v1/learning/agents/a02/statements", agent_), 403));
+
+  // Points: a failed attempt (2) and a perfect pass (20 + 10), one learning day.
+  r = http().get("/api/v1/learning/agents/a01/progress", agent_);
+  ASSERT_TRUE(hasStatus(r, 200));
+  EXPECT_EQ(intField(r.json, "points"), 32);
+  EXPECT_EQ(intField(r.json, "streak_days"), 1);
+  EXPECT_NE(r.body.find("quiz-ace"), std::string::npos);
+  r = http().get("/api/v1/learning/teams/team-a/leaderboard", agent_);
+  ASSERT_TRUE(hasStatus(r, 200));
+  EXPECT_EQ(r.array("items")->getObject(0)->getValue<std::string>("agent"), "a01");
+  ASSERT_TRUE(hasStatus(http().put("/api/v1/learning/me/leaderboard", R"({"hidden": true})", agent_), 200));
+  r = http().get("/api/v1/learning/teams/team-a/leaderboard", supervisor_);
+  ASSERT_TRUE(hasStatus(r, 200));
+  EXPECT_EQ(r.body.find("\"a01\""), std::string::npos) << r.body;
+  EXPECT_TRUE(isProblem(http().get("/api/v1/learning/teams/team-b/leaderboard", agent_), 403));
+  EXPECT_TRUE(isProblem(http().put("/api/v1/learning/me/leaderboard", R"({"hidden": 1})", agent_), 400, "/hidden"));
 }
 
 TEST_F(LearningTest, AssessmentsDriveTheMapAndTheTeamReport) {
