@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 
 #include "codec/json.h"
 #include "signing/digest.h"
@@ -510,8 +511,16 @@ Result<Reply> postAssessment(ApiContext& ctx, LearningServices& l, Request& req)
 }
 
 Result<Reply> teamReport(ApiContext& ctx, LearningServices& l, Request& req) {
-  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {"before"}));
   const std::string& team = req.params.at("team");
+  std::optional<int64_t> before;
+  if (auto b = req.query.find("before"); b != req.query.end()) {
+    const std::string& v = b->second;
+    if (v.empty() || v.size() > 15 || !std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); })) {
+      return Status::invalidArgument("must be a time in epoch milliseconds", "?before");
+    }
+    before = std::stoll(v);
+  }
   auto members = withReader(ctx, [&](Database& db) { return storage::teamMembers(db, team); });
   if (!members.isOk()) return members.status();
   if (members->empty()) return Status::notFound("no agents in team \"" + team + "\"");
@@ -524,8 +533,28 @@ Result<Reply> teamReport(ApiContext& ctx, LearningServices& l, Request& req) {
   o->set("team", team);
   o->set("threshold", l.map_options.threshold);
   Object::Ptr means = new Object;
-  for (const auto& [item, v] : ledger->teamScores(*members)) means->set(item, v);
+  const auto now_means = ledger->teamScores(*members);
+  for (const auto& [item, v] : now_means) means->set(item, v);
   o->set("items", means);
+  if (before) {
+    // Before/after a plan: each item's team mean then, now, and the change.
+    const auto then = ledger->teamScoresAt(*members, *before);
+    Object::Ptr ba = new Object;
+    for (const auto& [item, v] : now_means) {
+      Object::Ptr x = new Object;
+      auto t = then.find(item);
+      if (t != then.end()) {
+        x->set("before", t->second);
+        x->set("delta", v - t->second);
+      } else {
+        x->set("before", Poco::Dynamic::Var());
+        x->set("delta", Poco::Dynamic::Var());
+      }
+      x->set("after", v);
+      ba->set(item, x);
+    }
+    o->set("before_after", ba);
+  }
   Object::Ptr agents = new Object;  // the heat map: agent → item → score
   for (const auto& a : *members) {
     Object::Ptr row = new Object;

@@ -244,6 +244,12 @@ TEST_F(LearningTest, AssessmentsDriveTheMapAndTheTeamReport) {
   auto group = objField(r.json, "group_plan");
   ASSERT_TRUE(group);
   EXPECT_EQ(group->getArray("items")->getObject(0)->getValue<std::string>("item"), "interpersonal");
+  r = http().get("/api/v1/learning/teams/team-a/report?before=0", supervisor_);
+  ASSERT_TRUE(hasStatus(r, 200));
+  EXPECT_DOUBLE_EQ(objField(objField(r.json, "before_after"), "interpersonal")->getValue<double>("after"), 3.0);
+  EXPECT_TRUE(objField(objField(r.json, "before_after"), "interpersonal")->isNull("before"));
+  EXPECT_TRUE(isProblem(http().get("/api/v1/learning/teams/team-a/report?before=yesterday", supervisor_), 400, "",
+                        "?before"));
   EXPECT_TRUE(isProblem(http().get("/api/v1/learning/teams/team-a/report", agent_), 403));
   EXPECT_TRUE(isProblem(http().get("/api/v1/learning/teams/nobody/report", supervisor_), 404));
   r = http().get("/api/v1/learning/framework", agent_);
