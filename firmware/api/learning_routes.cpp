@@ -12,6 +12,7 @@
 #include "codec/json.h"
 #include "signing/digest.h"
 #include "learning/gamification.h"
+#include "storage/content_package.h"
 #include "storage/learning_store.h"
 
 namespace outpost::api {
@@ -430,6 +431,77 @@ Result<Reply> postAttempt(ApiContext& ctx, LearningServices& l, Request& req) {
   return Reply::json(201, o);
 }
 
+Result<Reply> postDrillAttempt(ApiContext& ctx, LearningServices& l, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  auto agent = callerAgent(req);
+  if (!agent.isOk()) return agent.status();
+  const std::string& id = req.params.at("id");
+  const std::string& drill_id = req.params.at("drill");
+  auto course = withReader(ctx, [&](Database& db) { return l.cache.course(db, id); });
+  if (!course.isOk()) return course.status();
+  const learning::Drill* drill = nullptr;
+  for (const auto& d : course->drills) {
+    if (d.id == drill_id) drill = &d;
+  }
+  if (drill == nullptr) return Status::notFound("no drill \"" + drill_id + "\" in course \"" + id + "\"");
+  auto body = codec::JsonReader::parseObject(req.body);
+  if (!body.isOk()) return body.status();
+  std::vector<std::string> replies;
+  int seconds = 0;
+  {
+    codec::JsonReader r(*body);
+    r.stringArray("replies", replies, true, 50).integer("seconds", seconds, true, 0, 24 * 3600);
+    OUTPOST_RETURN_IF_ERROR(r.finish());
+  }
+  for (size_t i = 0; i < replies.size(); ++i) {
+    if (replies[i].size() > 4000) return Status::invalidArgument("at most 4000 bytes", "/replies/" + std::to_string(i));
+  }
+  // The script, read from the verified cache.
+  auto file = withReader(ctx, [&](Database& db) { return l.cache.file(db, id, drill->path); });
+  if (!file.isOk()) return file.status();
+  auto script_text = signing::readSmallFile(file->disk_path, 1024 * 1024);
+  if (!script_text.isOk()) return script_text.status();
+  auto script = storage::readDrillScript(*script_text);
+  if (!script.isOk()) {
+    return Status::dataLoss("the drill script " + drill->path + " is not valid: " + script.status().describe());
+  }
+  const auto result = learning::scoreDrill(*script, replies, seconds);
+  const WallTime now = ctx.clock.wallNow();
+  const int64_t now_ms = toEpochMillis(now);
+  OUTPOST_RETURN_IF_ERROR(ctx.writer.run([&](Database& db) -> Status {
+    std::vector<learning::Observation> obs;
+    for (const auto& item : drill->items) {
+      obs.push_back({*agent, item, learning::Source::kDrill, learning::evidenceScore(l.framework, result.fraction),
+                     now_ms, id + "/" + drill_id, ""});
+    }
+    OUTPOST_RETURN_IF_ERROR(storage::insertObservations(db, obs));
+    OUTPOST_RETURN_IF_ERROR(storage::markStepDone(db, *agent, id + "/" + drill_id, "drill", now_ms));
+    Object::Ptr res = new Object;
+    Object::Ptr score = new Object;
+    score->set("scaled", result.fraction);
+    res->set("score", score);
+    res->set("completion", true);
+    res->set("duration", "PT" + std::to_string(seconds) + "S");
+    return storage::insertStatement(db, statement(*agent, "completed", "urn:outpost:content:" + id + "/" + drill_id,
+                                                  drill->title, res, now,
+                                                  "drill/" + *agent + "/" + id + "/" + drill_id + "/" +
+                                                      std::to_string(now_ms)));
+  }));
+  Object::Ptr o = new Object;
+  o->set("fraction", result.fraction);
+  o->set("evidence_score", learning::evidenceScore(l.framework, result.fraction));
+  o->set("over_time", result.over_time);
+  auto texts = [](const std::vector<learning::Text>& v) {
+    Array::Ptr a = new Array;
+    for (const auto& t : v) a->add(text(t));
+    return a;
+  };
+  o->set("covered", texts(result.covered));
+  o->set("missed", texts(result.missed));
+  o->set("avoid_used", texts(result.avoid_used));
+  return Reply::json(201, o);
+}
+
 Result<Reply> postLessonDone(ApiContext& ctx, LearningServices& l, Request& req) {
   OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
   auto agent = callerAgent(req);
@@ -721,6 +793,8 @@ void addLearningRoutes(Router& router, ApiContext& ctx, LearningServices& l) {
              [&ctx, &l](Request& req) { return postLessonDone(ctx, l, req); });
   router.add("POST", "/api/v1/learning/courses/{id}/quizzes/{quiz}/attempts", Access::kAgent,
              [&ctx, &l](Request& req) { return postAttempt(ctx, l, req); });
+  router.add("POST", "/api/v1/learning/courses/{id}/drills/{drill}/attempts", Access::kAgent,
+             [&ctx, &l](Request& req) { return postDrillAttempt(ctx, l, req); });
   router.add("POST", "/api/v1/learning/agents/{id}/assessments", Access::kAgent,
              [&ctx, &l](Request& req) { return postAssessment(ctx, l, req); });
   router.add("GET", "/api/v1/learning/agents/{id}/map", Access::kAgent, [&ctx, &l](Request& req) -> Result<Reply> {

@@ -185,6 +185,22 @@ TEST_F(LearningTest, QuizAttemptsAreScoredStoredAndBecomeEvidence) {
   EXPECT_TRUE(isProblem(http().put("/api/v1/learning/me/leaderboard", R"({"hidden": 1})", agent_), 400, "/hidden"));
 }
 
+TEST_F(LearningTest, DrillRepliesAreScoredWithFeedback) {
+  const std::string path = "/api/v1/learning/courses/calm-angry-customer/drills/calm-drill/attempts";
+  Response r = http().post(path, R"({"replies": ["非常抱歉让您久等了,我理解您的心情。", "That's not our problem though."],
+                                     "seconds": 90})",
+                           agent_);
+  ASSERT_TRUE(hasStatus(r, 201));
+  EXPECT_NEAR(r.json->getValue<double>("fraction"), 1.0 / 3, 1e-9);
+  EXPECT_EQ(r.array("missed")->size(), 1u);
+  EXPECT_EQ(r.array("avoid_used")->size(), 1u);
+  EXPECT_EQ(count(daemon_.dbPath(), "SELECT count(*) FROM learning_observations WHERE source = 'drill'"), 3);
+  EXPECT_TRUE(isProblem(http().post(path, R"({"replies": "hi", "seconds": 1})", agent_), 400, "/replies"));
+  EXPECT_TRUE(isProblem(http().post("/api/v1/learning/courses/calm-angry-customer/drills/nope/attempts",
+                                    R"({"replies": [], "seconds": 1})", agent_),
+                        404));
+}
+
 TEST_F(LearningTest, AssessmentsDriveTheMapAndTheTeamReport) {
   // a01 rates their affinity low; the supervisor agrees and rates the team.
   Response r = http().post("/api/v1/learning/agents/a01/assessments",
