@@ -7,9 +7,12 @@
 #include <algorithm>
 #include <cctype>
 #include <map>
+#include <optional>
 
 #include "codec/json.h"
 #include "signing/digest.h"
+#include "learning/gamification.h"
+#include "storage/content_package.h"
 #include "storage/learning_store.h"
 
 namespace outpost::api {
@@ -268,6 +271,20 @@ Result<Reply> learningMap(ApiContext& ctx, LearningServices& l, const std::strin
   return Reply::json(200, o);
 }
 
+// For files the manifest does not type (a lesson's media types win).
+std::string typeByExtension(const std::string& path) {
+  static const std::map<std::string, std::string> kTypes = {
+      {".mp4", "video/mp4"},   {".webm", "video/webm"}, {".mp3", "audio/mpeg"}, {".ogg", "audio/ogg"},
+      {".png", "image/png"},   {".jpg", "image/jpeg"},  {".jpeg", "image/jpeg"}, {".svg", "image/svg+xml"},
+      {".md", "text/markdown"}, {".json", "application/json"}, {".pdf", "application/pdf"}};
+  const auto dot = path.rfind('.');
+  if (dot != std::string::npos) {
+    auto it = kTypes.find(path.substr(dot));
+    if (it != kTypes.end()) return it->second;
+  }
+  return "application/octet-stream";
+}
+
 Result<Reply> getFile(ApiContext& ctx, LearningServices& l, Request& req) {
   OUTPOST_RETURN_IF_ERROR(checkQuery(req, {"path"}));
   auto pit = req.query.find("path");
@@ -278,7 +295,7 @@ Result<Reply> getFile(ApiContext& ctx, LearningServices& l, Request& req) {
   if (!course.isOk()) return course.status();
   auto f = withReader(ctx, [&](Database& db) { return l.cache.file(db, id, path); });
   if (!f.isOk()) return f.status();
-  std::string type = "application/octet-stream";
+  std::string type = typeByExtension(path);
   std::vector<std::pair<std::string, std::string>> headers;
   for (const auto& lesson : course->lessons) {
     if (path == lesson.path_zh || path == lesson.path_en) {
@@ -292,6 +309,10 @@ Result<Reply> getFile(ApiContext& ctx, LearningServices& l, Request& req) {
   }
   for (const auto& d : course->drills) {
     if (d.path == path) type = "application/json";
+  }
+  // Active content (lesson HTML, SVG) runs in a sandbox: no scripts, no access to the API's origin.
+  if ((type == "text/html" || type == "image/svg+xml") && headers.empty()) {
+    headers.emplace_back("Content-Security-Policy", "sandbox");
   }
   ByteRange range{0, f->size, false};
   auto rh = req.headers.find("range");
@@ -410,6 +431,77 @@ Result<Reply> postAttempt(ApiContext& ctx, LearningServices& l, Request& req) {
   return Reply::json(201, o);
 }
 
+Result<Reply> postDrillAttempt(ApiContext& ctx, LearningServices& l, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  auto agent = callerAgent(req);
+  if (!agent.isOk()) return agent.status();
+  const std::string& id = req.params.at("id");
+  const std::string& drill_id = req.params.at("drill");
+  auto course = withReader(ctx, [&](Database& db) { return l.cache.course(db, id); });
+  if (!course.isOk()) return course.status();
+  const learning::Drill* drill = nullptr;
+  for (const auto& d : course->drills) {
+    if (d.id == drill_id) drill = &d;
+  }
+  if (drill == nullptr) return Status::notFound("no drill \"" + drill_id + "\" in course \"" + id + "\"");
+  auto body = codec::JsonReader::parseObject(req.body);
+  if (!body.isOk()) return body.status();
+  std::vector<std::string> replies;
+  int seconds = 0;
+  {
+    codec::JsonReader r(*body);
+    r.stringArray("replies", replies, true, 50).integer("seconds", seconds, true, 0, 24 * 3600);
+    OUTPOST_RETURN_IF_ERROR(r.finish());
+  }
+  for (size_t i = 0; i < replies.size(); ++i) {
+    if (replies[i].size() > 4000) return Status::invalidArgument("at most 4000 bytes", "/replies/" + std::to_string(i));
+  }
+  // The script, read from the verified cache.
+  auto file = withReader(ctx, [&](Database& db) { return l.cache.file(db, id, drill->path); });
+  if (!file.isOk()) return file.status();
+  auto script_text = signing::readSmallFile(file->disk_path, 1024 * 1024);
+  if (!script_text.isOk()) return script_text.status();
+  auto script = storage::readDrillScript(*script_text);
+  if (!script.isOk()) {
+    return Status::dataLoss("the drill script " + drill->path + " is not valid: " + script.status().describe());
+  }
+  const auto result = learning::scoreDrill(*script, replies, seconds);
+  const WallTime now = ctx.clock.wallNow();
+  const int64_t now_ms = toEpochMillis(now);
+  OUTPOST_RETURN_IF_ERROR(ctx.writer.run([&](Database& db) -> Status {
+    std::vector<learning::Observation> obs;
+    for (const auto& item : drill->items) {
+      obs.push_back({*agent, item, learning::Source::kDrill, learning::evidenceScore(l.framework, result.fraction),
+                     now_ms, id + "/" + drill_id, ""});
+    }
+    OUTPOST_RETURN_IF_ERROR(storage::insertObservations(db, obs));
+    OUTPOST_RETURN_IF_ERROR(storage::markStepDone(db, *agent, id + "/" + drill_id, "drill", now_ms));
+    Object::Ptr res = new Object;
+    Object::Ptr score = new Object;
+    score->set("scaled", result.fraction);
+    res->set("score", score);
+    res->set("completion", true);
+    res->set("duration", "PT" + std::to_string(seconds) + "S");
+    return storage::insertStatement(db, statement(*agent, "completed", "urn:outpost:content:" + id + "/" + drill_id,
+                                                  drill->title, res, now,
+                                                  "drill/" + *agent + "/" + id + "/" + drill_id + "/" +
+                                                      std::to_string(now_ms)));
+  }));
+  Object::Ptr o = new Object;
+  o->set("fraction", result.fraction);
+  o->set("evidence_score", learning::evidenceScore(l.framework, result.fraction));
+  o->set("over_time", result.over_time);
+  auto texts = [](const std::vector<learning::Text>& v) {
+    Array::Ptr a = new Array;
+    for (const auto& t : v) a->add(text(t));
+    return a;
+  };
+  o->set("covered", texts(result.covered));
+  o->set("missed", texts(result.missed));
+  o->set("avoid_used", texts(result.avoid_used));
+  return Reply::json(201, o);
+}
+
 Result<Reply> postLessonDone(ApiContext& ctx, LearningServices& l, Request& req) {
   OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
   auto agent = callerAgent(req);
@@ -491,8 +583,16 @@ Result<Reply> postAssessment(ApiContext& ctx, LearningServices& l, Request& req)
 }
 
 Result<Reply> teamReport(ApiContext& ctx, LearningServices& l, Request& req) {
-  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {"before"}));
   const std::string& team = req.params.at("team");
+  std::optional<int64_t> before;
+  if (auto b = req.query.find("before"); b != req.query.end()) {
+    const std::string& v = b->second;
+    if (v.empty() || v.size() > 15 || !std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); })) {
+      return Status::invalidArgument("must be a time in epoch milliseconds", "?before");
+    }
+    before = std::stoll(v);
+  }
   auto members = withReader(ctx, [&](Database& db) { return storage::teamMembers(db, team); });
   if (!members.isOk()) return members.status();
   if (members->empty()) return Status::notFound("no agents in team \"" + team + "\"");
@@ -505,8 +605,28 @@ Result<Reply> teamReport(ApiContext& ctx, LearningServices& l, Request& req) {
   o->set("team", team);
   o->set("threshold", l.map_options.threshold);
   Object::Ptr means = new Object;
-  for (const auto& [item, v] : ledger->teamScores(*members)) means->set(item, v);
+  const auto now_means = ledger->teamScores(*members);
+  for (const auto& [item, v] : now_means) means->set(item, v);
   o->set("items", means);
+  if (before) {
+    // Before/after a plan: each item's team mean then, now, and the change.
+    const auto then = ledger->teamScoresAt(*members, *before);
+    Object::Ptr ba = new Object;
+    for (const auto& [item, v] : now_means) {
+      Object::Ptr x = new Object;
+      auto t = then.find(item);
+      if (t != then.end()) {
+        x->set("before", t->second);
+        x->set("delta", v - t->second);
+      } else {
+        x->set("before", Poco::Dynamic::Var());
+        x->set("delta", Poco::Dynamic::Var());
+      }
+      x->set("after", v);
+      ba->set(item, x);
+    }
+    o->set("before_after", ba);
+  }
   Object::Ptr agents = new Object;  // the heat map: agent → item → score
   for (const auto& a : *members) {
     Object::Ptr row = new Object;
@@ -524,6 +644,61 @@ Result<Reply> teamReport(ApiContext& ctx, LearningServices& l, Request& req) {
   group->set("items", weak);
   group->set("steps", encodeSteps(plan.steps, l.framework));
   o->set("group_plan", group);
+  return Reply::json(200, o);
+}
+
+Object::Ptr encodeProgress(const std::string& agent_id, const learning::Progress& p) {
+  Object::Ptr o = new Object;
+  o->set("agent", agent_id);
+  o->set("points", p.points);
+  o->set("level", p.level);
+  o->set("streak_days", p.streak_days);
+  o->set("longest_streak", p.longest_streak);
+  o->set("lessons", p.lessons);
+  o->set("quizzes_passed", p.quizzes_passed);
+  Array::Ptr badges = new Array;
+  for (const auto& b : p.badges) {
+    Object::Ptr x = new Object;
+    x->set("code", b.code);
+    x->set("earned_at", formatRfc3339(fromEpochMillis(b.earned_at_ms)));
+    badges->add(x);
+  }
+  o->set("badges", badges);
+  return o;
+}
+
+Result<learning::Progress> progressOf(ApiContext& ctx, const std::string& agent_id) {
+  auto events = withReader(ctx, [&](Database& db) { return storage::learningEvents(db, agent_id); });
+  if (!events.isOk()) return events.status();
+  return learning::computeProgress(std::move(*events), toEpochMillis(ctx.clock.wallNow()));
+}
+
+Result<Reply> leaderboard(ApiContext& ctx, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  const std::string& team = req.params.at("team");
+  auto members = withReader(ctx, [&](Database& db) { return storage::teamMembers(db, team); });
+  if (!members.isOk()) return members.status();
+  if (members->empty()) return Status::notFound("no agents in team \"" + team + "\"");
+  const Principal& p = *req.principal;
+  const bool member = p.agent_id && std::find(members->begin(), members->end(), *p.agent_id) != members->end();
+  if (!member && !site::atLeast(p.role, site::Role::kSupervisor)) {
+    return Status::permissionDenied("agents see only their own team's leaderboard");
+  }
+  std::vector<std::pair<int, Object::Ptr>> rows;
+  for (const auto& a : *members) {
+    auto hidden = withReader(ctx, [&](Database& db) { return storage::leaderboardHidden(db, a); });
+    if (!hidden.isOk()) return hidden.status();
+    if (*hidden) continue;  // the agent chose to hide themself
+    auto progress = progressOf(ctx, a);
+    if (!progress.isOk()) return progress.status();
+    rows.emplace_back(progress->points, encodeProgress(a, *progress));
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.first > y.first; });
+  Array::Ptr items = new Array;
+  for (auto& [points, o] : rows) items->add(o);
+  Object::Ptr o = new Object;
+  o->set("team", team);
+  o->set("items", items);
   return Reply::json(200, o);
 }
 
@@ -618,6 +793,8 @@ void addLearningRoutes(Router& router, ApiContext& ctx, LearningServices& l) {
              [&ctx, &l](Request& req) { return postLessonDone(ctx, l, req); });
   router.add("POST", "/api/v1/learning/courses/{id}/quizzes/{quiz}/attempts", Access::kAgent,
              [&ctx, &l](Request& req) { return postAttempt(ctx, l, req); });
+  router.add("POST", "/api/v1/learning/courses/{id}/drills/{drill}/attempts", Access::kAgent,
+             [&ctx, &l](Request& req) { return postDrillAttempt(ctx, l, req); });
   router.add("POST", "/api/v1/learning/agents/{id}/assessments", Access::kAgent,
              [&ctx, &l](Request& req) { return postAssessment(ctx, l, req); });
   router.add("GET", "/api/v1/learning/agents/{id}/map", Access::kAgent, [&ctx, &l](Request& req) -> Result<Reply> {
@@ -648,6 +825,37 @@ void addLearningRoutes(Router& router, ApiContext& ctx, LearningServices& l) {
                o->set("statements", items);
                return Reply::json(200, o);
              });
+  router.add("GET", "/api/v1/learning/agents/{id}/progress", Access::kAgent, [&ctx](Request& req) -> Result<Reply> {
+    OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+    const std::string& id = req.params.at("id");
+    if (!mayActFor(req, id)) return Status::permissionDenied("agents may only see their own progress");
+    auto progress = progressOf(ctx, id);
+    if (!progress.isOk()) return progress.status();
+    Object::Ptr o = encodeProgress(id, *progress);
+    auto hidden = withReader(ctx, [&](Database& db) { return storage::leaderboardHidden(db, id); });
+    if (!hidden.isOk()) return hidden.status();
+    o->set("leaderboard_hidden", *hidden);
+    return Reply::json(200, o);
+  });
+  router.add("PUT", "/api/v1/learning/me/leaderboard", Access::kAgent, [&ctx](Request& req) -> Result<Reply> {
+    OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+    auto agent = callerAgent(req);
+    if (!agent.isOk()) return agent.status();
+    auto body = codec::JsonReader::parseObject(req.body);
+    if (!body.isOk()) return body.status();
+    bool hidden = false;
+    codec::JsonReader r(*body);
+    r.boolean("hidden", hidden, true);
+    OUTPOST_RETURN_IF_ERROR(r.finish());
+    const int64_t now = toEpochMillis(ctx.clock.wallNow());
+    OUTPOST_RETURN_IF_ERROR(
+        ctx.writer.run([&](Database& db) { return storage::setLeaderboardHidden(db, *agent, hidden, now); }));
+    Object::Ptr o = new Object;
+    o->set("hidden", hidden);
+    return Reply::json(200, o);
+  });
+  router.add("GET", "/api/v1/learning/teams/{team}/leaderboard", Access::kAgent,
+             [&ctx](Request& req) { return leaderboard(ctx, req); });
   router.add("GET", "/api/v1/learning/teams/{team}/report", Access::kSupervisor,
              [&ctx, &l](Request& req) { return teamReport(ctx, l, req); });
 }

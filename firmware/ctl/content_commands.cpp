@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include "core/clock.h"
 #include "ctl/command.h"
@@ -36,6 +37,10 @@ Result<Site> openSite(const Args& args) {
   if (!data_dir.isOk()) return data_dir.status();
   auto quota = quotaOf(args);
   if (!quota.isOk()) return quota.status();
+  std::error_code ec;
+  if (!std::filesystem::is_directory(*data_dir, ec)) {
+    return Status::notFound("no such directory (outpostd's storage.data_dir)", "--data-dir");
+  }
   auto db = storage::Database::open(*data_dir + "/outpost.db");
   if (!db.isOk()) return db.status();
   auto migrated = storage::migrate(**db, storage::outpostMigrations());

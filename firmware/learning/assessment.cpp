@@ -137,11 +137,16 @@ std::optional<ItemScore> CompetencyLedger::itemScore(const std::string& agent_id
 }
 
 std::map<std::string, double> CompetencyLedger::teamScores(const std::vector<std::string>& agent_ids) const {
+  return teamScoresAt(agent_ids, std::numeric_limits<int64_t>::max());
+}
+
+std::map<std::string, double> CompetencyLedger::teamScoresAt(const std::vector<std::string>& agent_ids,
+                                                             int64_t at_ms) const {
   std::map<std::string, std::pair<double, int>> sums;
   std::set<std::string> seen;
   for (const std::string& a : agent_ids) {
     if (!seen.insert(a).second) continue;
-    for (const auto& [item, s] : agentScores(a)) {
+    for (const auto& [item, s] : agentScoresAt(a, at_ms)) {
       sums[item].first += s.score;
       sums[item].second += 1;
     }

@@ -92,6 +92,8 @@ class CompetencyLedger {
   std::vector<HistoryPoint> history(const std::string& agent_id, const std::string& item) const;
   // Scores as they were at `at_ms` (observations up to and including then).
   std::map<std::string, ItemScore> agentScoresAt(const std::string& agent_id, int64_t at_ms) const;
+  // Team means as they were at `at_ms` (before/after a training plan).
+  std::map<std::string, double> teamScoresAt(const std::vector<std::string>& agent_ids, int64_t at_ms) const;
 
   const Framework& framework() const { return *framework_; }
 

@@ -143,6 +143,37 @@ Result<learning::Course> readContentManifest(const signing::VerifiedManifest& m,
   return c;
 }
 
+Result<learning::DrillScript> readDrillScript(std::string_view json) {
+  auto object = JsonReader::parseObject(json);
+  if (!object.isOk()) return object.status();
+  learning::DrillScript d;
+  JsonReader r(*object);
+  r.objectArray("customer_turns", true, 50, [&](JsonReader& t, size_t) {
+    learning::Text turn;
+    t.string("zh-CN", turn.zh, true).string("en", turn.en, true);
+    d.customer_turns.push_back(std::move(turn));
+  });
+  r.object("rubric", true, [&](JsonReader& rb) {
+    rb.objectArray("key_points", true, 50, [&](JsonReader& k, size_t i) {
+      learning::KeyPoint kp;
+      k.string("zh-CN", kp.text.zh, true).string("en", kp.text.en, true).stringArray("keywords", kp.keywords, true, 50);
+      if (k.ok() && kp.keywords.empty()) {
+        k.fail(Status::invalidArgument("needs at least one keyword", "/rubric/key_points/" + std::to_string(i) +
+                                                                          "/keywords"));
+      }
+      d.key_points.push_back(std::move(kp));
+    });
+    rb.objectArray("avoid", false, 50, [&](JsonReader& a, size_t) {
+      learning::AvoidPhrase ap;
+      a.string("zh-CN", ap.text.zh, true).string("en", ap.text.en, true).stringArray("phrases", ap.phrases, true, 50);
+      d.avoid.push_back(std::move(ap));
+    });
+    rb.integer("time_limit_seconds", d.time_limit_seconds, false, 0, 3600);
+  });
+  OUTPOST_RETURN_IF_ERROR(r.finish());
+  return d;
+}
+
 Result<ContentPackage> verifyContentDir(const std::string& dir, const signing::TrustStore& trust,
                                         const learning::Framework& framework, const signing::PackageLimits& limits) {
   auto raw = signing::readSmallFile(dir + "/manifest.json", limits.max_manifest_bytes);

@@ -25,6 +25,7 @@
 
 #include "core/status.h"
 #include "learning/content.h"
+#include "learning/drill.h"
 #include "learning/framework.h"
 #include "signing/package.h"
 
@@ -42,5 +43,12 @@ struct ContentPackage {
 Result<ContentPackage> verifyContentDir(const std::string& dir, const signing::TrustStore& trust,
                                         const learning::Framework& framework,
                                         const signing::PackageLimits& limits = {});
+
+// A drill's scenario script (a JSON file of the package):
+//   {"customer_turns": [{"zh-CN": "…", "en": "…"}, …],
+//    "rubric": {"key_points": [{"zh-CN": "…", "en": "…", "keywords": ["理解", "understand"]}],
+//               "avoid": [{"zh-CN": "…", "en": "…", "phrases": ["not our problem"]}],
+//               "time_limit_seconds": 180}}
+Result<learning::DrillScript> readDrillScript(std::string_view json);
 
 }  // namespace outpost::storage

@@ -186,4 +186,50 @@ Result<std::vector<StatementRow>> statementsOf(Database& db, const std::string& 
   return out;
 }
 
+Result<std::vector<learning::LearningEvent>> learningEvents(Database& db, const std::string& agent_id) {
+  std::vector<learning::LearningEvent> out;
+  {
+    auto q = db.query("SELECT at FROM learning_progress WHERE agent_id = ? AND kind = 'lesson'");
+    if (!q.isOk()) return q.status();
+    q->bind(1, agent_id);
+    while (true) {
+      auto row = q->step();
+      if (!row.isOk()) return row.status();
+      if (!*row) break;
+      out.push_back({learning::EventKind::kLessonCompleted, q->columnInt(0), 0});
+    }
+  }
+  auto q = db.query("SELECT passed, points, max_points, at FROM quiz_attempts WHERE agent_id = ? ORDER BY at, id");
+  if (!q.isOk()) return q.status();
+  q->bind(1, agent_id);
+  while (true) {
+    auto row = q->step();
+    if (!row.isOk()) return row.status();
+    if (!*row) break;
+    const int64_t max = q->columnInt(2);
+    const double fraction = max > 0 ? static_cast<double>(q->columnInt(1)) / static_cast<double>(max) : 0.0;
+    out.push_back({q->columnInt(0) != 0 ? learning::EventKind::kQuizPassed : learning::EventKind::kQuizFailed,
+                   q->columnInt(3), fraction});
+  }
+  return out;
+}
+
+Status setLeaderboardHidden(Database& db, const std::string& agent_id, bool hidden, int64_t at_ms) {
+  auto q = db.query(
+      "INSERT INTO learning_prefs (agent_id, leaderboard_hidden, updated_at) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT(agent_id) DO UPDATE SET leaderboard_hidden = excluded.leaderboard_hidden, "
+      "updated_at = excluded.updated_at");
+  if (!q.isOk()) return q.status();
+  return q->bind(1, agent_id).bind(2, hidden ? 1 : 0).bind(3, at_ms).exec();
+}
+
+Result<bool> leaderboardHidden(Database& db, const std::string& agent_id) {
+  auto q = db.query("SELECT leaderboard_hidden FROM learning_prefs WHERE agent_id = ?");
+  if (!q.isOk()) return q.status();
+  q->bind(1, agent_id);
+  auto row = q->step();
+  if (!row.isOk()) return row.status();
+  return *row && q->columnInt(0) != 0;
+}
+
 }  // namespace outpost::storage

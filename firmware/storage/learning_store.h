@@ -12,6 +12,7 @@
 
 #include "core/status.h"
 #include "learning/assessment.h"
+#include "learning/gamification.h"
 #include "learning/quiz.h"
 #include "storage/database.h"
 
@@ -61,5 +62,10 @@ struct StatementRow {
 };
 Status insertStatement(Database& db, const StatementRow& row);
 Result<std::vector<StatementRow>> statementsOf(Database& db, const std::string& agent_id, int limit);
+
+// Gamification input: completed lessons and quiz attempts, oldest first.
+Result<std::vector<learning::LearningEvent>> learningEvents(Database& db, const std::string& agent_id);
+Status setLeaderboardHidden(Database& db, const std::string& agent_id, bool hidden, int64_t at_ms);
+Result<bool> leaderboardHidden(Database& db, const std::string& agent_id);
 
 }  // namespace outpost::storage

@@ -250,6 +250,10 @@ CREATE TABLE xapi_statements (
   stored INTEGER NOT NULL,
   voided INTEGER NOT NULL DEFAULT 0 CHECK (voided IN (0, 1)));
 CREATE INDEX xapi_statements_by_stored ON xapi_statements(stored);
+CREATE TABLE learning_prefs (
+  agent_id TEXT PRIMARY KEY REFERENCES agents(id) ON DELETE CASCADE,
+  leaderboard_hidden INTEGER NOT NULL DEFAULT 0 CHECK (leaderboard_hidden IN (0, 1)),
+  updated_at INTEGER NOT NULL) WITHOUT ROWID;
 )sql";
 
 // IVR sessions and every step of them (issue 6).

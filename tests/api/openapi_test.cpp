@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "api/context.h"
+#include "api/learning_routes.h"
 #include "api/router.h"
 #include "auth/login_limiter.h"
 #include "core/clock.h"
@@ -88,6 +89,8 @@ struct RealApi {
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<auth::LoginLimiter> limiter;
   std::unique_ptr<ApiContext> context;
+  std::unique_ptr<storage::ContentCache> content;
+  std::unique_ptr<LearningServices> learning_services;
   Router router;
 
   // Returns false (with a test failure recorded) when storage cannot be set up.
@@ -121,6 +124,11 @@ struct RealApi {
     addContactRoutes(router, ctx);
     addDesktopRoutes(router, ctx);
     addSyncRoutes(router, ctx);
+    content = std::make_unique<storage::ContentCache>(
+        storage::ContentCacheOptions{dir.path() + "/content", 1 << 20, {}}, learning::defaultFramework(), clock);
+    learning_services = std::make_unique<LearningServices>(
+        LearningServices{*content, learning::defaultFramework(), {}, {}});
+    addLearningRoutes(router, ctx, *learning_services);
     return true;
   }
 

@@ -85,6 +85,10 @@ TEST(AssessmentTest, TeamScoresAndHistory) {
   EXPECT_DOUBLE_EQ(h[1].score, 3.0);
   EXPECT_DOUBLE_EQ(h[2].score, 4.0);
   EXPECT_DOUBLE_EQ(l.agentScoresAt("a", 15).at("affinity").score, 3.0);
+  // Before/after: the team mean at 25 (a 3.0, b 4.0) and now (a 4.0, b 4.0).
+  EXPECT_DOUBLE_EQ(l.teamScoresAt({"a", "b"}, 25).at("affinity"), 3.5);
+  EXPECT_DOUBLE_EQ(l.teamScores({"a", "b"}).at("affinity"), 4.0);
+  EXPECT_TRUE(l.teamScoresAt({"a", "b"}, 1).empty());
 }
 
 }  // namespace

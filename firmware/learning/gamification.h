@@ -1,0 +1,51 @@
+#pragma once
+
+// Gamification: points, streaks of learning days, badges and levels, computed from
+// the agent's learning events with rules that are data (PointRules), not code.
+//
+// Thread-safety: values and stateless functions.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace outpost::learning {
+
+enum class EventKind { kLessonCompleted, kQuizPassed, kQuizFailed, kDrillCompleted };
+
+struct LearningEvent {
+  EventKind kind = EventKind::kLessonCompleted;
+  int64_t at_ms = 0;
+  double fraction = 0;  // quizzes and drills: the fraction scored
+};
+
+struct PointRules {
+  int lesson_completed = 10;
+  int quiz_passed = 20;
+  int quiz_failed = 2;        // trying counts
+  int perfect_quiz_bonus = 10;
+  int drill_completed = 15;
+  int streak_day_bonus = 5;   // per day of the current streak beyond the first
+  int points_per_level = 100;
+  int utc_offset_minutes = 480;  // the site's day boundary (China Standard Time)
+};
+
+struct Badge {
+  std::string code;  // first-lesson, quiz-ace, streak-3, streak-7, ten-lessons
+  int64_t earned_at_ms = 0;
+};
+
+struct Progress {
+  int points = 0;
+  int level = 1;
+  int streak_days = 0;       // consecutive learning days ending today or yesterday
+  int longest_streak = 0;
+  int lessons = 0;
+  int quizzes_passed = 0;
+  std::vector<Badge> badges;  // in the order earned
+};
+
+// `events` in any order; `now_ms` decides whether the streak is still alive.
+Progress computeProgress(std::vector<LearningEvent> events, int64_t now_ms, const PointRules& rules = {});
+
+}  // namespace outpost::learning
