@@ -119,6 +119,7 @@ struct RealApi {
     addDirectoryRoutes(router, ctx);
     addPresenceRoutes(router, ctx);
     addContactRoutes(router, ctx);
+    addIvrRoutes(router, ctx);
     return true;
   }
 

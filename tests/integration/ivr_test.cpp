@@ -139,6 +139,16 @@ TEST_F(IvrTest, MenuNoMatchThreeTimesReachesAHuman) {
   Response last = dtmf(id, "8");
   EXPECT_EQ(last.str("state"), "transferred") << last;
   EXPECT_EQ(objField(last.json, "transfer")->getValue<std::string>("reason"), "max_no_match");
+
+  Response m = http().get("/api/v1/ivr/metrics", supervisor_);
+  ASSERT_EQ(m.status, 200) << m;
+  EXPECT_EQ(intField(m.json, "sessions"), 1);
+  EXPECT_EQ(intField(objField(m.json, "by_state"), "transferred"), 1);
+  auto main_node = objField(objField(m.json, "node_events"), "main");
+  ASSERT_TRUE(main_node) << m;
+  EXPECT_EQ(intField(main_node, "no_match"), 3) << m;
+  EXPECT_EQ(intField(main_node, "no_input"), 1) << m;
+  EXPECT_EQ(http().get("/api/v1/ivr/metrics", agent_).status, 403);
 }
 
 TEST_F(IvrTest, EnglishGoodbyeHangsUp) {
