@@ -6,7 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <functional>
+#include <thread>
+#include <vector>
 
 #include "integration/support/contacts.h"
 
@@ -188,6 +193,58 @@ TEST_F(IvrTest, BadInputGetsProblemJson) {
   expect(http().get("/api/v1/ivr/sessions/ivr-nope", supervisor_), 404, "");
   // The session still works after all that.
   EXPECT_EQ(dtmf(id, "3").str("node"), "hours");
+}
+
+// 1,000 sessions live at once, driven by 8 client threads over loopback: half end
+// self-served (menu → answer → survey), half hang up after an intent. Every step is
+// committed; the metrics add up. (Throughput is printed for the report, not asserted.)
+TEST_F(IvrTest, AThousandSessionsLiveAtOnce) {
+  constexpr int kSessions = 1000;
+  constexpr int kThreads = 8;
+  std::vector<std::string> ids(kSessions);
+  std::atomic<int> failures{0};
+  const auto t0 = std::chrono::steady_clock::now();
+  auto forEach = [&](const std::function<void(int)>& fn) {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = t; i < kSessions; i += kThreads) fn(i);
+      });
+    }
+    for (auto& th : threads) th.join();
+  };
+  forEach([&](int i) {
+    Response r = start(i % 2 == 0 ? "zh-CN" : "en");
+    if (r.status != 201) {
+      ++failures;
+      return;
+    }
+    ids[static_cast<size_t>(i)] = r.str("id");
+  });
+  ASSERT_EQ(failures.load(), 0);
+  Response live = http().get("/api/v1/ivr/metrics", supervisor_);
+  EXPECT_EQ(intField(objField(live.json, "by_state"), "active"), kSessions) << live;
+  forEach([&](int i) {
+    const std::string& id = ids[static_cast<size_t>(i)];
+    if (i % 2 == 0) {
+      if (dtmf(id, "3").str("node") != "hours") ++failures;
+      if (text(id, "有帮助").str("node") != "csat") ++failures;
+      if (dtmf(id, "4").str("state") != "self_served") ++failures;
+    } else {
+      if (dtmf(id, "4").str("node") != "ask") ++failures;
+      if (text(id, "no thanks, goodbye").str("state") != "hung_up") ++failures;
+    }
+  });
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(failures.load(), 0);
+  std::printf("%d IVR sessions, %d requests in %.1f s (%.0f requests/s) with %d client threads\n", kSessions,
+              kSessions * 7 / 2, s, kSessions * 3.5 / s, kThreads);
+  Response m = http().get("/api/v1/ivr/metrics", supervisor_);
+  ASSERT_EQ(m.status, 200) << m;
+  EXPECT_EQ(intField(m.json, "sessions"), kSessions);
+  EXPECT_EQ(intField(objField(m.json, "by_state"), "self_served"), kSessions / 2);
+  EXPECT_EQ(intField(objField(m.json, "by_state"), "hung_up"), kSessions / 2);
+  EXPECT_NE(m.body.find("\"containment\":0.5"), std::string::npos) << m;
 }
 
 }  // namespace
