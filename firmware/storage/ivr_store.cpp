@@ -92,6 +92,20 @@ Result<std::vector<IvrStepRow>> ivrSteps(Database& db, const std::string& sessio
 }
 
 
+Result<int> endLiveIvrSessions(Database& db, WallTime now) {
+  auto count = db.query("SELECT COUNT(*) FROM ivr_sessions WHERE state = 'active'");
+  if (!count) return count.status();
+  auto row = count->step();
+  if (!row) return row.status();
+  const int n = *row ? static_cast<int>(count->columnInt(0)) : 0;
+  if (n == 0) return 0;
+  auto q = db.query("UPDATE ivr_sessions SET state = 'expired', ended_at = ?, updated_at = ? WHERE state = 'active'");
+  if (!q) return q.status();
+  q->bind(1, toEpochMillis(now)).bind(2, toEpochMillis(now));
+  OUTPOST_RETURN_IF_ERROR(q->exec());
+  return n;
+}
+
 Result<IvrMetrics> ivrMetrics(Database& db) {
   IvrMetrics m;
   auto each = [&db](const char* sql, const std::function<void(Query&)>& fn) -> Status {

@@ -60,6 +60,10 @@ struct IvrMetrics {
 // Figures over every recorded session (see docs/ivr.md, Metrics).
 Result<IvrMetrics> ivrMetrics(Database& db);
 
+// Marks every active session expired (at start-up: live sessions do not survive a
+// restart). Returns how many there were.
+Result<int> endLiveIvrSessions(Database& db, WallTime now);
+
 // Inserts the session row, or updates its changing fields (its steps stay).
 Status saveIvrSession(Database& db, const IvrSessionRow& row);
 Status insertIvrStep(Database& db, const IvrStepRow& row);

@@ -156,6 +156,17 @@ TEST_F(IvrTest, MenuNoMatchThreeTimesReachesAHuman) {
   EXPECT_EQ(http().get("/api/v1/ivr/metrics", agent_).status, 403);
 }
 
+TEST_F(IvrTest, ARestartEndsLiveSessions) {
+  const std::string id = start("zh-CN").str("id");
+  ASSERT_FALSE(id.empty());
+  ASSERT_TRUE(daemon_.restart());
+  http_ = std::make_unique<HttpClient>(daemon_);
+  Response r = dtmf(id, "3");
+  EXPECT_EQ(r.status, 409) << r;
+  EXPECT_NE(r.body.find("expired"), std::string::npos) << r;
+  EXPECT_EQ(http().get("/api/v1/ivr/sessions/" + id, supervisor_).str("state"), "expired");
+}
+
 TEST_F(IvrTest, EnglishGoodbyeHangsUp) {
   Response s = start("en");
   const std::string id = s.str("id");
