@@ -121,6 +121,11 @@ Object::Ptr stepObject(const IvrFrontEnd::Entry& e, const ivr::Step& step, const
   return o;
 }
 
+// Waiting steps say how long the channel should wait before sending an empty input.
+void addTimeout(const IvrFrontEnd& fe, const ivr::Step& step, Object::Ptr& o) {
+  if (step.expects != "none") o->set("no_input_timeout_s", static_cast<int64_t>(fe.flow().no_input_timeout.count() / 1000));
+}
+
 // The contact a transfer creates, carrying what the caller already told the IVR.
 routing::ContactSpec contactSpec(const IvrFrontEnd& fe, const IvrFrontEnd::Entry& e, const ivr::TransferRequest& t) {
   const ivr::Session& s = *e.session;
@@ -198,6 +203,7 @@ Result<Reply> startSession(ApiContext& ctx, Request& req) {
   if (step.state != ivr::SessionState::kActive) (*fe)->remove(id);
   Object::Ptr out = stepObject(**entry, step, std::nullopt);
   out->set("expires_in_s", static_cast<int64_t>((*fe)->flow().session_ttl.count() / 1000));
+  addTimeout(**fe, step, out);
   Reply reply = Reply::json(201, out);
   reply.headers.emplace_back("Location", "/api/v1/ivr/sessions/" + id);
   return reply;
@@ -286,7 +292,9 @@ Result<Reply> sessionInput(ApiContext& ctx, Request& req) {
     return saved;
   }
   if (step->state != ivr::SessionState::kActive) (*fe)->remove(id);
-  return Reply::json(200, stepObject(*entry, *step, contact_id));
+  Object::Ptr out = stepObject(*entry, *step, contact_id);
+  addTimeout(**fe, *step, out);
+  return Reply::json(200, out);
 }
 
 Result<Reply> getSession(ApiContext& ctx, Request& req) {

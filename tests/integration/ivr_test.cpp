@@ -56,6 +56,7 @@ TEST_F(IvrTest, ChineseSelfServedThroughAnAnswerAndSurvey) {
   EXPECT_EQ(s.header("Location"), "/api/v1/ivr/sessions/" + id);
   EXPECT_EQ(s.str("node"), "main");
   EXPECT_EQ(s.str("expects"), "dtmf");
+  EXPECT_EQ(intField(s.json, "no_input_timeout_s"), 8);
   EXPECT_NE(firstSay(s).find("欢迎致电"), std::string::npos) << s;
 
   Response hours = dtmf(id, "3");
