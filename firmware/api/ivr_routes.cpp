@@ -190,7 +190,16 @@ Result<Reply> startSession(ApiContext& ctx, Request& req) {
   if (!entry) return entry.status();
   std::lock_guard lock((*entry)->mu);
   const ivr::Step step = (*entry)->session->start();
-  auto session_row = sessionRow(**fe, **entry, step, std::nullopt);
+  std::optional<std::string> contact_id;
+  if (step.transfer) {  // a flow that starts by handing over (e.g. out of hours)
+    auto queued = submitContact(ctx, contactSpec(**fe, **entry, *step.transfer));
+    if (!queued) {
+      (*fe)->remove(id);
+      return queued.status();
+    }
+    contact_id = queued->contact.spec.id;
+  }
+  auto session_row = sessionRow(**fe, **entry, step, contact_id);
   auto step_row = stepRow(**fe, **entry, step, "none", "");
   Status saved = ctx.writer.run([&](Database& db) -> Status {
     OUTPOST_RETURN_IF_ERROR(storage::saveIvrSession(db, session_row));
@@ -201,7 +210,7 @@ Result<Reply> startSession(ApiContext& ctx, Request& req) {
     return saved;
   }
   if (step.state != ivr::SessionState::kActive) (*fe)->remove(id);
-  Object::Ptr out = stepObject(**entry, step, std::nullopt);
+  Object::Ptr out = stepObject(**entry, step, contact_id);
   out->set("expires_in_s", static_cast<int64_t>((*fe)->flow().session_ttl.count() / 1000));
   addTimeout(**fe, step, out);
   Reply reply = Reply::json(201, out);

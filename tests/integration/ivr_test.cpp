@@ -9,8 +9,10 @@
 #include <atomic>
 #include <chrono>
 #include <cstdlib>
+#include <fstream>
 #include <functional>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 #include "integration/support/contacts.h"
@@ -257,6 +259,31 @@ TEST_F(IvrTest, AThousandSessionsLiveAtOnce) {
   EXPECT_EQ(intField(objField(m.json, "by_state"), "self_served"), kSessions / 2);
   EXPECT_EQ(intField(objField(m.json, "by_state"), "hung_up"), kSessions / 2);
   EXPECT_NE(m.body.find("\"containment\":0.5"), std::string::npos) << m;
+}
+
+// A flow without intent nodes (no model needed) that hands every caller over at once,
+// as a site might out of hours: the first answer already carries the contact.
+class IvrDirectTransferTest : public DemoSiteTest {
+ protected:
+  DaemonOptions options() const override {
+    const std::string path = ::testing::TempDir() + "outpost-ivr-direct-" + std::to_string(::getpid()) + ".json";
+    std::ofstream(path) << R"({"id": "direct", "version": 3, "start": "hello", "human": "agent", "nodes": [
+      {"id": "hello", "kind": "prompt", "prompt": {"zh-CN": "您好", "en": "Hello"}, "next": "agent"},
+      {"id": "agent", "kind": "transfer", "queue": "retail-voice", "chat_queue": "online-chat", "priority": 70}]})";
+    DaemonOptions o;
+    o.extra = {"--set", "ivr.flow=" + path};
+    return o;
+  }
+};
+
+TEST_F(IvrDirectTransferTest, TheFirstStepCanBeATransfer) {
+  Response s = http().post("/api/v1/ivr/sessions", R"({"channel":"chat","caller_id":"web-42"})", supervisor_);
+  ASSERT_EQ(s.status, 201) << s;
+  EXPECT_EQ(s.str("state"), "transferred");
+  Response c = http().get("/api/v1/contacts/" + s.str("contact_id"), supervisor_);
+  ASSERT_EQ(c.status, 200) << c;
+  EXPECT_EQ(c.str("queue"), "online-chat");
+  EXPECT_EQ(intField(c.json, "priority"), 70);
 }
 
 }  // namespace
