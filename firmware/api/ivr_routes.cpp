@@ -121,6 +121,11 @@ Object::Ptr stepObject(const IvrFrontEnd::Entry& e, const ivr::Step& step, const
   return o;
 }
 
+// Waiting steps say how long the channel should wait before sending an empty input.
+void addTimeout(const IvrFrontEnd& fe, const ivr::Step& step, Object::Ptr& o) {
+  if (step.expects != "none") o->set("no_input_timeout_s", static_cast<int64_t>(fe.flow().no_input_timeout.count() / 1000));
+}
+
 // The contact a transfer creates, carrying what the caller already told the IVR.
 routing::ContactSpec contactSpec(const IvrFrontEnd& fe, const IvrFrontEnd::Entry& e, const ivr::TransferRequest& t) {
   const ivr::Session& s = *e.session;
@@ -185,7 +190,16 @@ Result<Reply> startSession(ApiContext& ctx, Request& req) {
   if (!entry) return entry.status();
   std::lock_guard lock((*entry)->mu);
   const ivr::Step step = (*entry)->session->start();
-  auto session_row = sessionRow(**fe, **entry, step, std::nullopt);
+  std::optional<std::string> contact_id;
+  if (step.transfer) {  // a flow that starts by handing over (e.g. out of hours)
+    auto queued = submitContact(ctx, contactSpec(**fe, **entry, *step.transfer));
+    if (!queued) {
+      (*fe)->remove(id);
+      return queued.status();
+    }
+    contact_id = queued->contact.spec.id;
+  }
+  auto session_row = sessionRow(**fe, **entry, step, contact_id);
   auto step_row = stepRow(**fe, **entry, step, "none", "");
   Status saved = ctx.writer.run([&](Database& db) -> Status {
     OUTPOST_RETURN_IF_ERROR(storage::saveIvrSession(db, session_row));
@@ -196,8 +210,9 @@ Result<Reply> startSession(ApiContext& ctx, Request& req) {
     return saved;
   }
   if (step.state != ivr::SessionState::kActive) (*fe)->remove(id);
-  Object::Ptr out = stepObject(**entry, step, std::nullopt);
+  Object::Ptr out = stepObject(**entry, step, contact_id);
   out->set("expires_in_s", static_cast<int64_t>((*fe)->flow().session_ttl.count() / 1000));
+  addTimeout(**fe, step, out);
   Reply reply = Reply::json(201, out);
   reply.headers.emplace_back("Location", "/api/v1/ivr/sessions/" + id);
   return reply;
@@ -273,6 +288,9 @@ Result<Reply> sessionInput(ApiContext& ctx, Request& req) {
   const int seq_before = entry->seq;
   auto session_row = sessionRow(**fe, *entry, *step, contact_id);
   auto step_row = stepRow(**fe, *entry, *step, input_kind, sensitive ? mask(in.value) : in.value);
+  // A no-input/no-match is counted against the node that heard it, even when it was
+  // the last one allowed and the caller moved on to a person.
+  if (node && (step->event == "no_input" || step->event == "no_match")) step_row.node = node->id;
   Status saved = ctx.writer.run([&](Database& db) -> Status {
     OUTPOST_RETURN_IF_ERROR(storage::saveIvrSession(db, session_row));
     return storage::insertIvrStep(db, step_row);
@@ -283,7 +301,9 @@ Result<Reply> sessionInput(ApiContext& ctx, Request& req) {
     return saved;
   }
   if (step->state != ivr::SessionState::kActive) (*fe)->remove(id);
-  return Reply::json(200, stepObject(*entry, *step, contact_id));
+  Object::Ptr out = stepObject(*entry, *step, contact_id);
+  addTimeout(**fe, *step, out);
+  return Reply::json(200, out);
 }
 
 Result<Reply> getSession(ApiContext& ctx, Request& req) {
@@ -329,6 +349,39 @@ Result<Reply> getSession(ApiContext& ctx, Request& req) {
   return Reply::json(200, o);
 }
 
+Result<Reply> metrics(ApiContext& ctx, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  auto m = withReader(ctx, [](Database& db) { return storage::ivrMetrics(db); });
+  if (!m) return m.status();
+  auto count = [&](const char* state) {
+    auto it = m->by_state.find(state);
+    return it == m->by_state.end() ? int64_t{0} : it->second;
+  };
+  Object::Ptr o = new Object;
+  o->set("sessions", m->sessions);
+  Object::Ptr states = new Object;
+  for (const char* st : {"active", "self_served", "transferred", "hung_up", "expired"}) states->set(st, count(st));
+  o->set("by_state", states);
+  const double total = static_cast<double>(m->sessions);
+  o->set("containment", total > 0 ? static_cast<double>(count("self_served")) / total : 0.0);
+  o->set("abandonment", total > 0 ? static_cast<double>(count("expired")) / total : 0.0);
+  Object::Ptr by_intent = new Object;
+  for (const auto& [intent, n] : m->transfers_by_intent) by_intent->set(intent.empty() ? "(none)" : intent, n);
+  o->set("transfers_by_intent", by_intent);
+  Object::Ptr nodes = new Object;
+  for (const auto& [node, e] : m->node_events) {
+    Object::Ptr ne = new Object;
+    ne->set("no_input", e.first);
+    ne->set("no_match", e.second);
+    nodes->set(node, ne);
+  }
+  o->set("node_events", nodes);
+  Array::Ptr hist = new Array;
+  for (int64_t n : m->confidence_histogram) hist->add(n);
+  o->set("confidence_histogram", hist);
+  return Reply::json(200, o);
+}
+
 }  // namespace
 
 void addIvrRoutes(Router& router, ApiContext& ctx) {
@@ -336,6 +389,7 @@ void addIvrRoutes(Router& router, ApiContext& ctx) {
   router.add("POST", "/api/v1/ivr/sessions/{id}/input", Access::kSupervisor,
              [&ctx](Request& r) { return sessionInput(ctx, r); });
   router.add("GET", "/api/v1/ivr/sessions/{id}", Access::kSupervisor, [&ctx](Request& r) { return getSession(ctx, r); });
+  router.add("GET", "/api/v1/ivr/metrics", Access::kSupervisor, [&ctx](Request& r) { return metrics(ctx, r); });
 }
 
 }  // namespace outpost::api

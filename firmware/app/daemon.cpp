@@ -26,6 +26,7 @@
 #include "storage/contact_store.h"
 #include "storage/content_cache.h"
 #include "storage/directory_store.h"
+#include "storage/ivr_store.h"
 #include "storage/journal.h"
 #include "storage/migrations.h"
 #include "storage/outbox.h"
@@ -279,6 +280,10 @@ Status Daemon::start() {
                                    {}},
       learning::defaultFramework(), p.clock);
   OUTPOST_RETURN_IF_ERROR(p.content->open(**db));
+  // IVR sessions live in memory: the ones a previous run left active are over.
+  auto ended_ivr = storage::endLiveIvrSessions(**db, p.clock.wallNow());
+  if (!ended_ivr) return ended_ivr.status();
+  if (*ended_ivr > 0) log().information("%d IVR sessions of the previous run marked expired", *ended_ivr);
 
   p.writer = std::make_unique<storage::Writer>(
       std::move(*db), storage::WriterOptions{static_cast<size_t>(config_.getInt("storage.max_batch"))});

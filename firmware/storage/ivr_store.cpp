@@ -1,5 +1,7 @@
 #include "storage/ivr_store.h"
 
+#include <functional>
+
 namespace outpost::storage {
 
 Status saveIvrSession(Database& db, const IvrSessionRow& r) {
@@ -87,6 +89,56 @@ Result<std::vector<IvrStepRow>> ivrSteps(Database& db, const std::string& sessio
     out.push_back(std::move(r));
   }
   return out;
+}
+
+
+Result<int> endLiveIvrSessions(Database& db, WallTime now) {
+  auto count = db.query("SELECT COUNT(*) FROM ivr_sessions WHERE state = 'active'");
+  if (!count) return count.status();
+  auto row = count->step();
+  if (!row) return row.status();
+  const int n = *row ? static_cast<int>(count->columnInt(0)) : 0;
+  if (n == 0) return 0;
+  auto q = db.query("UPDATE ivr_sessions SET state = 'expired', ended_at = ?, updated_at = ? WHERE state = 'active'");
+  if (!q) return q.status();
+  q->bind(1, toEpochMillis(now)).bind(2, toEpochMillis(now));
+  OUTPOST_RETURN_IF_ERROR(q->exec());
+  return n;
+}
+
+Result<IvrMetrics> ivrMetrics(Database& db) {
+  IvrMetrics m;
+  auto each = [&db](const char* sql, const std::function<void(Query&)>& fn) -> Status {
+    auto q = db.query(sql);
+    if (!q) return q.status();
+    for (;;) {
+      auto row = q->step();
+      if (!row) return row.status();
+      if (!*row) return Status::ok();
+      fn(*q);
+    }
+  };
+  OUTPOST_RETURN_IF_ERROR(each("SELECT state, COUNT(*) FROM ivr_sessions GROUP BY state", [&](Query& q) {
+    m.by_state[q.columnText(0)] = q.columnInt(1);
+    m.sessions += q.columnInt(1);
+  }));
+  OUTPOST_RETURN_IF_ERROR(each(
+      "SELECT intent, COUNT(*) FROM ivr_sessions WHERE state = 'transferred' GROUP BY intent",
+      [&](Query& q) { m.transfers_by_intent[q.columnText(0)] = q.columnInt(1); }));
+  OUTPOST_RETURN_IF_ERROR(each(
+      "SELECT node, event, COUNT(*) FROM ivr_steps WHERE event IN ('no_input', 'no_match') GROUP BY node, event",
+      [&](Query& q) {
+        auto& e = m.node_events[q.columnText(0)];
+        (q.columnText(1) == "no_input" ? e.first : e.second) = q.columnInt(2);
+      }));
+  OUTPOST_RETURN_IF_ERROR(each(
+      "SELECT MIN(CAST(intent_confidence * 10 AS INTEGER), 9), COUNT(*) FROM ivr_sessions WHERE intent != '' "
+      "GROUP BY 1",
+      [&](Query& q) {
+        const auto b = q.columnInt(0);
+        if (b >= 0 && b < 10) m.confidence_histogram[static_cast<size_t>(b)] = q.columnInt(1);
+      }));
+  return m;
 }
 
 }  // namespace outpost::storage

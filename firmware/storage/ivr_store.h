@@ -5,6 +5,8 @@
 //
 // Thread-safety: functions over a Database the caller owns (writer or reader).
 
+#include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -46,6 +48,21 @@ struct IvrStepRow {
   std::string say_json = "[]";
   std::string state;
 };
+
+struct IvrMetrics {
+  int64_t sessions = 0;
+  std::map<std::string, int64_t> by_state;              // active, self_served, transferred, hung_up, expired
+  std::map<std::string, int64_t> transfers_by_intent;   // "" = no intent recognised
+  std::map<std::string, std::pair<int64_t, int64_t>> node_events;  // node → (no_input, no_match)
+  std::vector<int64_t> confidence_histogram = std::vector<int64_t>(10, 0);  // sessions by intent confidence, 0.1 wide
+};
+
+// Figures over every recorded session (see docs/ivr.md, Metrics).
+Result<IvrMetrics> ivrMetrics(Database& db);
+
+// Marks every active session expired (at start-up: live sessions do not survive a
+// restart). Returns how many there were.
+Result<int> endLiveIvrSessions(Database& db, WallTime now);
 
 // Inserts the session row, or updates its changing fields (its steps stay).
 Status saveIvrSession(Database& db, const IvrSessionRow& row);

@@ -129,6 +129,7 @@ struct RealApi {
     learning_services = std::make_unique<LearningServices>(
         LearningServices{*content, learning::defaultFramework(), {}, {}});
     addLearningRoutes(router, ctx, *learning_services);
+    addIvrRoutes(router, ctx);
     return true;
   }
 

@@ -6,7 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <thread>
+#include <unistd.h>
+#include <vector>
 
 #include "integration/support/contacts.h"
 
@@ -51,6 +58,7 @@ TEST_F(IvrTest, ChineseSelfServedThroughAnAnswerAndSurvey) {
   EXPECT_EQ(s.header("Location"), "/api/v1/ivr/sessions/" + id);
   EXPECT_EQ(s.str("node"), "main");
   EXPECT_EQ(s.str("expects"), "dtmf");
+  EXPECT_EQ(intField(s.json, "no_input_timeout_s"), 8);
   EXPECT_NE(firstSay(s).find("欢迎致电"), std::string::npos) << s;
 
   Response hours = dtmf(id, "3");
@@ -139,6 +147,27 @@ TEST_F(IvrTest, MenuNoMatchThreeTimesReachesAHuman) {
   Response last = dtmf(id, "8");
   EXPECT_EQ(last.str("state"), "transferred") << last;
   EXPECT_EQ(objField(last.json, "transfer")->getValue<std::string>("reason"), "max_no_match");
+
+  Response m = http().get("/api/v1/ivr/metrics", supervisor_);
+  ASSERT_EQ(m.status, 200) << m;
+  EXPECT_EQ(intField(m.json, "sessions"), 1);
+  EXPECT_EQ(intField(objField(m.json, "by_state"), "transferred"), 1);
+  auto main_node = objField(objField(m.json, "node_events"), "main");
+  ASSERT_TRUE(main_node) << m;
+  EXPECT_EQ(intField(main_node, "no_match"), 3) << m;
+  EXPECT_EQ(intField(main_node, "no_input"), 1) << m;
+  EXPECT_EQ(http().get("/api/v1/ivr/metrics", agent_).status, 403);
+}
+
+TEST_F(IvrTest, ARestartEndsLiveSessions) {
+  const std::string id = start("zh-CN").str("id");
+  ASSERT_FALSE(id.empty());
+  ASSERT_TRUE(daemon_.restart());
+  http_ = std::make_unique<HttpClient>(daemon_);
+  Response r = dtmf(id, "3");
+  EXPECT_EQ(r.status, 409) << r;
+  EXPECT_NE(r.body.find("expired"), std::string::npos) << r;
+  EXPECT_EQ(http().get("/api/v1/ivr/sessions/" + id, supervisor_).str("state"), "expired");
 }
 
 TEST_F(IvrTest, EnglishGoodbyeHangsUp) {
@@ -178,6 +207,83 @@ TEST_F(IvrTest, BadInputGetsProblemJson) {
   expect(http().get("/api/v1/ivr/sessions/ivr-nope", supervisor_), 404, "");
   // The session still works after all that.
   EXPECT_EQ(dtmf(id, "3").str("node"), "hours");
+}
+
+// 1,000 sessions live at once, driven by 8 client threads over loopback: half end
+// self-served (menu → answer → survey), half hang up after an intent. Every step is
+// committed; the metrics add up. (Throughput is printed for the report, not asserted.)
+TEST_F(IvrTest, AThousandSessionsLiveAtOnce) {
+  constexpr int kSessions = 1000;
+  constexpr int kThreads = 8;
+  std::vector<std::string> ids(kSessions);
+  std::atomic<int> failures{0};
+  const auto t0 = std::chrono::steady_clock::now();
+  auto forEach = [&](const std::function<void(int)>& fn) {
+    std::vector<std::thread> threads;
+    for (int t = 0; t < kThreads; ++t) {
+      threads.emplace_back([&, t] {
+        for (int i = t; i < kSessions; i += kThreads) fn(i);
+      });
+    }
+    for (auto& th : threads) th.join();
+  };
+  forEach([&](int i) {
+    Response r = start(i % 2 == 0 ? "zh-CN" : "en");
+    if (r.status != 201) {
+      ++failures;
+      return;
+    }
+    ids[static_cast<size_t>(i)] = r.str("id");
+  });
+  ASSERT_EQ(failures.load(), 0);
+  Response live = http().get("/api/v1/ivr/metrics", supervisor_);
+  EXPECT_EQ(intField(objField(live.json, "by_state"), "active"), kSessions) << live;
+  forEach([&](int i) {
+    const std::string& id = ids[static_cast<size_t>(i)];
+    if (i % 2 == 0) {
+      if (dtmf(id, "3").str("node") != "hours") ++failures;
+      if (text(id, "有帮助").str("node") != "csat") ++failures;
+      if (dtmf(id, "4").str("state") != "self_served") ++failures;
+    } else {
+      if (dtmf(id, "4").str("node") != "ask") ++failures;
+      if (text(id, "no thanks, goodbye").str("state") != "hung_up") ++failures;
+    }
+  });
+  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  EXPECT_EQ(failures.load(), 0);
+  std::printf("%d IVR sessions, %d requests in %.1f s (%.0f requests/s) with %d client threads\n", kSessions,
+              kSessions * 7 / 2, s, kSessions * 3.5 / s, kThreads);
+  Response m = http().get("/api/v1/ivr/metrics", supervisor_);
+  ASSERT_EQ(m.status, 200) << m;
+  EXPECT_EQ(intField(m.json, "sessions"), kSessions);
+  EXPECT_EQ(intField(objField(m.json, "by_state"), "self_served"), kSessions / 2);
+  EXPECT_EQ(intField(objField(m.json, "by_state"), "hung_up"), kSessions / 2);
+  EXPECT_NE(m.body.find("\"containment\":0.5"), std::string::npos) << m;
+}
+
+// A flow without intent nodes (no model needed) that hands every caller over at once,
+// as a site might out of hours: the first answer already carries the contact.
+class IvrDirectTransferTest : public DemoSiteTest {
+ protected:
+  DaemonOptions options() const override {
+    const std::string path = ::testing::TempDir() + "outpost-ivr-direct-" + std::to_string(::getpid()) + ".json";
+    std::ofstream(path) << R"({"id": "direct", "version": 3, "start": "hello", "human": "agent", "nodes": [
+      {"id": "hello", "kind": "prompt", "prompt": {"zh-CN": "您好", "en": "Hello"}, "next": "agent"},
+      {"id": "agent", "kind": "transfer", "queue": "retail-voice", "chat_queue": "online-chat", "priority": 70}]})";
+    DaemonOptions o;
+    o.extra = {"--set", "ivr.flow=" + path};
+    return o;
+  }
+};
+
+TEST_F(IvrDirectTransferTest, TheFirstStepCanBeATransfer) {
+  Response s = http().post("/api/v1/ivr/sessions", R"({"channel":"chat","caller_id":"web-42"})", supervisor_);
+  ASSERT_EQ(s.status, 201) << s;
+  EXPECT_EQ(s.str("state"), "transferred");
+  Response c = http().get("/api/v1/contacts/" + s.str("contact_id"), supervisor_);
+  ASSERT_EQ(c.status, 200) << c;
+  EXPECT_EQ(c.str("queue"), "online-chat");
+  EXPECT_EQ(intField(c.json, "priority"), 70);
 }
 
 }  // namespace
