@@ -14,6 +14,10 @@
 #include "storage/read_pool.h"
 #include "storage/writer.h"
 
+namespace outpost::plugins {
+class RulesHost;
+}
+
 namespace outpost::api {
 
 struct ApiOptions {
@@ -44,6 +48,7 @@ void addAuthRoutes(Router& router, ApiContext& ctx);       // login, logout, me
 void addDirectoryRoutes(Router& router, ApiContext& ctx);  // site, agents, skills, queues, …
 void addPresenceRoutes(Router& router, ApiContext& ctx);   // presence
 void addContactRoutes(Router& router, ApiContext& ctx);    // contacts, offers, wrap-up, queue statistics
+void addRulesRoutes(Router& router, ApiContext& ctx, plugins::RulesHost& rules);  // Lua rule bundles
 
 // Resolves a session token to its principal (valid, not expired, not revoked, user
 // enabled); kUnauthenticated with a reason otherwise.

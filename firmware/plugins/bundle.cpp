@@ -159,6 +159,8 @@ Result<Bundle> verifyBundle(const std::map<std::string, std::string>& files, con
   b.version = m->version;
   b.key_id = m->key_id;
   b.manifest_sha256 = signing::sha256Hex(m->raw);
+  b.raw_manifest = mf->second;
+  b.raw_signature = sf->second;
   codec::JsonReader r(m->json);
   signing::VerifiedManifest scratch;
   signing::readCommonFields(r, scratch, limits);

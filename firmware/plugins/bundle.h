@@ -60,7 +60,9 @@ struct Bundle {
   std::vector<std::string> sources;
   std::vector<ConfigField> config;
   std::string vectors_path;
-  std::map<std::string, std::string> files;  // path → bytes
+  std::map<std::string, std::string> files;  // path → bytes (the listed files)
+  std::string raw_manifest;                  // manifest.json and manifest.sig as signed
+  std::string raw_signature;
   std::vector<TestVector> vectors;
 
   // The declared config's defaults as an object.

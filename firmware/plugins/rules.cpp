@@ -305,19 +305,24 @@ RulesStatus::Entry entryOf(const RuleSet& rs) {
 }
 }  // namespace
 
-Result<RulesStatus::Entry> RulesHost::installFiles(const std::map<std::string, std::string>& files) {
-  auto b = verifyBundle(files, trust_, InstallTarget{options_.site, options_.site_groups, clock_.wallNow()});
-  if (!b) return b.status();
-  return activate(std::move(b.value()), true);
+InstallTarget RulesHost::target() const {
+  return InstallTarget{options_.site, options_.site_groups, clock_.wallNow()};
 }
 
-Result<RulesStatus::Entry> RulesHost::installDir(const std::string& dir) {
-  auto b = readBundleDir(dir, trust_, InstallTarget{options_.site, options_.site_groups, clock_.wallNow()});
+Result<RulesStatus::Entry> RulesHost::installFiles(const std::map<std::string, std::string>& files,
+                                                   const Persist& persist) {
+  auto b = verifyBundle(files, trust_, target());
   if (!b) return b.status();
-  return activate(std::move(b.value()), true);
+  return activate(std::move(b.value()), true, persist);
 }
 
-Result<RulesStatus::Entry> RulesHost::activate(Bundle bundle, bool check_version) {
+Result<RulesStatus::Entry> RulesHost::installDir(const std::string& dir, const Persist& persist) {
+  auto b = readBundleDir(dir, trust_, target());
+  if (!b) return b.status();
+  return activate(std::move(b.value()), true, persist);
+}
+
+Result<RulesStatus::Entry> RulesHost::activate(Bundle bundle, bool check_version, const Persist& persist) {
   std::lock_guard install(install_mu_);
   if (check_version) {
     auto current = this->active();
@@ -330,6 +335,10 @@ Result<RulesStatus::Entry> RulesHost::activate(Bundle bundle, bool check_version
   auto rs = RuleSet::build(std::move(bundle), clock_, options_.limits, options_.seed, log_);
   if (!rs) return rs.status();
   if (Status s = rs.value()->selfTest(); !s) return s;
+  if (persist) {
+    auto current = this->active();
+    if (Status s = persist(rs.value()->bundle(), current ? &current->bundle() : nullptr); !s) return s;
+  }
   std::lock_guard lock(mu_);
   previous_ = std::move(active_);
   active_ = rs.value();
@@ -337,10 +346,20 @@ Result<RulesStatus::Entry> RulesHost::activate(Bundle bundle, bool check_version
   return entryOf(*active_);
 }
 
-Result<RulesStatus::Entry> RulesHost::rollback() {
+Result<RulesStatus::Entry> RulesHost::rollback(const Persist& persist) {
   std::lock_guard install(install_mu_);
+  std::shared_ptr<RuleSet> current;
+  std::shared_ptr<RuleSet> previous;
+  {
+    std::lock_guard lock(mu_);
+    current = active_;
+    previous = previous_;
+  }
+  if (!previous) return Status::failedPrecondition("there is no previous bundle to roll back to");
+  if (persist) {
+    if (Status s = persist(previous->bundle(), current ? &current->bundle() : nullptr); !s) return s;
+  }
   std::lock_guard lock(mu_);
-  if (!previous_) return Status::failedPrecondition("there is no previous bundle to roll back to");
   std::swap(active_, previous_);
   if (log_) {
     log_("rules rolled back to " + active_->bundle().id + " v" + std::to_string(active_->bundle().version));

@@ -121,14 +121,23 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
   using Logger = std::function<void(const std::string& line)>;
   RulesHost(const Clock& clock, signing::TrustStore trust, RulesOptions options, Logger log = nullptr);
 
-  // Verifies, compiles, self-tests and activates; the version must be above the
-  // active one. On any failure the active bundle stays and the reason is returned.
-  Result<RulesStatus::Entry> installFiles(const std::map<std::string, std::string>& files);
-  Result<RulesStatus::Entry> installDir(const std::string& dir);
-  // Activates an already verified bundle (start-up, from storage): compile + vectors.
-  Result<RulesStatus::Entry> activate(Bundle bundle, bool check_version);
+  // Makes the change durable before it takes effect: (the new active, the new
+  // previous). An error leaves everything as it was.
+  using Persist = std::function<Status(const Bundle& active, const Bundle* previous)>;
+
+  // Verifies, compiles, self-tests, persists and activates; the version must be above
+  // the active one. On any failure the active bundle stays and the reason is returned.
+  Result<RulesStatus::Entry> installFiles(const std::map<std::string, std::string>& files,
+                                          const Persist& persist = nullptr);
+  Result<RulesStatus::Entry> installDir(const std::string& dir, const Persist& persist = nullptr);
+  // Activates a verified bundle: compile + vectors (+ version check) + persist + swap.
+  // Start-up restores the previous and then the active bundle this way.
+  Result<RulesStatus::Entry> activate(Bundle bundle, bool check_version, const Persist& persist = nullptr);
   // Re-activates the previous bundle (the active one becomes the previous).
-  Result<RulesStatus::Entry> rollback();
+  Result<RulesStatus::Entry> rollback(const Persist& persist = nullptr);
+  // The target for verifying bundles here (site, groups, now).
+  InstallTarget target() const;
+  const signing::TrustStore& trust() const { return trust_; }
   RulesStatus status() const;
   std::shared_ptr<RuleSet> active() const;
 

@@ -138,9 +138,40 @@ INSERT OR IGNORE INTO not_ready_reasons (code, name_zh, name_en, created_at, upd
   VALUES ('missed-offers', '未接应答', 'Missed offers', 0, 0);
 )sql";
 
+// Lua rule bundles (firmware/plugins): every installed version is kept (rollback
+// re-activates one), with its signed files; one row says which is active.
+constexpr const char* kV3RuleBundles = R"sql(
+CREATE TABLE rule_bundles (
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  key_id TEXT NOT NULL,
+  manifest_sha256 TEXT NOT NULL,
+  installed_at INTEGER NOT NULL,
+  installed_by TEXT NOT NULL,
+  PRIMARY KEY (id, version)
+);
+CREATE TABLE rule_bundle_files (
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  path TEXT NOT NULL,               -- manifest.json, manifest.sig and the listed files
+  bytes BLOB NOT NULL,
+  PRIMARY KEY (id, version, path),
+  FOREIGN KEY (id, version) REFERENCES rule_bundles(id, version)
+);
+CREATE TABLE rule_active (
+  slot INTEGER PRIMARY KEY CHECK (slot = 1),
+  id TEXT,
+  version INTEGER,
+  previous_id TEXT,
+  previous_version INTEGER,
+  changed_at INTEGER NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "site directory", kV1SiteDirectory},
     {2, "contact routing", kV2Routing},
+    {3, "rule bundles", kV3RuleBundles},
 };
 
 }  // namespace

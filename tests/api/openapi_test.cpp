@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "plugins/rules.h"
 #include "api/context.h"
 #include "api/router.h"
 #include "auth/login_limiter.h"
@@ -88,6 +89,7 @@ struct RealApi {
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<auth::LoginLimiter> limiter;
   std::unique_ptr<ApiContext> context;
+  std::unique_ptr<plugins::RulesHost> rules;
   Router router;
 
   // Returns false (with a test failure recorded) when storage cannot be set up.
@@ -119,6 +121,8 @@ struct RealApi {
     addDirectoryRoutes(router, ctx);
     addPresenceRoutes(router, ctx);
     addContactRoutes(router, ctx);
+    rules = std::make_unique<plugins::RulesHost>(clock, signing::TrustStore{}, plugins::RulesOptions{});
+    addRulesRoutes(router, ctx, *rules);
     return true;
   }
 
