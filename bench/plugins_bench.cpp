@@ -80,6 +80,55 @@ void BM_RankCandidates(benchmark::State& state) {
 }
 BENCHMARK(BM_RankCandidates)->Arg(20)->ArgName("candidates");
 
+// The hooks' own overhead: a bundle whose hooks return nil at once, so what is left
+// is marshalling the inputs, the protected call with its limits, and the result.
+std::shared_ptr<plugins::RuleSet> bareRules(const Clock& clock) {
+  plugins::Bundle b;
+  b.id = "bare";
+  b.version = 1;
+  b.hooks = {"classify_contact", "rank_candidates"};
+  b.sources = {"main.lua"};
+  b.files["main.lua"] =
+      "function classify_contact(contact, ctx) return nil end\n"
+      "function rank_candidates(contact, candidates, ctx) return nil end\n";
+  auto rs = plugins::RuleSet::build(std::move(b), clock, plugins::Limits{}, 1);
+  return rs ? rs.value() : nullptr;
+}
+
+void BM_BareClassify(benchmark::State& state) {
+  SimulatedClock clock;
+  auto rs = bareRules(clock);
+  const auto spec = contact("balance please");
+  for (auto _ : state) {
+    auto out = rs->classify(plugins::contactValue(spec), clock.wallNow());
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_BareClassify);
+
+void BM_BareRank(benchmark::State& state) {
+  SimulatedClock clock;
+  auto rs = bareRules(clock);
+  std::vector<routing::AgentProfile> agents(static_cast<size_t>(state.range(0)));
+  for (size_t i = 0; i < agents.size(); ++i) {
+    agents[i].id = "a" + std::to_string(i);
+    agents[i].languages = {"zh-CN", "en"};
+    agents[i].skills = {{"cards", 3}, {"loans", 3}};
+  }
+  const auto spec = contact("balance please");
+  for (auto _ : state) {
+    std::vector<std::string> ids;
+    plugins::Value::Array list;
+    for (const auto& a : agents) {
+      ids.push_back(a.id);
+      list.push_back(plugins::candidateValue(a));
+    }
+    auto out = rs->rank(plugins::contactValue(spec), ids, plugins::Value(std::move(list)), clock.wallNow());
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_BareRank)->Arg(20)->ArgName("candidates");
+
 void BM_InstallBundle(benchmark::State& state) {
   SimulatedClock clock(fromEpochMillis(1'795'000'000'000));
   for (auto _ : state) {

@@ -71,9 +71,8 @@ class RuleSet {
   Status selfTest();
 
   bool has(const std::string& hook) const;
-  Result<Classification> classify(const Value& contact, WallTime now);
-  Result<std::vector<size_t>> rank(const Value& contact, const std::vector<std::string>& ids, const Value& candidates,
-                                   WallTime now);
+  Result<Classification> classify(Value contact, WallTime now);
+  Result<std::vector<size_t>> rank(Value contact, const std::vector<std::string>& ids, Value candidates, WallTime now);
 
   const Bundle& bundle() const { return bundle_; }
   RuleCounters counters() const;
@@ -83,7 +82,7 @@ class RuleSet {
  private:
   RuleSet(Bundle bundle, const Clock& clock, Limits limits, uint64_t seed, Logger log);
   Status rebuild();
-  Result<Value> invoke(const std::string& hook, std::vector<Value> args);
+  Result<Value> invoke(const std::string& hook, const std::vector<Value>& args);
 
   Bundle bundle_;
   const Clock& clock_;
