@@ -357,6 +357,7 @@ Result<RulesStatus::Entry> RulesHost::activate(Bundle bundle, bool check_version
   std::lock_guard lock(mu_);
   previous_ = std::move(active_);
   active_ = rs.value();
+  rank_enabled_ = active_->has(kRank);
   if (log_) log_("rules " + active_->bundle().id + " v" + std::to_string(active_->bundle().version) + " active");
   return entryOf(*active_);
 }
@@ -376,6 +377,7 @@ Result<RulesStatus::Entry> RulesHost::rollback(const Persist& persist) {
   }
   std::lock_guard lock(mu_);
   std::swap(active_, previous_);
+  rank_enabled_ = active_->has(kRank);
   if (log_) {
     log_("rules rolled back to " + active_->bundle().id + " v" + std::to_string(active_->bundle().version));
   }

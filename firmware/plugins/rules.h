@@ -144,6 +144,7 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
   std::optional<routing::ContactSpec> classify(const routing::ContactSpec& spec, WallTime now) override;
   void refused(const routing::ContactSpec& changed, const Status& why) override;
   // routing::CandidateRanker
+  bool enabled() const override { return rank_enabled_.load(std::memory_order_relaxed); }
   std::optional<size_t> choose(const routing::ContactView& contact,
                                const std::vector<const routing::AgentProfile*>& candidates, WallTime now) override;
 
@@ -158,6 +159,7 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
   std::mutex install_mu_;  // one install at a time
   std::shared_ptr<RuleSet> active_;
   std::shared_ptr<RuleSet> previous_;
+  std::atomic<bool> rank_enabled_{false};  // the active bundle has rank_candidates
 };
 
 }  // namespace outpost::plugins

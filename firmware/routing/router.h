@@ -106,6 +106,8 @@ class EventSink {
 class CandidateRanker {
  public:
   virtual ~CandidateRanker() = default;
+  // False while there is nothing to ask (the router then keeps its fast path).
+  virtual bool enabled() const = 0;
   virtual std::optional<size_t> choose(const ContactView& contact, const std::vector<const AgentProfile*>& candidates,
                                        WallTime now) = 0;
 };
