@@ -18,6 +18,10 @@
 #include "storage/read_pool.h"
 #include "storage/writer.h"
 
+namespace outpost::plugins {
+class RulesHost;
+}
+
 namespace outpost::api {
 
 class IvrFrontEnd;  // api/ivr_front_end.h
@@ -67,6 +71,7 @@ void addIvrRoutes(Router& router, ApiContext& ctx);        // IVR sessions (chan
 // queue and skills against the directory, hands it to the router and returns once
 // it is committed.
 Result<routing::ContactQueued> submitContact(ApiContext& ctx, routing::ContactSpec spec);
+void addRulesRoutes(Router& router, ApiContext& ctx, plugins::RulesHost& rules);  // Lua rule bundles
 
 // Resolves a session token to its principal (valid, not expired, not revoked, user
 // enabled); kUnauthenticated with a reason otherwise.

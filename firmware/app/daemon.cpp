@@ -22,6 +22,9 @@
 #include "engine/engine.h"
 #include "ivr/classifier.h"
 #include "ivr/dataset.h"
+#include "plugins/rules.h"
+#include "plugins/rules_store.h"
+#include "signing/trust_store.h"
 #include "site/directory.h"
 #include "storage/contact_store.h"
 #include "storage/content_cache.h"
@@ -128,6 +131,7 @@ struct Daemon::Parts {
   std::unique_ptr<storage::ReadPool> reads;
   std::unique_ptr<storage::EventJournal> journal;
   std::unique_ptr<EventLoop> loop;
+  std::unique_ptr<plugins::RulesHost> rules;
   std::unique_ptr<engine::Engine> engine;
   std::unique_ptr<auth::LoginLimiter> limiter;
   std::unique_ptr<api::WsHub> hub;
@@ -285,6 +289,40 @@ Status Daemon::start() {
   if (!ended_ivr) return ended_ivr.status();
   if (*ended_ivr > 0) log().information("%d IVR sessions of the previous run marked expired", *ended_ivr);
 
+  // Lua rule bundles: the trusted keys, then the stored active/previous bundles.
+  signing::TrustStore rule_trust;
+  if (const std::string trust_file = config_.getString("plugins.trust_file"); !trust_file.empty()) {
+    auto t = signing::TrustStore::load(trust_file);
+    if (!t) return Status(t.status().code(), t.status().message(), "plugins.trust_file: " + t.status().where());
+    rule_trust = std::move(*t);
+  }
+  plugins::RulesOptions rules_options;
+  rules_options.site = config_.getString("plugins.site");
+  for (std::string groups = config_.getString("plugins.site_groups"); !groups.empty();) {
+    const auto comma = groups.find(',');
+    std::string g = groups.substr(0, comma);
+    if (!g.empty()) rules_options.site_groups.push_back(g);
+    groups = comma == std::string::npos ? "" : groups.substr(comma + 1);
+  }
+  rules_options.limits.instructions = static_cast<uint64_t>(config_.getInt("plugins.instructions"));
+  rules_options.limits.deadline = config_.getDuration("plugins.deadline");
+  rules_options.limits.memory_bytes = static_cast<size_t>(config_.getInt("plugins.memory_bytes"));
+  rules_options.seed = static_cast<uint64_t>(toEpochMillis(p.clock.wallNow()));
+  p.rules = std::make_unique<plugins::RulesHost>(p.clock, std::move(rule_trust), rules_options,
+                                                 [](const std::string& line) { log().information("%s", line); });
+  if (auto stored = plugins::loadStoredRules(**db); !stored) {
+    return stored.status();
+  } else {
+    // Verified again (signature, site, API, expiry, digests); a bundle that no longer
+    // passes is not run and the built-in behaviour applies.
+    for (auto* files : {stored->previous ? &*stored->previous : nullptr, stored->active ? &*stored->active : nullptr}) {
+      if (!files) continue;
+      auto b = plugins::verifyBundle(*files, p.rules->trust(), p.rules->target());
+      auto e = b ? p.rules->activate(std::move(*b), false) : Result<plugins::RulesStatus::Entry>(b.status());
+      if (!e) log().warning("stored rule bundle not activated: %s", e.status().toString());
+    }
+  }
+
   p.writer = std::make_unique<storage::Writer>(
       std::move(*db), storage::WriterOptions{static_cast<size_t>(config_.getInt("storage.max_batch"))});
   p.writer->start();
@@ -304,6 +342,8 @@ Status Daemon::start() {
   for (const auto& a : *agents) p.engine->configureAgent(engine::agentProfile(a));
   for (auto& [agent_id, state] : *presence) p.engine->restorePresence(agent_id, state);
   for (auto& c : *contacts) p.engine->restoreContact(std::move(c));
+  p.engine->setContactClassifier(p.rules.get());
+  p.engine->setCandidateRanker(p.rules.get());
   if (!contacts->empty()) log().information("%z live contacts restored", contacts->size());
 
   p.limiter = std::make_unique<auth::LoginLimiter>(
@@ -381,6 +421,7 @@ Status Daemon::start() {
     api::addLearningRoutes(*p.router, ctx, *p.learning);
   }
   api::addIvrRoutes(*p.router, ctx);
+  api::addRulesRoutes(*p.router, ctx, *p.rules);
 
   api::ServerOptions server_options;
   server_options.listen = listen;

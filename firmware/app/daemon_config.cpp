@@ -74,6 +74,18 @@ const ConfigSchema& daemonConfigSchema() {
            .max = 100});
     s.add({.key = "ivr.max_sessions", .type = ConfigType::kInt, .default_value = "10000",
            .help = "Live IVR sessions at most; more get 429.", .min = 1, .max = 1000000});
+    s.add({.key = "plugins.trust_file", .type = ConfigType::kString, .default_value = "",
+           .help = "Trust file of the keys that may sign Lua rule bundles (docs/packages.md); empty: every bundle is refused."});
+    s.add({.key = "plugins.site", .type = ConfigType::kString, .default_value = "",
+           .help = "This appliance's site code; a rule bundle must name it (or one of plugins.site_groups)."});
+    s.add({.key = "plugins.site_groups", .type = ConfigType::kString, .default_value = "",
+           .help = "Comma-separated site groups this appliance belongs to (bundles for \"group:<name>\")."});
+    s.add({.key = "plugins.instructions", .type = ConfigType::kInt, .default_value = "1000000",
+           .help = "Lua VM instructions a rule may run per call before it is stopped.", .min = 1000, .max = 1'000'000'000});
+    s.add({.key = "plugins.deadline", .type = ConfigType::kDuration, .default_value = "50ms",
+           .help = "Wall-clock time a rule may take per call before it is stopped.", .min = 1, .max = 10 * kSecond});
+    s.add({.key = "plugins.memory_bytes", .type = ConfigType::kInt, .default_value = "16777216",
+           .help = "Memory one bundle's Lua state may use.", .min = 1024 * 1024, .max = 1024ll * 1024 * 1024});
     s.add({.key = "log.level", .type = ConfigType::kEnum, .default_value = "information",
            .help = "Least severe log level written.",
            .allowed = {"fatal", "critical", "error", "warning", "notice", "information", "debug", "trace"}});

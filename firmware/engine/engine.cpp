@@ -99,6 +99,13 @@ std::future<Result<site::Presence>> Engine::requestPresence(std::string agent_id
 
 std::future<Result<routing::ContactQueued>> Engine::addContact(routing::ContactSpec spec) {
   return command<Result<routing::ContactQueued>>([this, spec = std::move(spec)]() mutable {
+    if (classifier_) {
+      if (auto changed = classifier_->classify(spec, loop_.turnWallNow())) {
+        auto queued = router_.addContact(*changed);
+        if (queued.isOk() || queued.status().code() == StatusCode::kAlreadyExists) return queued;
+        classifier_->refused(*changed, queued.status());  // fall back to the contact as it came
+      }
+    }
     return router_.addContact(std::move(spec));
   });
 }

@@ -43,6 +43,17 @@ class Journal {
   virtual void record(std::vector<DomainEvent> events, std::function<void(const Status&)> done) = 0;
 };
 
+// A plugin's say where contacts enter (classify_contact, docs/plugin-api.md): runs on
+// the loop before the router sees the contact. Returns the changed spec, or nullopt to
+// keep it. If the router refuses the changed spec, the original is used and
+// refused() is told why.
+class ContactClassifier {
+ public:
+  virtual ~ContactClassifier() = default;
+  virtual std::optional<routing::ContactSpec> classify(const routing::ContactSpec& spec, WallTime now) = 0;
+  virtual void refused(const routing::ContactSpec& changed, const Status& why) = 0;
+};
+
 class Engine final : private routing::Timers, private routing::EventSink {
  public:
   using Listener = std::function<void(const DomainEvent&)>;
@@ -55,6 +66,9 @@ class Engine final : private routing::Timers, private routing::EventSink {
   void addListener(Listener listener) { listeners_.push_back(std::move(listener)); }
   // Queue statistics, pushed at most once per `stats_interval` while they change.
   void addStatsListener(StatsListener listener) { stats_listeners_.push_back(std::move(listener)); }
+  // Plugins (not owned; nullptr: none).
+  void setContactClassifier(ContactClassifier* classifier) { classifier_ = classifier; }
+  void setCandidateRanker(routing::CandidateRanker* ranker) { router_.setCandidateRanker(ranker); }
   void configureQueue(routing::QueuePolicy policy) { router_.setQueue(std::move(policy)); }
   void configureAgent(routing::AgentProfile profile) { router_.upsertAgent(std::move(profile)); }
   void restorePresence(const std::string& agent_id, site::Presence presence) {
@@ -108,6 +122,7 @@ class Engine final : private routing::Timers, private routing::EventSink {
   std::vector<Listener> listeners_;
   std::vector<StatsListener> stats_listeners_;
   routing::Router router_;                 // loop thread only
+  ContactClassifier* classifier_ = nullptr;
   std::vector<DomainEvent> pending_;       // loop thread only: events not yet handed to the journal
   bool stats_dirty_ = false;               // loop thread only
   bool stats_timer_ = false;               // loop thread only

@@ -6,6 +6,12 @@
 #include <cstdlib>
 #include <cstring>
 
+
+// GCC 12 at -O2 reports std::variant members of Value as maybe-uninitialized when a
+// Value is moved into a Result (a known false positive).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 namespace outpost::plugins {
 namespace {
 
@@ -170,6 +176,7 @@ struct CallInfo {
   const char* name;
   const std::vector<Value>* args;
   int env_ref;
+  int config_ref;
 };
 
 // Runs inside lua_pcall: pushes the arguments and calls the rule.
@@ -178,6 +185,10 @@ int trampoline(lua_State* L) {
   lua_rawgeti(L, LUA_REGISTRYINDEX, ci->env_ref);
   if (lua_getfield(L, -1, ci->name) != LUA_TFUNCTION) return luaL_error(L, "%s is not a function", ci->name);
   for (const Value& v : *ci->args) pushValue(L, v, false);
+  if (ci->config_ref != LUA_NOREF && lua_istable(L, -1)) {
+    lua_rawgeti(L, LUA_REGISTRYINDEX, ci->config_ref);
+    lua_setfield(L, -2, "config");
+  }
   lua_call(L, static_cast<int>(ci->args->size()), 1);
   return 1;
 }
@@ -468,16 +479,22 @@ Status Sandbox::setShared(const std::string& name, const Value& value) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, a->env_ref);
     lua_getfield(L, -1, "outpost");
     pushValue(L, *a->value, true);
-    lua_setfield(L, -2, a->name->c_str());
-    return 0;
+    lua_pushvalue(L, -1);
+    lua_setfield(L, -3, a->name->c_str());
+    return 1;
   });
   lua_pushlightuserdata(L_, &args);
-  const int rc = lua_pcall(L_, 1, 0, 0);
+  const int rc = lua_pcall(L_, 1, 1, 0);
   if (rc != LUA_OK) {
     std::string msg = lua_tostring(L_, -1) ? lua_tostring(L_, -1) : "error";
     lua_settop(L_, 0);
     return Status::internal("outpost." + name + ": " + msg);
   }
+  if (name == "config") {
+    if (config_ref_ != LUA_NOREF) luaL_unref(L_, LUA_REGISTRYINDEX, config_ref_);
+    config_ref_ = luaL_ref(L_, LUA_REGISTRYINDEX);
+  }
+  lua_settop(L_, 0);
   return Status::ok();
 }
 
@@ -540,10 +557,10 @@ bool Sandbox::hasFunction(const std::string& name) const {
   return fn;
 }
 
-Result<Value> Sandbox::call(const std::string& name, const std::vector<Value>& args) {
+Result<Value> Sandbox::call(const std::string& name, const std::vector<Value>& args, bool ctx_config) {
   if (broken_) return Status::failedPrecondition("the sandbox hit a limit and must be rebuilt");
   begin();
-  CallInfo ci{name.c_str(), &args, env_ref_};
+  CallInfo ci{name.c_str(), &args, env_ref_, ctx_config && !args.empty() ? config_ref_ : LUA_NOREF};
   lua_pushcfunction(L_, traceback);
   lua_pushcfunction(L_, trampoline);
   lua_pushlightuserdata(L_, &ci);

@@ -73,7 +73,9 @@ class Sandbox {
   // Calls the global function `name` with `args`. kResourceExhausted: a limit or the
   // memory quota (the sandbox is broken() afterwards); kInvalidArgument: the rule
   // raised an error or returned something that is not plain data.
-  Result<Value> call(const std::string& name, const std::vector<Value>& args);
+  // With `ctx_config`, the last argument (a table) gets the field config = the
+  // shared "config" table.
+  Result<Value> call(const std::string& name, const std::vector<Value>& args, bool ctx_config = false);
 
   bool broken() const { return broken_; }
   size_t memoryUsed() const { return mem_used_; }
@@ -102,6 +104,7 @@ class Sandbox {
   LogSink log_;
   lua_State* L_ = nullptr;
   int env_ref_ = 0;
+  int config_ref_ = -2;  // LUA_NOREF
   bool enforce_ = false;     // quota applies (during loads and calls)
   bool broken_ = false;
   bool tripped_ = false;

@@ -6,6 +6,12 @@
 #include <cmath>
 #include <cstdio>
 
+
+// GCC 12 at -O2 reports std::variant members of Value as maybe-uninitialized when a
+// Value is moved into a Result (a known false positive).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 namespace outpost::plugins {
 
 const Value& Value::operator[](const std::string& key) const {

@@ -156,6 +156,8 @@ Router::Impl::AgentPick Router::Impl::pickAgent(const Contact& c) const {
   int eligible = 0;
   int declined_eligible = 0;
   int checked = 0;
+  CandidateRanker* const ranker = ranker_ && ranker_->enabled() ? ranker_ : nullptr;
+  std::vector<Agent*> ranked;
   while (const AEntry* e = merge.next()) {
     ++checked;
     if (fits(*e)) {
@@ -166,10 +168,16 @@ Router::Impl::AgentPick Router::Impl::pickAgent(const Contact& c) const {
       } else {
         if (!best) best = a;
         ++eligible;
+        if (ranker && ranked.size() < kRankCandidates) ranked.push_back(a);
       }
     }
-    if (simple && best) break;
+    if (simple && best && !ranker) break;
     if (checked >= kEligibleScan && best) break;
+  }
+  if (ranked.size() > 1) {  // plugins: rank_candidates may pick another eligible agent
+    std::vector<const AgentProfile*> profiles;
+    for (const Agent* a : ranked) profiles.push_back(&a->profile);
+    if (auto i = ranker->choose(c.view, profiles, now_); i && *i < ranked.size()) best = ranked[*i];
   }
   if (best) {
     pick.agent = best;

@@ -1220,6 +1220,7 @@ Router::Router(const Clock& clock, Timers& timers, EventSink& sink, RouterOption
 Router::~Router() = default;
 
 void Router::setQueue(QueuePolicy policy) { impl_->setQueue(std::move(policy)); }
+void Router::setCandidateRanker(CandidateRanker* ranker) { impl_->ranker_ = ranker; }
 void Router::upsertAgent(AgentProfile profile) { impl_->upsertAgent(std::move(profile)); }
 Status Router::removeAgent(const std::string& agent_id) { return impl_->removeAgent(agent_id); }
 void Router::restorePresence(const std::string& agent_id, site::Presence presence) {

@@ -98,6 +98,21 @@ class EventSink {
   virtual void emit(RouterEvent event) = 0;
 };
 
+// A plugin's say in the contact → agent choice (rank_candidates, docs/plugin-api.md).
+// `candidates` are eligible agents for `contact` in the built-in strategy's order (at
+// most kRankCandidates; asked only when there are at least two). Returns the index of
+// the agent to offer to, or nullopt to keep the built-in choice. Runs on the router's
+// thread and must not call back into the router.
+class CandidateRanker {
+ public:
+  virtual ~CandidateRanker() = default;
+  // False while there is nothing to ask (the router then keeps its fast path).
+  virtual bool enabled() const = 0;
+  virtual std::optional<size_t> choose(const ContactView& contact, const std::vector<const AgentProfile*>& candidates,
+                                       WallTime now) = 0;
+};
+inline constexpr size_t kRankCandidates = 20;
+
 class Router {
  public:
   Router(const Clock& clock, Timers& timers, EventSink& sink, RouterOptions options = {});
@@ -113,6 +128,9 @@ class Router {
   void upsertAgent(AgentProfile profile);
   // kConflict while the agent has contacts or an offer.
   Status removeAgent(const std::string& agent_id);
+
+  // A ranker asked on every contact → agent choice (nullptr: none). Not owned.
+  void setCandidateRanker(CandidateRanker* ranker);
 
   // --- start-up: state rebuilt from storage, before any request ---
   void restorePresence(const std::string& agent_id, site::Presence presence);

@@ -290,6 +290,36 @@ CREATE TABLE ivr_steps (
   PRIMARY KEY (session_id, seq));
 )sql";
 
+// Lua rule bundles (firmware/plugins): every installed version is kept (rollback
+// re-activates one), with its signed files; one row says which is active.
+constexpr const char* kV7RuleBundles = R"sql(
+CREATE TABLE rule_bundles (
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  key_id TEXT NOT NULL,
+  manifest_sha256 TEXT NOT NULL,
+  installed_at INTEGER NOT NULL,
+  installed_by TEXT NOT NULL,
+  PRIMARY KEY (id, version)
+);
+CREATE TABLE rule_bundle_files (
+  id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  path TEXT NOT NULL,               -- manifest.json, manifest.sig and the listed files
+  bytes BLOB NOT NULL,
+  PRIMARY KEY (id, version, path),
+  FOREIGN KEY (id, version) REFERENCES rule_bundles(id, version)
+);
+CREATE TABLE rule_active (
+  slot INTEGER PRIMARY KEY CHECK (slot = 1),
+  id TEXT,
+  version INTEGER,
+  previous_id TEXT,
+  previous_version INTEGER,
+  changed_at INTEGER NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "site directory", kV1SiteDirectory},
     {2, "contact routing", kV2Routing},
@@ -297,6 +327,7 @@ constexpr Migration kMigrations[] = {
     {4, "learning content cache", kV4LearningContent},
     {5, "learning records", kV5LearningRecords},
     {6, "ivr sessions", kV6IvrSessions},
+    {7, "rule bundles", kV7RuleBundles},
 };
 
 }  // namespace

@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "plugins/rules.h"
 #include "api/context.h"
 #include "api/learning_routes.h"
 #include "api/router.h"
@@ -91,6 +92,7 @@ struct RealApi {
   std::unique_ptr<ApiContext> context;
   std::unique_ptr<storage::ContentCache> content;
   std::unique_ptr<LearningServices> learning_services;
+  std::unique_ptr<plugins::RulesHost> rules;
   Router router;
 
   // Returns false (with a test failure recorded) when storage cannot be set up.
@@ -130,6 +132,8 @@ struct RealApi {
         LearningServices{*content, learning::defaultFramework(), {}, {}});
     addLearningRoutes(router, ctx, *learning_services);
     addIvrRoutes(router, ctx);
+    rules = std::make_unique<plugins::RulesHost>(clock, signing::TrustStore{}, plugins::RulesOptions{});
+    addRulesRoutes(router, ctx, *rules);
     return true;
   }
 

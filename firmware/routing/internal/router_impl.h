@@ -31,6 +31,7 @@ class Router::Impl {
   ~Impl();
 
   void setQueue(QueuePolicy policy);
+  CandidateRanker* ranker_ = nullptr;  // plugins (rank_candidates); see pickAgent
   void upsertAgent(AgentProfile profile);
   Status removeAgent(const std::string& agent_id);
   void restorePresence(const std::string& agent_id, site::Presence presence);

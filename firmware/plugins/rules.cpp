@@ -1,0 +1,453 @@
+#include "plugins/rules.h"
+
+#include <algorithm>
+#include <cmath>
+#include <set>
+
+#include "codec/json.h"
+
+
+// GCC 12 at -O2 reports std::variant members of Value as maybe-uninitialized when a
+// Value is moved into a Result (a known false positive).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
+namespace outpost::plugins {
+namespace {
+
+constexpr const char* kClassify = "classify_contact";
+constexpr const char* kRank = "rank_candidates";
+
+bool isWhole(double d) { return std::isfinite(d) && d == std::floor(d); }
+
+bool validSegment(const std::string& s) {
+  if (s.empty() || s.size() > 32) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+Value classificationValue(const Classification& c) {
+  Value::Object o;
+  if (c.skills) {
+    Value::Object sk;
+    for (const auto& s : *c.skills) sk.emplace(s.skill_code, Value(s.level));
+    o.emplace("skills", Value(std::move(sk)));
+  }
+  if (c.segment) o.emplace("segment", Value(*c.segment));
+  if (c.priority) o.emplace("priority", Value(*c.priority));
+  if (c.queue) o.emplace("queue", Value(*c.queue));
+  return Value(std::move(o));
+}
+
+Value ctxValue(WallTime now) {
+  return Value(Value::Object{{"now", Value(static_cast<double>(toEpochMillis(now)))}});
+}
+
+std::vector<std::string> idsOf(const Value& candidates) {
+  std::vector<std::string> ids;
+  if (!candidates.isArray()) return ids;
+  for (const auto& c : candidates.asArray()) ids.push_back(c["id"].isString() ? c["id"].asString() : "");
+  return ids;
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------------
+// validation and marshalling
+
+Result<Classification> validateClassification(const Value& r) {
+  Classification c;
+  if (r.isNil() || (r.isArray() && r.asArray().empty())) return c;
+  if (!r.isObject()) return Status::invalidArgument("classify_contact must return a table or nil");
+  for (const auto& [key, v] : r.asObject()) {
+    const std::string at = "/" + key;
+    if (key == "skills") {
+      if (v.isArray() && v.asArray().empty()) {
+        c.skills.emplace();
+        continue;
+      }
+      if (!v.isObject()) return Status::invalidArgument("must be a table {skill = level}", at);
+      if (v.asObject().size() > 16) return Status::invalidArgument("more than 16 skills", at);
+      std::vector<site::SkillLevel> skills;
+      for (const auto& [code, level] : v.asObject()) {
+        if (code.empty() || code.size() > 64) return Status::invalidArgument("a skill code of 1 to 64 bytes", at);
+        if (!level.isNumber() || !isWhole(level.asNumber()) || level.asNumber() < 1 || level.asNumber() > 5) {
+          return Status::invalidArgument("level must be a whole number from 1 to 5", at + "/" + code);
+        }
+        skills.push_back({code, static_cast<int>(level.asNumber())});
+      }
+      c.skills = std::move(skills);
+    } else if (key == "segment") {
+      if (!v.isString() || !validSegment(v.asString())) {
+        return Status::invalidArgument("must be 1 to 32 of a-z 0-9 _ -", at);
+      }
+      c.segment = v.asString();
+    } else if (key == "priority") {
+      if (!v.isNumber() || !isWhole(v.asNumber()) || v.asNumber() < 0 || v.asNumber() > 100) {
+        return Status::invalidArgument("must be a whole number from 0 to 100", at);
+      }
+      c.priority = static_cast<int>(v.asNumber());
+    } else if (key == "queue") {
+      if (!v.isString() || v.asString().empty() || v.asString().size() > 64) {
+        return Status::invalidArgument("must be a queue code of 1 to 64 bytes", at);
+      }
+      c.queue = v.asString();
+    } else {
+      return Status::invalidArgument("unknown field (skills, segment, priority, queue)", at);
+    }
+  }
+  return c;
+}
+
+Result<std::vector<size_t>> validateRanking(const Value& r, const std::vector<std::string>& ids) {
+  std::vector<size_t> out;
+  if (r.isNil()) return out;
+  if (!r.isArray()) return Status::invalidArgument("rank_candidates must return a list of agent ids or nil");
+  if (r.asArray().size() > ids.size()) return Status::invalidArgument("more ids than candidates");
+  std::set<size_t> seen;
+  for (size_t i = 0; i < r.asArray().size(); ++i) {
+    const Value& v = r.asArray()[i];
+    const std::string at = "/" + std::to_string(i + 1);
+    if (!v.isString()) return Status::invalidArgument("must be an agent id (a string)", at);
+    auto it = std::find(ids.begin(), ids.end(), v.asString());
+    if (it == ids.end()) return Status::invalidArgument("\"" + v.asString() + "\" is not one of the candidates", at);
+    const auto idx = static_cast<size_t>(it - ids.begin());
+    if (!seen.insert(idx).second) return Status::invalidArgument("\"" + v.asString() + "\" appears twice", at);
+    out.push_back(idx);
+  }
+  return out;
+}
+
+Value contactValue(const routing::ContactSpec& spec) {
+  Value::Object o;
+  o.emplace("id", Value(spec.id));
+  o.emplace("channel", Value(std::string(site::channelName(spec.channel))));
+  o.emplace("language", Value(spec.language));
+  Value::Object skills;
+  for (const auto& s : spec.skills) skills.emplace(s.skill_code, Value(s.level));
+  o.emplace("skills", Value(std::move(skills)));
+  o.emplace("segment", Value(spec.segment));
+  o.emplace("value", Value(spec.value));
+  o.emplace("priority", Value(spec.priority));
+  o.emplace("intent", Value(spec.intent));
+  o.emplace("intent_confidence", Value(spec.intent_confidence));
+  Value::Array path;
+  for (const auto& p : spec.ivr_path) path.emplace_back(p);
+  o.emplace("ivr_path", Value(std::move(path)));
+  o.emplace("queue", Value(spec.queue));
+  Value attributes = Value(Value::Object{});
+  if (!spec.attributes_json.empty() && spec.attributes_json != "{}") {
+    if (auto parsed = codec::JsonReader::parseObject(spec.attributes_json)) {
+      if (auto v = fromJson(Poco::Dynamic::Var(parsed.value()), 8)) attributes = std::move(v.value());
+    }
+  }
+  o.emplace("attributes", std::move(attributes));
+  return Value(std::move(o));
+}
+
+Value candidateValue(const routing::AgentProfile& a) {
+  Value::Object o;
+  o.emplace("id", Value(a.id));
+  o.emplace("tier", Value(a.tier));
+  Value::Array langs;
+  for (const auto& l : a.languages) langs.emplace_back(l);
+  o.emplace("languages", Value(std::move(langs)));
+  Value::Object skills;
+  for (const auto& s : a.skills) skills.emplace(s.skill_code, Value(s.level));
+  o.emplace("skills", Value(std::move(skills)));
+  Value::Array practice;
+  for (const auto& s : a.practice_skills) practice.emplace_back(s);
+  o.emplace("practice_skills", Value(std::move(practice)));
+  o.emplace("reward_score", Value(a.reward_score));
+  return Value(std::move(o));
+}
+
+// ------------------------------------------------------------------------------------
+// RuleSet
+
+RuleSet::RuleSet(Bundle bundle, const Clock& clock, Limits limits, uint64_t seed, Logger log)
+    : bundle_(std::move(bundle)), clock_(clock), limits_(limits), seed_(seed), log_(std::move(log)) {}
+
+Result<std::shared_ptr<RuleSet>> RuleSet::build(Bundle bundle, const Clock& clock, Limits limits, uint64_t seed,
+                                                Logger log) {
+  std::shared_ptr<RuleSet> rs(new RuleSet(std::move(bundle), clock, limits, seed, std::move(log)));
+  if (Status s = rs->rebuild(); !s) return s;
+  for (const auto& hook : rs->bundle_.hooks) {
+    if (!rs->sandbox_->hasFunction(hook)) {
+      return Status::invalidArgument("declares hook " + hook + " but does not define it", "manifest.json /hooks");
+    }
+  }
+  rs->rebuilds_ = 0;
+  return rs;
+}
+
+Status RuleSet::rebuild() {
+  const std::string prefix = bundle_.id + " v" + std::to_string(bundle_.version) + ": ";
+  auto sb = Sandbox::create(clock_, limits_, seed_, [this, prefix](std::string_view line) {
+    if (log_) log_(prefix + std::string(line));
+  });
+  if (!sb) return sb.status();
+  if (Status s = sb.value()->setShared("config", bundle_.configValues()); !s) return s;
+  for (const auto& src : bundle_.sources) {
+    if (Status s = sb.value()->load(src, bundle_.files.at(src)); !s) {
+      return Status(s.code(), s.message(), s.where().empty() ? src : s.where());
+    }
+  }
+  sandbox_ = std::move(sb.value());
+  ++rebuilds_;
+  return Status::ok();
+}
+
+bool RuleSet::has(const std::string& hook) const {
+  return std::find(bundle_.hooks.begin(), bundle_.hooks.end(), hook) != bundle_.hooks.end();
+}
+
+Result<Value> RuleSet::invoke(const std::string& hook, const std::vector<Value>& args) {
+  ++calls_;
+  if (!sandbox_ || sandbox_->broken()) {
+    if (Status s = rebuild(); !s) {
+      ++errors_;
+      return Status(s.code(), "rebuilding the sandbox: " + s.message(), s.where());
+    }
+  }
+  auto r = sandbox_->call(hook, args, true);
+  if (!r) {
+    if (r.status().code() == StatusCode::kResourceExhausted && sandbox_->broken()) {
+      ++limits_hit_;
+    } else {
+      ++errors_;
+    }
+  }
+  return r;
+}
+
+Result<Classification> RuleSet::classify(Value contact, WallTime now) {
+  std::vector<Value> args;
+  args.reserve(2);
+  args.push_back(std::move(contact));
+  args.push_back(ctxValue(now));
+  auto r = invoke(kClassify, args);
+  if (!r) return r.status();
+  auto c = validateClassification(r.value());
+  if (!c) {
+    ++errors_;
+    return Status(c.status().code(), "classify_contact returned a bad result: " + c.status().message(),
+                  c.status().where());
+  }
+  return c;
+}
+
+Result<std::vector<size_t>> RuleSet::rank(Value contact, const std::vector<std::string>& ids, Value candidates,
+                                          WallTime now) {
+  std::vector<Value> args;
+  args.reserve(3);
+  args.push_back(std::move(contact));
+  args.push_back(std::move(candidates));
+  args.push_back(ctxValue(now));
+  auto r = invoke(kRank, args);
+  if (!r) return r.status();
+  auto order = validateRanking(r.value(), ids);
+  if (!order) {
+    ++errors_;
+    return Status(order.status().code(), "rank_candidates returned a bad result: " + order.status().message(),
+                  order.status().where());
+  }
+  return order;
+}
+
+Status RuleSet::selfTest() {
+  for (size_t i = 0; i < bundle_.vectors.size(); ++i) {
+    const TestVector& v = bundle_.vectors[i];
+    const std::string where = bundle_.vectors_path + " /vectors/" + std::to_string(i) + " (" + v.name + ")";
+    WallTime now = fromEpochMillis(1'767'225'600'000);
+    if (v.ctx["now"].isNumber()) now = fromEpochMillis(static_cast<int64_t>(v.ctx["now"].asNumber()));
+    if (v.ctx["now"].isString()) {
+      auto t = parseRfc3339(v.ctx["now"].asString());
+      if (!t) return Status(t.status().code(), t.status().message(), where + " /ctx/now");
+      now = t.value();
+    }
+    Value got;
+    if (v.hook == kClassify) {
+      auto c = classify(v.contact, now);
+      if (!c) return Status(c.status().code(), "self-test failed: " + c.status().message(), where);
+      got = classificationValue(c.value());
+    } else {
+      const auto ids = idsOf(v.candidates);
+      auto r = rank(v.contact, ids, v.candidates, now);
+      if (!r) return Status(r.status().code(), "self-test failed: " + r.status().message(), where);
+      Value::Array out;
+      for (size_t idx : r.value()) out.emplace_back(ids[idx]);
+      got = Value(std::move(out));
+    }
+    Value expect = v.expect;
+    if (v.hook == kClassify && expect.isArray() && expect.asArray().empty()) expect = Value(Value::Object{});
+    if (v.hook == kRank && expect.isNil()) expect = Value(Value::Array{});
+    if (!(got == expect)) {
+      return Status::invalidArgument("self-test failed: expected " + toJsonText(expect) + ", got " + toJsonText(got),
+                                     where);
+    }
+  }
+  // The vectors do not count against the bundle.
+  calls_ = 0;
+  errors_ = 0;
+  limits_hit_ = 0;
+  return Status::ok();
+}
+
+RuleCounters RuleSet::counters() const {
+  return RuleCounters{calls_.load(), errors_.load(), limits_hit_.load(), rebuilds_.load(), fallbacks_.load()};
+}
+
+// ------------------------------------------------------------------------------------
+// RulesHost
+
+RulesHost::RulesHost(const Clock& clock, signing::TrustStore trust, RulesOptions options, Logger log)
+    : clock_(clock), trust_(std::move(trust)), options_(std::move(options)), log_(std::move(log)) {}
+
+namespace {
+RulesStatus::Entry entryOf(const RuleSet& rs) {
+  RulesStatus::Entry e;
+  e.id = rs.bundle().id;
+  e.version = rs.bundle().version;
+  e.key_id = rs.bundle().key_id;
+  e.manifest_sha256 = rs.bundle().manifest_sha256;
+  e.expires = rs.bundle().expires;
+  e.hooks = rs.bundle().hooks;
+  e.counters = rs.counters();
+  e.memory_bytes = rs.memoryUsed();
+  return e;
+}
+}  // namespace
+
+InstallTarget RulesHost::target() const {
+  return InstallTarget{options_.site, options_.site_groups, clock_.wallNow()};
+}
+
+Result<RulesStatus::Entry> RulesHost::installFiles(const std::map<std::string, std::string>& files,
+                                                   const Persist& persist) {
+  auto b = verifyBundle(files, trust_, target());
+  if (!b) return b.status();
+  return activate(std::move(b.value()), true, persist);
+}
+
+Result<RulesStatus::Entry> RulesHost::installDir(const std::string& dir, const Persist& persist) {
+  auto b = readBundleDir(dir, trust_, target());
+  if (!b) return b.status();
+  return activate(std::move(b.value()), true, persist);
+}
+
+Result<RulesStatus::Entry> RulesHost::activate(Bundle bundle, bool check_version, const Persist& persist) {
+  std::lock_guard install(install_mu_);
+  if (check_version) {
+    auto current = this->active();
+    if (current && current->bundle().id == bundle.id && bundle.version <= current->bundle().version) {
+      return Status::conflict("version " + std::to_string(bundle.version) + " is not above the active version " +
+                                  std::to_string(current->bundle().version) + " (rollback re-activates a kept one)",
+                              "manifest.json /version");
+    }
+  }
+  auto rs = RuleSet::build(std::move(bundle), clock_, options_.limits, options_.seed, log_);
+  if (!rs) return rs.status();
+  if (Status s = rs.value()->selfTest(); !s) return s;
+  if (persist) {
+    auto current = this->active();
+    if (Status s = persist(rs.value()->bundle(), current ? &current->bundle() : nullptr); !s) return s;
+  }
+  std::lock_guard lock(mu_);
+  previous_ = std::move(active_);
+  active_ = rs.value();
+  rank_enabled_ = active_->has(kRank);
+  if (log_) log_("rules " + active_->bundle().id + " v" + std::to_string(active_->bundle().version) + " active");
+  return entryOf(*active_);
+}
+
+Result<RulesStatus::Entry> RulesHost::rollback(const Persist& persist) {
+  std::lock_guard install(install_mu_);
+  std::shared_ptr<RuleSet> current;
+  std::shared_ptr<RuleSet> previous;
+  {
+    std::lock_guard lock(mu_);
+    current = active_;
+    previous = previous_;
+  }
+  if (!previous) return Status::failedPrecondition("there is no previous bundle to roll back to");
+  if (persist) {
+    if (Status s = persist(previous->bundle(), current ? &current->bundle() : nullptr); !s) return s;
+  }
+  std::lock_guard lock(mu_);
+  std::swap(active_, previous_);
+  rank_enabled_ = active_->has(kRank);
+  if (log_) {
+    log_("rules rolled back to " + active_->bundle().id + " v" + std::to_string(active_->bundle().version));
+  }
+  return entryOf(*active_);
+}
+
+RulesStatus RulesHost::status() const {
+  std::lock_guard lock(mu_);
+  RulesStatus s;
+  if (active_) s.active = entryOf(*active_);
+  if (previous_) s.previous = entryOf(*previous_);
+  return s;
+}
+
+std::shared_ptr<RuleSet> RulesHost::active() const {
+  std::lock_guard lock(mu_);
+  return active_;
+}
+
+void RulesHost::logFailure(const RuleSet& rules, const std::string& hook, const Status& s) {
+  if (!log_) return;
+  log_("rules " + rules.bundle().id + " v" + std::to_string(rules.bundle().version) + " " + hook + " failed (" +
+       std::string(statusCodeName(s.code())) + "): " + s.describe() + "; built-in behaviour used");
+}
+
+std::optional<routing::ContactSpec> RulesHost::classify(const routing::ContactSpec& spec, WallTime now) {
+  auto rs = active();  // this decision finishes on these rules even if a swap happens meanwhile
+  if (!rs || !rs->has(kClassify)) return std::nullopt;
+  auto c = rs->classify(contactValue(spec), now);
+  if (!c) {
+    rs->countFallback();
+    logFailure(*rs, kClassify, c.status());
+    return std::nullopt;
+  }
+  if (!c->skills && !c->segment && !c->priority && !c->queue) return std::nullopt;
+  routing::ContactSpec out = spec;
+  if (c->skills) out.skills = *c->skills;
+  if (c->segment) out.segment = *c->segment;
+  if (c->priority) out.priority = *c->priority;
+  if (c->queue) out.queue = *c->queue;
+  return out;
+}
+
+void RulesHost::refused(const routing::ContactSpec& /*changed*/, const Status& why) {
+  auto rs = active();
+  if (!rs) return;
+  rs->countFallback();
+  logFailure(*rs, kClassify, Status(why.code(), "the router refused the classified contact: " + why.message(), why.where()));
+}
+
+std::optional<size_t> RulesHost::choose(const routing::ContactView& contact,
+                                        const std::vector<const routing::AgentProfile*>& candidates, WallTime now) {
+  auto rs = active();
+  if (!rs || !rs->has(kRank)) return std::nullopt;
+  std::vector<std::string> ids;
+  Value::Array list;
+  ids.reserve(candidates.size());
+  list.reserve(candidates.size());
+  for (const auto* a : candidates) {
+    ids.push_back(a->id);
+    list.push_back(candidateValue(*a));
+  }
+  auto r = rs->rank(contactValue(contact.spec), ids, Value(std::move(list)), now);
+  if (!r) {
+    rs->countFallback();
+    logFailure(*rs, kRank, r.status());
+    return std::nullopt;
+  }
+  if (r->empty()) return std::nullopt;
+  return r->front();
+}
+
+}  // namespace outpost::plugins

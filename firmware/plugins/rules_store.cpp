@@ -1,0 +1,99 @@
+#include "plugins/rules_store.h"
+
+#include "storage/directory_store.h"
+
+namespace outpost::plugins {
+namespace {
+
+Status saveBundle(storage::Database& db, const Bundle& b, WallTime at, const std::string& actor) {
+  auto exists = db.query("SELECT 1 FROM rule_bundles WHERE id = ?1 AND version = ?2");
+  if (!exists) return exists.status();
+  exists->bind(1, b.id).bind(2, b.version);
+  auto row = exists->step();
+  if (!row) return row.status();
+  if (*row) return Status::ok();
+  auto q = db.query(
+      "INSERT INTO rule_bundles (id, version, key_id, manifest_sha256, installed_at, installed_by) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!q) return q.status();
+  q->bind(1, b.id).bind(2, b.version).bind(3, b.key_id).bind(4, b.manifest_sha256).bind(5, toEpochMillis(at)).bind(6, actor);
+  if (auto r = q->step(); !r) return r.status();
+  auto put = [&](const std::string& path, const std::string& bytes) -> Status {
+    auto f = db.query("INSERT INTO rule_bundle_files (id, version, path, bytes) VALUES (?1, ?2, ?3, ?4)");
+    if (!f) return f.status();
+    f->bind(1, b.id).bind(2, b.version).bind(3, path).bindBlob(4, bytes);
+    auto r = f->step();
+    return r ? Status::ok() : r.status();
+  };
+  OUTPOST_RETURN_IF_ERROR(put("manifest.json", b.raw_manifest));
+  OUTPOST_RETURN_IF_ERROR(put("manifest.sig", b.raw_signature));
+  for (const auto& [path, bytes] : b.files) OUTPOST_RETURN_IF_ERROR(put(path, bytes));
+  return Status::ok();
+}
+
+Result<std::map<std::string, std::string>> loadFiles(storage::Database& db, const std::string& id, int64_t version) {
+  auto q = db.query("SELECT path, bytes FROM rule_bundle_files WHERE id = ?1 AND version = ?2");
+  if (!q) return q.status();
+  q->bind(1, id).bind(2, version);
+  std::map<std::string, std::string> files;
+  for (;;) {
+    auto row = q->step();
+    if (!row) return row.status();
+    if (!*row) break;
+    files.emplace(q->columnText(0), q->columnBlob(1));
+  }
+  if (files.empty()) return Status::dataLoss("rule bundle " + id + " v" + std::to_string(version) + " has no files");
+  return files;
+}
+
+}  // namespace
+
+Status saveActivation(storage::Database& db, const Bundle& active, const Bundle* previous, WallTime at,
+                      const std::string& actor, const std::string& action, const std::string& address) {
+  OUTPOST_RETURN_IF_ERROR(saveBundle(db, active, at, actor));
+  auto q = db.query(
+      "INSERT INTO rule_active (slot, id, version, previous_id, previous_version, changed_at) "
+      "VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT(slot) DO UPDATE SET id = excluded.id, version = excluded.version, "
+      "previous_id = excluded.previous_id, previous_version = excluded.previous_version, changed_at = excluded.changed_at");
+  if (!q) return q.status();
+  q->bind(1, active.id).bind(2, active.version);
+  if (previous) {
+    q->bind(3, previous->id).bind(4, previous->version);
+  } else {
+    q->bindNull(3).bindNull(4);
+  }
+  q->bind(5, toEpochMillis(at));
+  if (auto r = q->step(); !r) return r.status();
+  const std::string after = R"({"id":")" + active.id + R"(","version":)" + std::to_string(active.version) +
+                            R"(,"manifest_sha256":")" + active.manifest_sha256 + R"(","key_id":")" + active.key_id +
+                            R"("})";
+  std::optional<std::string> before;
+  if (previous) before = R"({"id":")" + previous->id + R"(","version":)" + std::to_string(previous->version) + "}";
+  return storage::appendAudit(db, storage::AuditEntry{0, at, actor, action, "rule_bundle", active.id, before, after,
+                                                      address});
+}
+
+Result<StoredRules> loadStoredRules(storage::Database& db) {
+  auto q = db.query("SELECT id, version, previous_id, previous_version FROM rule_active WHERE slot = 1");
+  if (!q) return q.status();
+  auto row = q->step();
+  if (!row) return row.status();
+  StoredRules out;
+  if (!*row || q->columnIsNull(0)) return out;
+  const std::string id = q->columnText(0);
+  const int64_t version = q->columnInt(1);
+  const bool has_prev = !q->columnIsNull(2);
+  const std::string prev_id = q->columnText(2);
+  const int64_t prev_version = q->columnInt(3);
+  auto a = loadFiles(db, id, version);
+  if (!a) return a.status();
+  out.active = std::move(a.value());
+  if (has_prev) {
+    auto p = loadFiles(db, prev_id, prev_version);
+    if (!p) return p.status();
+    out.previous = std::move(p.value());
+  }
+  return out;
+}
+
+}  // namespace outpost::plugins
