@@ -1,6 +1,6 @@
 #pragma once
 
-// Installed rule bundles in SQLite (migration 3, "rule bundles"): every version kept
+// Installed rule bundles in SQLite (migration 7, "rule bundles"): every version kept
 // with its signed files, and which one is active and which is the previous. At
 // start-up the stored bundles are verified again (signature, site, API, expiry,
 // digests) before they run.

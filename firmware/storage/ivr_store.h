@@ -1,6 +1,6 @@
 #pragma once
 
-// IVR sessions and their steps in SQLite (schema v3). Every step a caller takes is
+// IVR sessions and their steps in SQLite (schema v6). Every step a caller takes is
 // one ivr_steps row, written together with the session's new state in the same job.
 //
 // Thread-safety: functions over a Database the caller owns (writer or reader).
