@@ -71,7 +71,7 @@ void BM_RankCandidates(benchmark::State& state) {
     candidates.push_back(&agents[i]);
   }
   routing::ContactView view;
-  view.spec = contact("balance");
+  view.spec = std::make_shared<const routing::ContactSpec>(contact("balance"));
   for (auto _ : state) {
     auto pick = host->choose(view, candidates, clock.wallNow());
     benchmark::DoNotOptimize(pick);

@@ -197,7 +197,7 @@ Result<Reply> startSession(ApiContext& ctx, Request& req) {
       (*fe)->remove(id);
       return queued.status();
     }
-    contact_id = queued->contact.spec.id;
+    contact_id = queued->contact.spec->id;
   }
   auto session_row = sessionRow(**fe, **entry, step, contact_id);
   auto step_row = stepRow(**fe, **entry, step, "none", "");

@@ -440,7 +440,7 @@ std::optional<size_t> RulesHost::choose(const routing::ContactView& contact,
     ids.push_back(a->id);
     list.push_back(candidateValue(*a));
   }
-  auto r = rs->rank(contactValue(contact.spec), ids, Value(std::move(list)), now);
+  auto r = rs->rank(contactValue(*contact.spec), ids, Value(std::move(list)), now);
   if (!r) {
     rs->countFallback();
     logFailure(*rs, kRank, r.status());

@@ -99,12 +99,12 @@ TEST_F(HooksTest, ClassifyChangesTheContactBeforeTheRouterSeesIt) {
   install(*host, d, std::string(testing::kMainLua));
   ASSERT_TRUE(add(contact("c1", "my card fraud")).isOk());
   auto v = view("c1");
-  EXPECT_EQ(v.spec.segment, "vip");
-  EXPECT_EQ(v.spec.priority, 95);
-  ASSERT_EQ(v.spec.skills.size(), 1u);
-  EXPECT_EQ(v.spec.skills[0].skill_code, "fraud");
+  EXPECT_EQ(v.spec->segment, "vip");
+  EXPECT_EQ(v.spec->priority, 95);
+  ASSERT_EQ(v.spec->skills.size(), 1u);
+  EXPECT_EQ(v.spec->skills[0].skill_code, "fraud");
   ASSERT_TRUE(add(contact("c2", "hello")).isOk());
-  EXPECT_EQ(view("c2").spec.segment, "standard");
+  EXPECT_EQ(view("c2").spec->segment, "standard");
   EXPECT_EQ(host->status().active->counters.calls, 2u);
   EXPECT_EQ(host->status().active->counters.errors, 0u);
 }
@@ -115,7 +115,7 @@ TEST_F(HooksTest, BadResultFallsBackWithAClearError) {
   install(*host, d, std::string("function classify_contact(c) return {priority = 500, colour = 'red'} end\n") +
                         kRankTierFirst);
   ASSERT_TRUE(add(contact("c1")).isOk());
-  EXPECT_EQ(view("c1").spec.priority, 50);
+  EXPECT_EQ(view("c1").spec->priority, 50);
   const auto c = host->status().active->counters;
   EXPECT_EQ(c.errors, 1u);
   EXPECT_EQ(c.fallbacks, 1u);
@@ -141,9 +141,9 @@ TEST_F(HooksTest, LimitFallsBackAndTheSandboxIsRebuilt) {
                       "  return {priority = 60 + calls}\nend\n") +
               kRankTierFirst);
   ASSERT_TRUE(add(contact("c1", "loop")).isOk());
-  EXPECT_EQ(view("c1").spec.priority, 50);  // built-in
+  EXPECT_EQ(view("c1").spec->priority, 50);  // built-in
   ASSERT_TRUE(add(contact("c2")).isOk());
-  EXPECT_EQ(view("c2").spec.priority, 61);  // a fresh state: its globals start again
+  EXPECT_EQ(view("c2").spec->priority, 61);  // a fresh state: its globals start again
   const auto c = host->status().active->counters;
   EXPECT_EQ(c.limit_hits, 1u);
   EXPECT_EQ(c.rebuilds, 1u);
@@ -155,7 +155,7 @@ TEST_F(HooksTest, RouterRefusingTheClassificationFallsBack) {
   auto host = makeHost(d);
   install(*host, d, std::string("function classify_contact(c) return {queue = 'nope'} end\n") + kRankTierFirst);
   ASSERT_TRUE(add(contact("c1")).isOk());
-  EXPECT_EQ(view("c1").spec.queue, "retail");
+  EXPECT_EQ(view("c1").spec->queue, "retail");
   EXPECT_EQ(host->status().active->counters.fallbacks, 1u);
 }
 
@@ -207,10 +207,10 @@ TEST_F(HooksTest, SwapKeepsInFlightRulesAlive) {
   ASSERT_TRUE(r.isOk());
   EXPECT_EQ(*r->priority, 61);
   ASSERT_TRUE(add(contact("c1")).isOk());
-  EXPECT_EQ(view("c1").spec.priority, 62);
+  EXPECT_EQ(view("c1").spec->priority, 62);
   ASSERT_TRUE(host->rollback().isOk());
   ASSERT_TRUE(add(contact("c2")).isOk());
-  EXPECT_EQ(view("c2").spec.priority, 61);
+  EXPECT_EQ(view("c2").spec->priority, 61);
 }
 
 TEST_F(HooksTest, CtxNowIsTheDecisionTime) {
@@ -223,7 +223,7 @@ TEST_F(HooksTest, CtxNowIsTheDecisionTime) {
               kRankTierFirst);
   clock.advance(3h);  // 2026-01-01 03:00 UTC
   ASSERT_TRUE(add(contact("c1")).isOk());
-  EXPECT_EQ(view("c1").spec.priority, 3);
+  EXPECT_EQ(view("c1").spec->priority, 3);
 }
 
 TEST(Validation, ClassificationErrorsNameTheField) {
