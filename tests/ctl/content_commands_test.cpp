@@ -13,26 +13,13 @@
 #include <string>
 #include <vector>
 
+#include "ctl/ctl_run.h"
+
 namespace {
 namespace fs = std::filesystem;
 
-struct CtlRun {
-  int code = -1;
-  std::string output;
-};
-
-CtlRun ctl(const std::string& args) {
-  CtlRun r;
-  const std::string cmd = std::string(OUTPOSTCTL_PATH) + " " + args + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  const int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using outpost::itest::ctl;
+using outpost::itest::CtlRun;
 
 const std::vector<std::string> kDemo = {"calm-angry-customer", "explaining-fees",   "fraud-warning-signs",
                                         "card-services-basics", "listen-and-confirm", "solve-it-first-time"};

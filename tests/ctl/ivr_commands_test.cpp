@@ -11,26 +11,13 @@
 #include <fstream>
 #include <string>
 
+#include "ctl/ctl_run.h"
+
 namespace {
 namespace fs = std::filesystem;
 
-struct IvrRun {
-  int code = -1;
-  std::string output;
-};
-
-IvrRun ctl(const std::string& args) {
-  IvrRun r;
-  const std::string cmd = std::string(OUTPOSTCTL_PATH) + " " + args + " 2>&1";
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return r;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) r.output.append(buf.data(), n);
-  const int status = ::pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
-}
+using outpost::itest::ctl;
+using outpost::itest::CtlRun;
 
 class IvrCtlTest : public ::testing::Test {
  protected:
@@ -50,22 +37,22 @@ class IvrCtlTest : public ::testing::Test {
 };
 
 TEST_F(IvrCtlTest, TrainThenEvaluateTheShippedModel) {
-  IvrRun t = ctl("ivr train --data " + data_ + "bank.train.tsv --out " + p("bank.model"));
+  CtlRun t = ctl("ivr train --data " + data_ + "bank.train.tsv --out " + p("bank.model"));
   ASSERT_EQ(t.code, 0) << t.output;
   EXPECT_NE(t.output.find("24 intents"), std::string::npos) << t.output;
 
-  IvrRun e = ctl("ivr eval --model " + p("bank.model") + " --data " + data_ + "bank.test.tsv");
+  CtlRun e = ctl("ivr eval --model " + p("bank.model") + " --data " + data_ + "bank.test.tsv");
   ASSERT_EQ(e.code, 0) << e.output;
   for (const char* part : {"accuracy", "macro-F1", "fallback rate", "precision", "confusion matrix", "card_lost"}) {
     EXPECT_NE(e.output.find(part), std::string::npos) << part << "\n" << e.output;
   }
-  IvrRun j = ctl("ivr eval --json --model " + p("bank.model") + " --data " + data_ + "bank.test.tsv");
+  CtlRun j = ctl("ivr eval --json --model " + p("bank.model") + " --data " + data_ + "bank.test.tsv");
   ASSERT_EQ(j.code, 0) << j.output;
   EXPECT_EQ(j.output.front(), '{');
   EXPECT_NE(j.output.find("\"accuracy\":0.9"), std::string::npos) << j.output;
   EXPECT_NE(j.output.find("\"macro_f1\":"), std::string::npos);
 
-  IvrRun c = ctl("ivr classify --model " + p("bank.model") + " --text '我的银行卡丢了'");
+  CtlRun c = ctl("ivr classify --model " + p("bank.model") + " --text '我的银行卡丢了'");
   ASSERT_EQ(c.code, 0) << c.output;
   EXPECT_EQ(c.output.rfind("card_lost ", 0), 0u) << c.output;
 }
@@ -77,7 +64,7 @@ TEST_F(IvrCtlTest, CrossValidation) {
     f << "card_lost\t卡丢了" << i << "\ncard_lost\tlost card " << i << "\n";
   }
   f.close();
-  IvrRun r = ctl("ivr eval --data " + p("small.tsv") + " --folds 3 --json");
+  CtlRun r = ctl("ivr eval --data " + p("small.tsv") + " --folds 3 --json");
   ASSERT_EQ(r.code, 0) << r.output;
   EXPECT_NE(r.output.find("\"folds\":3"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("\"total\":24"), std::string::npos) << r.output;
@@ -86,19 +73,19 @@ TEST_F(IvrCtlTest, CrossValidation) {
 
 TEST_F(IvrCtlTest, RefusalsNameTheProblem) {
   std::ofstream(p("bad.tsv")) << "goodbye\tbye\nno tab here\n";
-  IvrRun bad = ctl("ivr train --data " + p("bad.tsv") + " --out " + p("m"));
+  CtlRun bad = ctl("ivr train --data " + p("bad.tsv") + " --out " + p("m"));
   EXPECT_EQ(bad.code, 1);
   EXPECT_NE(bad.output.find("bad.tsv:2"), std::string::npos) << bad.output;
 
   std::ofstream(p("not-a-model")) << "hello";
-  IvrRun nm = ctl("ivr eval --model " + p("not-a-model") + " --data " + data_ + "bank.test.tsv");
+  CtlRun nm = ctl("ivr eval --model " + p("not-a-model") + " --data " + data_ + "bank.test.tsv");
   EXPECT_EQ(nm.code, 1);
   EXPECT_NE(nm.output.find("not an Outpost intent model"), std::string::npos) << nm.output;
 
   EXPECT_EQ(ctl("ivr train --data " + p("bad.tsv")).code, 1);  // --out missing
-  IvrRun unknown = ctl("ivr train --data x --out y --speed 3");
+  CtlRun unknown = ctl("ivr train --data x --out y --speed 3");
   EXPECT_NE(unknown.output.find("--speed"), std::string::npos) << unknown.output;
-  IvrRun threshold = ctl("ivr train --data x --out y --threshold 2");
+  CtlRun threshold = ctl("ivr train --data x --out y --threshold 2");
   EXPECT_NE(threshold.output.find("--threshold"), std::string::npos) << threshold.output;
 }
 
