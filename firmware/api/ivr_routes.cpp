@@ -17,6 +17,7 @@
 #include "ivr/dataset.h"
 #include "ivr/utf8.h"
 #include "storage/ivr_store.h"
+#include "storage/outbox.h"
 
 namespace outpost::api {
 namespace {
@@ -155,6 +156,30 @@ routing::ContactSpec contactSpec(const IvrFrontEnd& fe, const IvrFrontEnd::Entry
   return spec;
 }
 
+// Saves a session's new state and its step in the caller's transaction; a session that
+// ended also goes to the sync outbox as one telemetry record (docs/ivr.md "Metrics").
+Status persist(Database& db, const storage::IvrSessionRow& s, const storage::IvrStepRow& step) {
+  OUTPOST_RETURN_IF_ERROR(storage::saveIvrSession(db, s));
+  OUTPOST_RETURN_IF_ERROR(storage::insertIvrStep(db, step));
+  if (!s.ended_at) return Status::ok();
+  Object::Ptr o = new Object;
+  o->set("session_id", s.id);
+  o->set("flow", s.flow_id);
+  o->set("flow_version", s.flow_version);
+  o->set("channel", s.channel);
+  o->set("language", s.language);
+  o->set("outcome", s.state);
+  o->set("node", s.node);
+  o->set("intent", s.intent);
+  o->set("intent_confidence", s.intent_confidence);
+  o->set("steps", static_cast<int64_t>(step.seq));
+  o->set("duration_ms",
+         static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(*s.ended_at - s.started_at).count()));
+  o->set("contact_id", s.contact_id ? Poco::Dynamic::Var(*s.contact_id) : Poco::Dynamic::Var());
+  return storage::appendOutbox(
+      db, storage::OutboxEntry{*s.ended_at, "ivr.session_ended", 1, codec::toJson(o), storage::kClassTelemetry});
+}
+
 // Records sessions that went idle past the flow's TTL (abandoned in the IVR).
 void sweepExpired(ApiContext& ctx, IvrFrontEnd& fe) {
   for (auto& [entry, step] : fe.sweep()) {
@@ -162,8 +187,7 @@ void sweepExpired(ApiContext& ctx, IvrFrontEnd& fe) {
     auto step_row = stepRow(fe, *entry, step, "none", "");
     ctx.writer.submit(
         [session_row, step_row](Database& db) -> Status {
-          OUTPOST_RETURN_IF_ERROR(storage::saveIvrSession(db, session_row));
-          return storage::insertIvrStep(db, step_row);
+          return persist(db, session_row, step_row);
         },
         [](const Status&) {});
   }
@@ -204,8 +228,7 @@ Result<Reply> startSession(ApiContext& ctx, Request& req) {
   auto session_row = sessionRow(**fe, **entry, step, contact_id);
   auto step_row = stepRow(**fe, **entry, step, "none", "");
   Status saved = ctx.writer.run([&](Database& db) -> Status {
-    OUTPOST_RETURN_IF_ERROR(storage::saveIvrSession(db, session_row));
-    return storage::insertIvrStep(db, step_row);
+    return persist(db, session_row, step_row);
   });
   if (!saved.isOk()) {
     (*fe)->remove(id);
@@ -294,8 +317,7 @@ Result<Reply> sessionInput(ApiContext& ctx, Request& req) {
   // the last one allowed and the caller moved on to a person.
   if (node && (step->event == "no_input" || step->event == "no_match")) step_row.node = node->id;
   Status saved = ctx.writer.run([&](Database& db) -> Status {
-    OUTPOST_RETURN_IF_ERROR(storage::saveIvrSession(db, session_row));
-    return storage::insertIvrStep(db, step_row);
+    return persist(db, session_row, step_row);
   });
   if (!saved.isOk()) {
     entry->seq = seq_before;
@@ -449,8 +471,7 @@ Reply stepDocument(const IvrFrontEnd& fe, const IvrFrontEnd::Entry& e, const ivr
 
 Status saveStep(ApiContext& ctx, const storage::IvrSessionRow& session_row, const storage::IvrStepRow& step_row) {
   return ctx.writer.run([&](Database& db) -> Status {
-    OUTPOST_RETURN_IF_ERROR(storage::saveIvrSession(db, session_row));
-    return storage::insertIvrStep(db, step_row);
+    return persist(db, session_row, step_row);
   });
 }
 

@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <sqlite3.h>
+
 #include <cstdlib>
+#include <string>
+#include <vector>
 
 #include "integration/support/contacts.h"
 
@@ -16,6 +20,22 @@ std::string source(const std::string& rel) {
   return std::string(src ? src : ".") + "/" + rel;
 }
 
+// The outbox records of a type, read from the daemon's SQLite file.
+std::vector<std::string> outboxPayloads(const std::string& db_path, const std::string& type) {
+  std::vector<std::string> out;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
+    sqlite3_stmt* st = nullptr;
+    if (sqlite3_prepare_v2(db, "SELECT payload FROM outbox WHERE type = ?1 ORDER BY seq", -1, &st, nullptr) == SQLITE_OK) {
+      sqlite3_bind_text(st, 1, type.c_str(), -1, SQLITE_TRANSIENT);
+      while (sqlite3_step(st) == SQLITE_ROW) out.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(st, 0)));
+    }
+    sqlite3_finalize(st);
+  }
+  sqlite3_close(db);
+  return out;
+}
+
 const char* kUuid = "3f2a9c1e-0b7d-4c55-9e21-6a8f0d4b7c10";
 
 class IvrHttapiTest : public DemoSiteTest {
@@ -24,7 +44,8 @@ class IvrHttapiTest : public DemoSiteTest {
     DaemonOptions o;
     o.extra = {"--set", "ivr.flow=" + source("models/ivr/bank.flow.json"), "--set",
                "ivr.training_data=" + source("models/ivr/bank.train.tsv"), "--set", "ivr.httapi_secret=s3cret",
-               "--set", "ivr.httapi_transfer=agents_{queue} XML outpost"};
+               "--set", "ivr.httapi_transfer=agents_{queue} XML outpost", "--set", "sync.enabled=true", "--set",
+               "sync.site_id=site-test", "--set", "sync.broker=127.0.0.1:9"};  // no broker: records stay
     return o;
   }
   Response form(const std::string& body, const std::string& key = "s3cret") {
@@ -74,6 +95,13 @@ TEST_F(IvrHttapiTest, StartMenuKeyThenTransfer) {
   Response bye = form(std::string("session_id=") + kUuid + "&exiting=true");
   ASSERT_EQ(bye.status, 200) << bye;
   EXPECT_EQ(bye.body.find("<speak"), std::string::npos) << bye.body;
+
+  // The ended session is one telemetry record in the sync outbox.
+  auto records = outboxPayloads(daemon_.dbPath(), "ivr.session_ended");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_NE(records[0].find("\"outcome\":\"transferred\""), std::string::npos) << records[0];
+  EXPECT_NE(records[0].find(contact_id), std::string::npos) << records[0];
+  EXPECT_NE(records[0].find("\"steps\":3"), std::string::npos) << records[0];
 }
 
 TEST_F(IvrHttapiTest, CallerHangingUpInTheIvrIsAbandonment) {
@@ -84,6 +112,9 @@ TEST_F(IvrHttapiTest, CallerHangingUpInTheIvrIsAbandonment) {
   Response rec = http().get("/api/v1/ivr/sessions/ivr-fs-" + uuid, supervisor_);
   EXPECT_EQ(rec.str("state"), "expired") << rec;
   EXPECT_EQ(rec.str("language"), "zh-CN") << "the default language";
+  auto records = outboxPayloads(daemon_.dbPath(), "ivr.session_ended");
+  ASSERT_EQ(records.size(), 1u);
+  EXPECT_NE(records[0].find("\"outcome\":\"expired\""), std::string::npos) << records[0];
 }
 
 TEST_F(IvrHttapiTest, SecretAndBadInputAreRefused) {
