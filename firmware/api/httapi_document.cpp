@@ -1,6 +1,33 @@
 #include "api/httapi_document.h"
 
+#include <Poco/Exception.h>
+#include <Poco/URI.h>
+
 namespace outpost::api::httapi {
+
+Result<std::map<std::string, std::string>> parseForm(const std::string& body) {
+  std::map<std::string, std::string> out;
+  size_t start = 0;
+  while (start <= body.size() && !body.empty()) {
+    size_t end = body.find('&', start);
+    if (end == std::string::npos) end = body.size();
+    std::string pair = body.substr(start, end - start);
+    if (!pair.empty()) {
+      for (char& c : pair) c = c == '+' ? ' ' : c;
+      const size_t eq = pair.find('=');
+      std::string name, value;
+      try {
+        Poco::URI::decode(pair.substr(0, eq), name);
+        if (eq != std::string::npos) Poco::URI::decode(pair.substr(eq + 1), value);
+      } catch (const Poco::Exception&) {
+        return Status::invalidArgument("bad percent-encoding in the form body near \"" + pair.substr(0, 40) + "\"");
+      }
+      out[name] = value;
+    }
+    start = end + 1;
+  }
+  return out;
+}
 
 std::string escape(std::string_view text) {
   std::string out;

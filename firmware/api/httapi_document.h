@@ -6,10 +6,13 @@
 // Pure functions: text in, XML out; every text and attribute value is escaped, and
 // characters XML 1.0 cannot carry are dropped, so prompt text cannot inject elements.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "core/status.h"
 
 namespace outpost::api::httapi {
 
@@ -29,6 +32,10 @@ struct StepView {
 
 // The variable mod_httapi posts the collected keys in (the `name` of <speak>).
 inline constexpr std::string_view kDigitsVar = "outpost_digits";
+
+// The fields of an application/x-www-form-urlencoded body ("+" is a space; the last of
+// a repeated name wins). Error on bad percent-encoding.
+Result<std::map<std::string, std::string>> parseForm(const std::string& body);
 
 std::string escape(std::string_view text);
 std::string render(const StepView& step);

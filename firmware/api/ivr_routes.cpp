@@ -6,7 +6,6 @@
 // (the same as POST /api/v1/contacts; adapters log in with a supervisor account).
 
 #include <Poco/JSON/Array.h>
-#include <Poco/URI.h>
 
 #include "api/context.h"
 #include "api/httapi_document.h"
@@ -408,30 +407,6 @@ Result<Reply> metrics(ApiContext& ctx, Request& req) {
 
 // ---- FreeSWITCH mod_httapi adapter (docs/ivr.md "FreeSWITCH (mod_httapi)") ----
 
-Result<std::map<std::string, std::string>> parseForm(const std::string& body) {
-  std::map<std::string, std::string> out;
-  size_t start = 0;
-  while (start <= body.size() && !body.empty()) {
-    size_t end = body.find('&', start);
-    if (end == std::string::npos) end = body.size();
-    std::string pair = body.substr(start, end - start);
-    if (!pair.empty()) {
-      for (char& c : pair) c = c == '+' ? ' ' : c;
-      const size_t eq = pair.find('=');
-      std::string name, value;
-      try {
-        Poco::URI::decode(pair.substr(0, eq), name);
-        if (eq != std::string::npos) Poco::URI::decode(pair.substr(eq + 1), value);
-      } catch (const Poco::Exception&) {
-        return Status::invalidArgument("bad percent-encoding in the form body near \"" + pair.substr(0, 40) + "\"");
-      }
-      out[name] = value;
-    }
-    start = end + 1;
-  }
-  return out;
-}
-
 bool sameSecret(const std::string& a, const std::string& b) {
   unsigned diff = a.size() == b.size() ? 0u : 1u;
   for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned>(a[i] ^ (i < b.size() ? b[i] : 0));
@@ -486,7 +461,7 @@ Result<Reply> httapiRequest(ApiContext& ctx, Request& req) {
     return Status::unauthenticated("missing or wrong ?key= (ivr.httapi_secret)");
   }
   sweepExpired(ctx, **fe);
-  auto form = parseForm(req.body);
+  auto form = httapi::parseForm(req.body);
   if (!form) return form.status();
   const std::string fs_session = formValue(*form, {"session_id"});
   if (fs_session.empty() || fs_session.size() > 64 ||

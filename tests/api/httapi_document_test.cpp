@@ -124,3 +124,22 @@ TEST(HttapiDocument, EmptyDocumentHasNoWork) {
 
 }  // namespace
 }  // namespace outpost::api::httapi
+
+namespace outpost::api::httapi {
+namespace {
+
+TEST(HttapiForm, DecodesAsModHttapiPosts) {
+  auto f = parseForm("session_id=3f2a&Caller-Caller-ID-Number=%2B86138&outpost_digits=12%23&note=a+b&empty=&flag");
+  ASSERT_TRUE(f.isOk()) << f.status().toString();
+  EXPECT_EQ(f->at("session_id"), "3f2a");
+  EXPECT_EQ(f->at("Caller-Caller-ID-Number"), "+86138");
+  EXPECT_EQ(f->at("outpost_digits"), "12#");
+  EXPECT_EQ(f->at("note"), "a b");
+  EXPECT_EQ(f->at("empty"), "");
+  EXPECT_EQ(f->at("flag"), "");
+  EXPECT_TRUE(parseForm("")->empty());
+  EXPECT_FALSE(parseForm("a=%zz").isOk());
+}
+
+}  // namespace
+}  // namespace outpost::api::httapi
