@@ -38,6 +38,14 @@ class IvrFrontEnd {
   IvrFrontEnd(std::shared_ptr<const ivr::Flow> flow, std::shared_ptr<const ivr::IntentModel> model,
               const Clock& clock, size_t max_sessions);
 
+  // The FreeSWITCH mod_httapi adapter's settings (ivr.httapi_*); set before serving.
+  struct HttapiOptions {
+    std::string secret;                             // "" → the adapter is off
+    std::string transfer = "{queue} XML default";  // the transfer application's data
+  };
+  void setHttapi(HttapiOptions options) { httapi_ = std::move(options); }
+  const HttapiOptions& httapi() const { return httapi_; }
+
   const ivr::Flow& flow() const { return *flow_; }
   const Clock& clock() const { return clock_; }
 
@@ -56,6 +64,7 @@ class IvrFrontEnd {
   std::shared_ptr<const ivr::IntentModel> model_;
   const Clock& clock_;
   size_t max_sessions_;
+  HttapiOptions httapi_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<Entry>> sessions_;  // guarded by mu_
 };

@@ -8,6 +8,7 @@
 #include <Poco/JSON/Array.h>
 
 #include "api/context.h"
+#include "api/httapi_document.h"
 #include "api/ivr_front_end.h"
 #include "auth/token.h"
 #include "codec/json.h"
@@ -15,6 +16,7 @@
 #include "ivr/dataset.h"
 #include "ivr/utf8.h"
 #include "storage/ivr_store.h"
+#include "storage/outbox.h"
 
 namespace outpost::api {
 namespace {
@@ -153,6 +155,30 @@ routing::ContactSpec contactSpec(const IvrFrontEnd& fe, const IvrFrontEnd::Entry
   return spec;
 }
 
+// Saves a session's new state and its step in the caller's transaction; a session that
+// ended also goes to the sync outbox as one telemetry record (docs/ivr.md "Metrics").
+Status persist(Database& db, const storage::IvrSessionRow& s, const storage::IvrStepRow& step) {
+  OUTPOST_RETURN_IF_ERROR(storage::saveIvrSession(db, s));
+  OUTPOST_RETURN_IF_ERROR(storage::insertIvrStep(db, step));
+  if (!s.ended_at) return Status::ok();
+  Object::Ptr o = new Object;
+  o->set("session_id", s.id);
+  o->set("flow", s.flow_id);
+  o->set("flow_version", s.flow_version);
+  o->set("channel", s.channel);
+  o->set("language", s.language);
+  o->set("outcome", s.state);
+  o->set("node", s.node);
+  o->set("intent", s.intent);
+  o->set("intent_confidence", s.intent_confidence);
+  o->set("steps", static_cast<int64_t>(step.seq));
+  o->set("duration_ms",
+         static_cast<int64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(*s.ended_at - s.started_at).count()));
+  o->set("contact_id", s.contact_id ? Poco::Dynamic::Var(*s.contact_id) : Poco::Dynamic::Var());
+  return storage::appendOutbox(
+      db, storage::OutboxEntry{*s.ended_at, "ivr.session_ended", 1, codec::toJson(o), storage::kClassTelemetry});
+}
+
 // Records sessions that went idle past the flow's TTL (abandoned in the IVR).
 void sweepExpired(ApiContext& ctx, IvrFrontEnd& fe) {
   for (auto& [entry, step] : fe.sweep()) {
@@ -160,8 +186,7 @@ void sweepExpired(ApiContext& ctx, IvrFrontEnd& fe) {
     auto step_row = stepRow(fe, *entry, step, "none", "");
     ctx.writer.submit(
         [session_row, step_row](Database& db) -> Status {
-          OUTPOST_RETURN_IF_ERROR(storage::saveIvrSession(db, session_row));
-          return storage::insertIvrStep(db, step_row);
+          return persist(db, session_row, step_row);
         },
         [](const Status&) {});
   }
@@ -202,8 +227,7 @@ Result<Reply> startSession(ApiContext& ctx, Request& req) {
   auto session_row = sessionRow(**fe, **entry, step, contact_id);
   auto step_row = stepRow(**fe, **entry, step, "none", "");
   Status saved = ctx.writer.run([&](Database& db) -> Status {
-    OUTPOST_RETURN_IF_ERROR(storage::saveIvrSession(db, session_row));
-    return storage::insertIvrStep(db, step_row);
+    return persist(db, session_row, step_row);
   });
   if (!saved.isOk()) {
     (*fe)->remove(id);
@@ -292,8 +316,7 @@ Result<Reply> sessionInput(ApiContext& ctx, Request& req) {
   // the last one allowed and the caller moved on to a person.
   if (node && (step->event == "no_input" || step->event == "no_match")) step_row.node = node->id;
   Status saved = ctx.writer.run([&](Database& db) -> Status {
-    OUTPOST_RETURN_IF_ERROR(storage::saveIvrSession(db, session_row));
-    return storage::insertIvrStep(db, step_row);
+    return persist(db, session_row, step_row);
   });
   if (!saved.isOk()) {
     entry->seq = seq_before;
@@ -382,6 +405,171 @@ Result<Reply> metrics(ApiContext& ctx, Request& req) {
   return Reply::json(200, o);
 }
 
+// ---- FreeSWITCH mod_httapi adapter (docs/ivr.md "FreeSWITCH (mod_httapi)") ----
+
+bool sameSecret(const std::string& a, const std::string& b) {
+  unsigned diff = a.size() == b.size() ? 0u : 1u;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned>(a[i] ^ (i < b.size() ? b[i] : 0));
+  return diff == 0;
+}
+
+Reply xmlReply(std::string body) {
+  Reply r;
+  r.status = 200;
+  r.content_type = "text/xml";
+  r.body = std::move(body);
+  return r;
+}
+
+std::string formValue(const std::map<std::string, std::string>& form, std::initializer_list<const char*> names) {
+  for (const char* n : names) {
+    auto it = form.find(n);
+    if (it != form.end() && !it->second.empty()) return it->second;
+  }
+  return {};
+}
+
+Reply stepDocument(const IvrFrontEnd& fe, const IvrFrontEnd::Entry& e, const ivr::Step& step,
+                   const std::optional<std::string>& contact_id) {
+  httapi::StepView v;
+  v.session_id = e.id;
+  v.language = e.session->language();
+  v.say = step.say;
+  v.state = std::string(ivr::sessionStateName(step.state));
+  v.kind = std::string(ivr::nodeKindName(step.kind));
+  v.expects = step.expects;
+  v.digit_timeout_ms = static_cast<int>(fe.flow().no_input_timeout.count());
+  v.contact_id = contact_id;
+  if (step.transfer && contact_id) v.transfer_target = httapi::transferTarget(fe.httapi().transfer, step.transfer->queue, *contact_id);
+  return xmlReply(httapi::render(v));
+}
+
+Status saveStep(ApiContext& ctx, const storage::IvrSessionRow& session_row, const storage::IvrStepRow& step_row) {
+  return ctx.writer.run([&](Database& db) -> Status {
+    return persist(db, session_row, step_row);
+  });
+}
+
+Result<Reply> httapiRequest(ApiContext& ctx, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {"key"}));
+  auto fe = frontEnd(ctx);
+  if (!fe) return fe.status();
+  const auto& options = (*fe)->httapi();
+  if (options.secret.empty()) return Status::unavailable("the FreeSWITCH adapter is off (ivr.httapi_secret is empty)");
+  auto key = req.query.find("key");
+  if (key == req.query.end() || !sameSecret(key->second, options.secret)) {
+    return Status::unauthenticated("missing or wrong ?key= (ivr.httapi_secret)");
+  }
+  sweepExpired(ctx, **fe);
+  auto form = httapi::parseForm(req.body);
+  if (!form) return form.status();
+  const std::string fs_session = formValue(*form, {"session_id"});
+  if (fs_session.empty() || fs_session.size() > 64 ||
+      fs_session.find_first_not_of("0123456789abcdefABCDEF-") != std::string::npos) {
+    return Status::invalidArgument("must be FreeSWITCH's call UUID (hex digits and -, 1-64)", "session_id");
+  }
+  const std::string exiting = formValue(*form, {"exiting"});
+  const bool leaving = exiting == "true" || exiting == "1";
+  const std::string id = "ivr-fs-" + fs_session;
+
+  auto entry = (*fe)->find(id);
+  if (!entry) {
+    auto row = withReader(ctx, [&](Database& db) { return storage::findIvrSession(db, id); });
+    if (!row) return row.status();
+    if (leaving) return xmlReply(httapi::emptyDocument());
+    if (row->has_value()) {  // ended already: say nothing more, hang up
+      httapi::StepView v;
+      v.session_id = id;
+      v.language = (*row)->language;
+      v.state = (*row)->state;
+      if (v.state == "transferred") v.state = "hung_up";
+      return xmlReply(httapi::render(v));
+    }
+    std::string caller_id =
+        formValue(*form, {"Caller-Caller-ID-Number", "caller_id_number", "variable_caller_id_number"});
+    if (caller_id.empty()) caller_id = "anonymous";
+    OUTPOST_RETURN_IF_ERROR(site::validateText(caller_id, "Caller-Caller-ID-Number"));
+    if (caller_id.size() > 64) return Status::invalidArgument("must be at most 64 bytes", "Caller-Caller-ID-Number");
+    std::string language = formValue(*form, {"outpost_language", "language"});
+    if (language.empty()) language = "zh-CN";
+    if (language != "zh-CN" && language != "en") return Status::invalidArgument("must be one of zh-CN, en", "language");
+
+    auto created = (*fe)->create(id, "voice", caller_id, language);
+    if (!created) return created.status();
+    std::lock_guard lock((*created)->mu);
+    const ivr::Step step = (*created)->session->start();
+    std::optional<std::string> contact_id;
+    if (step.transfer) {
+      auto queued = submitContact(ctx, contactSpec(**fe, **created, *step.transfer));
+      if (!queued) {
+        (*fe)->remove(id);
+        return queued.status();
+      }
+      contact_id = queued->contact.spec->id;
+    }
+    Status saved = saveStep(ctx, sessionRow(**fe, **created, step, contact_id), stepRow(**fe, **created, step, "none", ""));
+    if (!saved.isOk()) {
+      (*fe)->remove(id);
+      return saved;
+    }
+    if (step.state != ivr::SessionState::kActive) (*fe)->remove(id);
+    return stepDocument(**fe, **created, step, contact_id);
+  }
+
+  std::lock_guard lock(entry->mu);
+  if (entry->session->state() != ivr::SessionState::kActive) return xmlReply(httapi::emptyDocument());
+  if (leaving) {  // the caller hung up inside the IVR: abandoned
+    auto next = std::make_unique<ivr::Session>(*entry->session);
+    const ivr::Step step = next->expire();
+    std::swap(entry->session, next);
+    Status saved = saveStep(ctx, sessionRow(**fe, *entry, step, std::nullopt), stepRow(**fe, *entry, step, "none", ""));
+    if (!saved.isOk()) {
+      std::swap(entry->session, next);
+      --entry->seq;
+      return saved;
+    }
+    (*fe)->remove(id);
+    return xmlReply(httapi::emptyDocument());
+  }
+  std::string keys = formValue(*form, {std::string(httapi::kDigitsVar).c_str()});
+  if (keys.size() > 64) return Status::invalidArgument("must be at most 64 keys", std::string(httapi::kDigitsVar));
+  if (keys.find_first_not_of("0123456789*#") != std::string::npos) {
+    return Status::invalidArgument("must contain only 0-9, * and #", std::string(httapi::kDigitsVar));
+  }
+  if (!keys.empty() && keys.back() == '#') keys.pop_back();
+  const ivr::Input in{keys.empty() ? ivr::Input::Kind::kNoInput : ivr::Input::Kind::kDtmf, keys};
+
+  auto next = std::make_unique<ivr::Session>(*entry->session);
+  const ivr::Node* node = (*fe)->flow().node(next->currentNode());
+  auto step = next->input(in);
+  if (!step) return step.status();
+  std::swap(entry->session, next);
+  auto restore = [&] { std::swap(entry->session, next); };
+  std::optional<std::string> contact_id;
+  if (step->transfer) {
+    auto queued = submitContact(ctx, contactSpec(**fe, *entry, *step->transfer));
+    if (!queued) {
+      restore();
+      return queued.status();
+    }
+    contact_id = queued->contact.spec->id;
+  }
+  const bool sensitive = node && node->kind == ivr::NodeKind::kCollect && node->luhn;
+  const int seq_before = entry->seq;
+  auto session_row = sessionRow(**fe, *entry, *step, contact_id);
+  auto step_row = stepRow(**fe, *entry, *step, in.kind == ivr::Input::Kind::kNoInput ? "none" : "dtmf",
+                          sensitive ? mask(in.value) : in.value);
+  if (node && (step->event == "no_input" || step->event == "no_match")) step_row.node = node->id;
+  Status saved = saveStep(ctx, session_row, step_row);
+  if (!saved.isOk()) {
+    entry->seq = seq_before;
+    if (!contact_id) restore();
+    return saved;
+  }
+  if (step->state != ivr::SessionState::kActive) (*fe)->remove(id);
+  return stepDocument(**fe, *entry, *step, contact_id);
+}
+
 }  // namespace
 
 void addIvrRoutes(Router& router, ApiContext& ctx) {
@@ -389,6 +577,8 @@ void addIvrRoutes(Router& router, ApiContext& ctx) {
   router.add("POST", "/api/v1/ivr/sessions/{id}/input", Access::kSupervisor,
              [&ctx](Request& r) { return sessionInput(ctx, r); });
   router.add("GET", "/api/v1/ivr/sessions/{id}", Access::kSupervisor, [&ctx](Request& r) { return getSession(ctx, r); });
+  // FreeSWITCH authenticates with the shared secret ivr.httapi_secret (?key=), not a login.
+  router.add("POST", "/api/v1/ivr/httapi", Access::kPublic, [&ctx](Request& r) { return httapiRequest(ctx, r); });
   router.add("GET", "/api/v1/ivr/metrics", Access::kSupervisor, [&ctx](Request& r) { return metrics(ctx, r); });
 }
 

@@ -151,7 +151,9 @@ class ApiHandler final : public HTTPRequestHandler {
     }
     if (!body.empty()) {
       const std::string type = req.getContentType();
-      if (type.rfind("application/json", 0) != 0) {
+      // FreeSWITCH's mod_httapi posts forms (docs/ivr.md); every other route takes JSON.
+      const bool form = r.path == "/api/v1/ivr/httapi" && type.rfind("application/x-www-form-urlencoded", 0) == 0;
+      if (type.rfind("application/json", 0) != 0 && !form) {
         return write(resp, problem(415, "Unsupported media type",
                                    "send the body as application/json (got \"" + type + "\")", r.path));
       }

@@ -370,6 +370,7 @@ Status Daemon::start() {
     auto front_end = loadIvr(config_, p.clock);
     if (!front_end) return front_end.status();
     p.ivr = std::move(*front_end);
+    p.ivr->setHttapi({config_.getString("ivr.httapi_secret"), config_.getString("ivr.httapi_transfer")});
     ctx.ivr = p.ivr.get();
   }
   p.hub = std::make_unique<api::WsHub>(

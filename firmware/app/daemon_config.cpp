@@ -74,6 +74,10 @@ const ConfigSchema& daemonConfigSchema() {
            .max = 100});
     s.add({.key = "ivr.max_sessions", .type = ConfigType::kInt, .default_value = "10000",
            .help = "Live IVR sessions at most; more get 429.", .min = 1, .max = 1000000});
+    s.add({.key = "ivr.httapi_secret", .type = ConfigType::kString, .default_value = "",
+           .help = "Shared secret FreeSWITCH's mod_httapi gives as ?key= on /api/v1/ivr/httapi; empty turns the adapter off."});
+    s.add({.key = "ivr.httapi_transfer", .type = ConfigType::kString, .default_value = "{queue} XML default",
+           .help = "Data of the transfer application on hand-off ({queue}, {contact_id} replaced), docs/ivr.md."});
     s.add({.key = "plugins.trust_file", .type = ConfigType::kString, .default_value = "",
            .help = "Trust file of the keys that may sign Lua rule bundles (docs/packages.md); empty: every bundle is refused."});
     s.add({.key = "plugins.site", .type = ConfigType::kString, .default_value = "",
