@@ -3,7 +3,7 @@
 
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { ApiError, enc, get, post, put } from './api';
-import { nameOf, t } from './i18n';
+import { lang, nameOf, t } from './i18n';
 import { formatDuration, secondsLeft, type DeskState } from './state';
 import type { Coded, Contact, MyDay, Offer, Queue } from './types';
 import type { Dispatch } from './app';
@@ -65,6 +65,7 @@ export function AgentView(props: { state: DeskState; dispatch: Dispatch; now: nu
         )}
       </section>
       <MyDayPanel agentId={agentId} tick={dayTick} connected={state.connected} />
+      <KnowledgePanel />
     </div>
   );
 }
@@ -382,6 +383,63 @@ function MyDayPanel(props: { agentId: string; tick: number; connected: boolean }
           <dd data-testid="myday-fcr">{day && day.handled ? `${Math.round(day.fcr_rate * 100)}%` : '–'}</dd>
         </div>
       </dl>
+    </section>
+  );
+}
+
+interface KnowledgeItem {
+  id: string;
+  title: string;
+  snippet: string;
+  body: string;
+  score: number;
+}
+
+// Knowledge search over the site's local knowledge base; stays usable while handling.
+function KnowledgePanel() {
+  const [q, setQ] = useState('');
+  const [items, setItems] = useState<KnowledgeItem[] | null>(null);
+  const [open, setOpen] = useState<KnowledgeItem | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const search = async (e: Event) => {
+    e.preventDefault();
+    setError(null);
+    setOpen(null);
+    try {
+      const r = await get<{ items: KnowledgeItem[] }>(`/api/v1/knowledge?q=${enc(q)}&lang=${enc(lang())}`);
+      setItems(r.items);
+    } catch (err) {
+      setItems(null);
+      setError(errorText(err));
+    }
+  };
+  return (
+    <section class="knowledge" aria-labelledby="kb-title" data-testid="knowledge">
+      <h2 id="kb-title">{t('kb.title')}</h2>
+      <form role="search" onSubmit={search}>
+        <label for="kb-q">{t('kb.query')}</label>
+        <input id="kb-q" type="search" required maxLength={200} value={q} onInput={(e) => setQ((e.target as HTMLInputElement).value)} />
+        <button type="submit">{t('kb.search')}</button>
+      </form>
+      {error && <p role="alert" class="error">{error}</p>}
+      {open ? (
+        <article data-testid="kb-article" aria-labelledby="kb-article-title">
+          <h3 id="kb-article-title">{open.title}</h3>
+          <p>{open.body}</p>
+          <button type="button" onClick={() => setOpen(null)}>{t('kb.back')}</button>
+        </article>
+      ) : items && items.length === 0 ? (
+        <p data-testid="kb-none">{t('kb.none')}</p>
+      ) : items ? (
+        <ul class="kb-results" aria-label={t('kb.results')}>
+          {items.map((it) => (
+            <li key={it.id}>
+              <button type="button" class="link" data-testid={`kb-hit-${it.id}`} onClick={() => setOpen(it)}>{it.title}</button>
+              <p>{it.snippet}</p>
+            </li>
+          ))}
+        </ul>
+      ) : null}
     </section>
   );
 }

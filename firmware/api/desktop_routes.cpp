@@ -9,6 +9,8 @@
 #include <charconv>
 
 #include "api/context.h"
+#include "api/ivr_front_end.h"
+#include "api/knowledge_search.h"
 #include "codec/json.h"
 #include "storage/contact_store.h"
 #include "storage/database.h"
@@ -187,6 +189,39 @@ Result<Reply> statsHistory(ApiContext& ctx, Request& req) {
   return Reply::json(200, out);
 }
 
+// GET /api/v1/knowledge?q=…&lang=zh-CN|en: searches the site's local knowledge base
+// (the IVR flow's articles); empty items when no flow is configured.
+Result<Reply> knowledge(ApiContext& ctx, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {"q", "lang"}));
+  std::string lang = "zh-CN";
+  if (auto it = req.query.find("lang"); it != req.query.end()) {
+    if (it->second != "zh-CN" && it->second != "en") {
+      return Status::invalidArgument("must be \"zh-CN\" or \"en\", got \"" + it->second + "\"", "?lang");
+    }
+    lang = it->second;
+  }
+  const auto q = req.query.find("q");
+  if (q == req.query.end()) return Status::invalidArgument("is required", "?q");
+  static const std::vector<ivr::Article> kNone;
+  auto hits = searchKnowledge(ctx.ivr ? ctx.ivr->flow().articles : kNone, q->second, lang);
+  if (!hits) return hits.status();
+  Object::Ptr out = new Object;
+  out->set("query", q->second);
+  out->set("lang", lang);
+  Array::Ptr items = new Array;
+  for (const auto& h : *hits) {
+    Object::Ptr o = new Object;
+    o->set("id", h.id);
+    o->set("title", h.title);
+    o->set("snippet", h.snippet);
+    o->set("body", h.body);
+    o->set("score", h.score);
+    items->add(o);
+  }
+  out->set("items", items);
+  return Reply::json(200, out);
+}
+
 }  // namespace
 
 void addDesktopRoutes(Router& router, ApiContext& ctx) {
@@ -194,6 +229,7 @@ void addDesktopRoutes(Router& router, ApiContext& ctx) {
   router.add("GET", "/api/v1/queue-stats/history", Access::kAgent, [&ctx](Request& r) { return statsHistory(ctx, r); });
   router.add("GET", "/api/v1/contacts/{id}/earlier", Access::kAgent,
              [&ctx](Request& r) { return earlierContacts(ctx, r); });
+  router.add("GET", "/api/v1/knowledge", Access::kAgent, [&ctx](Request& r) { return knowledge(ctx, r); });
 }
 
 }  // namespace outpost::api

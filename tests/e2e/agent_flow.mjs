@@ -77,6 +77,21 @@ try {
     await until('the agent socket', () => agent.evaluate(() => window.__outpost?.state().connected));
   });
 
+  await check('knowledge search: search, open an article (keyboard)', async () => {
+    const kb = agent.getByTestId('knowledge');
+    await kb.getByLabel('搜索知识库').fill('营业时间');
+    await agent.keyboard.press('Enter');
+    const hit = agent.getByTestId('kb-hit-branch_hours');
+    await hit.waitFor({ timeout: 10000 });
+    await hit.focus();
+    await agent.keyboard.press('Enter');
+    const article = agent.getByTestId('kb-article');
+    await article.waitFor({ timeout: 10000 });
+    if (!(await article.innerText()).includes('营业时间')) throw new Error('article title missing');
+    await shot(agent, 'knowledge-zh-CN');
+    await article.getByRole('button').click();
+  });
+
   const contact = (id, extra = {}) =>
     supApi.call('POST', '/api/v1/contacts', {
       id,

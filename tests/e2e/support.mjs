@@ -51,6 +51,9 @@ export class Daemon {
       '--set', 'auth.pbkdf2_iterations=1000',
       '--set', `http.static_dir=${join(clientDir, 'dist')}`,
       '--set', 'log.level=warning',
+      // The shipped IVR flow: its articles are the knowledge base the desktop searches.
+      '--set', `ivr.flow=${join(clientDir, '..', 'models', 'ivr', 'bank.flow.json')}`,
+      '--set', `ivr.training_data=${join(clientDir, '..', 'models', 'ivr', 'bank.train.tsv')}`,
     ];
     const proc = spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;

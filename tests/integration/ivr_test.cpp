@@ -4,6 +4,7 @@
 // the IVR's context, hung up), every step recorded, and bad input answered with
 // problem+json.
 
+#include <Poco/URI.h>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -50,6 +51,41 @@ class IvrTest : public DemoSiteTest {
     return a && a->size() > 0 ? a->getElement<std::string>(0) : "";
   }
 };
+
+std::string knowledgePath(const std::string& q, const std::string& lang = "") {
+  std::string enc;
+  Poco::URI::encode(q, "&=+?#%", enc);
+  return "/api/v1/knowledge?q=" + enc + (lang.empty() ? "" : "&lang=" + lang);
+}
+
+// The agent desktop's knowledge search over the flow's articles.
+TEST_F(IvrTest, KnowledgeSearchFindsFlowArticles) {
+  Response zh = http().get(knowledgePath("营业时间是几点"), agent_);
+  ASSERT_EQ(zh.status, 200) << zh;
+  EXPECT_EQ(zh.str("lang"), "zh-CN");
+  auto items = zh.array("items");
+  ASSERT_TRUE(items && items->size() > 0) << zh;
+  auto first = items->getObject(0);
+  EXPECT_EQ(first->getValue<std::string>("id"), "branch_hours");
+  EXPECT_EQ(first->getValue<std::string>("title"), "营业时间");
+  EXPECT_GT(first->getValue<double>("score"), 0.0);
+
+  Response en = http().get(knowledgePath("currency EXCHANGE", "en"), supervisor_);
+  ASSERT_EQ(en.status, 200) << en;
+  items = en.array("items");
+  ASSERT_TRUE(items && items->size() > 0) << en;
+  EXPECT_EQ(items->getObject(0)->getValue<std::string>("id"), "exchange");
+  EXPECT_EQ(items->getObject(0)->getValue<std::string>("title"), "Currency exchange");
+
+  EXPECT_EQ(http().get(knowledgePath("hours"), "").status, 401);
+  for (const std::string& bad : {std::string("/api/v1/knowledge"), knowledgePath(""), knowledgePath("!!"),
+                                 knowledgePath("hours", "fr"), knowledgePath("hours") + "&x=1",
+                                 knowledgePath(std::string(201, 'a'))}) {
+    Response r = http().get(bad, agent_);
+    EXPECT_EQ(r.status, 400) << bad << " " << r;
+    EXPECT_EQ(r.header("Content-Type").rfind("application/problem+json", 0), 0u) << bad << " " << r;
+  }
+}
 
 TEST_F(IvrTest, ChineseSelfServedThroughAnAnswerAndSurvey) {
   Response s = start("zh-CN");
