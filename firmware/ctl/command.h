@@ -47,5 +47,6 @@ std::vector<Command> keysCommands();
 std::vector<Command> packageCommands();
 std::vector<Command> contentCommands();
 std::vector<Command> ivrCommands();
+std::vector<Command> bundleCommands();
 
 }  // namespace outpost::ctl

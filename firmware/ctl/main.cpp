@@ -16,7 +16,8 @@ namespace {
 std::vector<Command> table() {
   std::vector<Command> all;
   for (auto group : {outpost::ctl::keysCommands, outpost::ctl::packageCommands,
-                     outpost::ctl::contentCommands, outpost::ctl::ivrCommands}) {
+                     outpost::ctl::contentCommands, outpost::ctl::ivrCommands,
+                     outpost::ctl::bundleCommands}) {
     for (const Command& c : group()) all.push_back(c);
   }
   return all;
@@ -35,7 +36,12 @@ void usage(FILE* out, const std::vector<Command>& commands) {
 
 int main(int argc, char** argv) {
   const std::vector<Command> commands = table();
-  const std::vector<std::string> args(argv + 1, argv + argc);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  // `outpostctl keygen …` is `outpostctl keys generate …` (issue 4's name for it).
+  if (!args.empty() && args[0] == "keygen") {
+    args[0] = "generate";
+    args.insert(args.begin(), "keys");
+  }
   if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
     usage(args.empty() ? stderr : stdout, commands);
     return args.empty() ? 2 : 0;

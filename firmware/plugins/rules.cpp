@@ -256,42 +256,68 @@ Result<std::vector<size_t>> RuleSet::rank(Value contact, const std::vector<std::
   return order;
 }
 
-Status RuleSet::selfTest() {
+std::vector<RuleSet::VectorOutcome> RuleSet::runVectors() {
+  std::vector<VectorOutcome> out;
   for (size_t i = 0; i < bundle_.vectors.size(); ++i) {
     const TestVector& v = bundle_.vectors[i];
-    const std::string where = bundle_.vectors_path + " /vectors/" + std::to_string(i) + " (" + v.name + ")";
+    VectorOutcome o;
+    o.name = v.name;
+    o.hook = v.hook;
+    o.where = bundle_.vectors_path + " /vectors/" + std::to_string(i) + " (" + v.name + ")";
+    Value expect = v.expect;
+    if (v.hook == kClassify && expect.isArray() && expect.asArray().empty()) expect = Value(Value::Object{});
+    if (v.hook == kRank && expect.isNil()) expect = Value(Value::Array{});
+    o.expected = toJsonText(expect);
     WallTime now = fromEpochMillis(1'767'225'600'000);
     if (v.ctx["now"].isNumber()) now = fromEpochMillis(static_cast<int64_t>(v.ctx["now"].asNumber()));
     if (v.ctx["now"].isString()) {
       auto t = parseRfc3339(v.ctx["now"].asString());
-      if (!t) return Status(t.status().code(), t.status().message(), where + " /ctx/now");
+      if (!t) {
+        o.where += " /ctx/now";
+        o.error = t.status().message();
+        out.push_back(std::move(o));
+        continue;
+      }
       now = t.value();
     }
     Value got;
     if (v.hook == kClassify) {
       auto c = classify(v.contact, now);
-      if (!c) return Status(c.status().code(), "self-test failed: " + c.status().message(), where);
+      if (!c) {
+        o.error = c.status().toString();
+        out.push_back(std::move(o));
+        continue;
+      }
       got = classificationValue(c.value());
     } else {
       const auto ids = idsOf(v.candidates);
       auto r = rank(v.contact, ids, v.candidates, now);
-      if (!r) return Status(r.status().code(), "self-test failed: " + r.status().message(), where);
-      Value::Array out;
-      for (size_t idx : r.value()) out.emplace_back(ids[idx]);
-      got = Value(std::move(out));
+      if (!r) {
+        o.error = r.status().toString();
+        out.push_back(std::move(o));
+        continue;
+      }
+      Value::Array order;
+      for (size_t idx : r.value()) order.emplace_back(ids[idx]);
+      got = Value(std::move(order));
     }
-    Value expect = v.expect;
-    if (v.hook == kClassify && expect.isArray() && expect.asArray().empty()) expect = Value(Value::Object{});
-    if (v.hook == kRank && expect.isNil()) expect = Value(Value::Array{});
-    if (!(got == expect)) {
-      return Status::invalidArgument("self-test failed: expected " + toJsonText(expect) + ", got " + toJsonText(got),
-                                     where);
-    }
+    o.got = toJsonText(got);
+    o.passed = got == expect;
+    out.push_back(std::move(o));
   }
   // The vectors do not count against the bundle.
   calls_ = 0;
   errors_ = 0;
   limits_hit_ = 0;
+  return out;
+}
+
+Status RuleSet::selfTest() {
+  for (const VectorOutcome& o : runVectors()) {
+    if (o.passed) continue;
+    if (!o.error.empty()) return Status::invalidArgument("self-test failed: " + o.error, o.where);
+    return Status::invalidArgument("self-test failed: expected " + o.expected + ", got " + o.got, o.where);
+  }
   return Status::ok();
 }
 

@@ -69,6 +69,17 @@ class RuleSet {
 
   // Runs every test vector; the first failure says which vector, expected and got.
   Status selfTest();
+  // Runs every test vector and reports each one (outpostctl bundle test).
+  struct VectorOutcome {
+    std::string name;
+    std::string hook;
+    std::string where;     // "vectors.json /vectors/3 (name)"
+    bool passed = false;
+    std::string expected;  // compact JSON
+    std::string got;       // compact JSON, or empty when the call failed
+    std::string error;     // why the call failed (or is invalid)
+  };
+  std::vector<VectorOutcome> runVectors();
 
   bool has(const std::string& hook) const;
   Result<Classification> classify(Value contact, WallTime now);
