@@ -128,10 +128,7 @@ Result<Reply> earlierContacts(ApiContext& ctx, Request& req) {
         "WHERE id != ? AND json_extract(attributes, ?) = ? ORDER BY arrived_at DESC, id LIMIT ?");
     if (!q) return q.status();
     q->bind(1, id).bind(2, "$." + key).bind(3, value).bind(4, kEarlierMax);
-    for (;;) {
-      auto row = q->step();
-      if (!row) return row.status();
-      if (!*row) break;
+    OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
       Object::Ptr o = new Object;
       o->set("id", q->columnText(0));
       o->set("queue", q->columnText(1));
@@ -150,7 +147,7 @@ Result<Reply> earlierContacts(ApiContext& ctx, Request& req) {
       }
       o->set("wrap_up", wrap);
       items->add(o);
-    }
+    }));
     return Status::ok();
   }));
   out->set("items", items);

@@ -203,16 +203,13 @@ Result<std::vector<SiteRow>> listSites(storage::Database& db) {
       "ORDER BY site_id");
   if (!q) return q.status();
   std::vector<SiteRow> out;
-  for (;;) {
-    auto row = q->step();
-    if (!row) return row.status();
-    if (!*row) break;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
     SiteRow s{q->columnText(0), q->columnInt(1), q->columnInt(2), 0,
               q->columnInt(3), q->columnInt(4), q->columnInt(5), q->columnInt(6),
               q->columnInt(7), q->columnText(8)};
     s.backlog = std::max<int64_t>(0, s.head - s.hwm);
     out.push_back(std::move(s));
-  }
+  }));
   return out;
 }
 

@@ -36,12 +36,9 @@ Result<std::map<std::string, std::string>> loadFiles(storage::Database& db, cons
   if (!q) return q.status();
   q->bind(1, id).bind(2, version);
   std::map<std::string, std::string> files;
-  for (;;) {
-    auto row = q->step();
-    if (!row) return row.status();
-    if (!*row) break;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
     files.emplace(q->columnText(0), q->columnBlob(1));
-  }
+  }));
   if (files.empty()) return Status::dataLoss("rule bundle " + id + " v" + std::to_string(version) + " has no files");
   return files;
 }

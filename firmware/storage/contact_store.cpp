@@ -164,13 +164,10 @@ Result<std::vector<ContactEventRecord>> contactHistory(Database& db, const std::
   if (!q) return q.status();
   q->bind(1, contact_id);
   std::vector<ContactEventRecord> out;
-  for (;;) {
-    auto row = q->step();
-    if (!row) return row.status();
-    if (!*row) break;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
     out.push_back(ContactEventRecord{q->columnInt(0), fromEpochMillis(q->columnInt(1)), q->columnText(2),
                                      q->columnOptText(3), q->columnOptText(4)});
-  }
+  }));
   return out;
 }
 

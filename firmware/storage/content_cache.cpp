@@ -86,12 +86,9 @@ Result<std::vector<std::string>> exclusiveShas(Database& db, const std::string& 
   if (!q.isOk()) return q.status();
   q->bind(1, package_id);
   std::vector<std::string> out;
-  while (true) {
-    auto row = q->step();
-    if (!row.isOk()) return row.status();
-    if (!*row) break;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
     out.push_back(q->columnText(0));
-  }
+  }));
   return out;
 }
 
@@ -130,12 +127,9 @@ Status ContentCache::open(Database& db) {
   std::set<std::string> known;
   auto q = db.query("SELECT sha256 FROM content_blobs");
   if (!q.isOk()) return q.status();
-  while (true) {
-    auto row = q->step();
-    if (!row.isOk()) return row.status();
-    if (!*row) break;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
     known.insert(q->columnText(0));
-  }
+  }));
   // Objects written by an import that never committed (a crash) are removed.
   for (auto it = fs::recursive_directory_iterator(options_.root + "/objects", ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
@@ -213,12 +207,9 @@ Result<ImportReport> ContentCache::importDir(Database& db, const std::string& di
   {
     auto q = db.query("SELECT sha256 FROM content_blobs");
     if (!q.isOk()) return q.status();
-    while (true) {
-      auto row = q->step();
-      if (!row.isOk()) return row.status();
-      if (!*row) break;
+    OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
       known.insert(q->columnText(0));
-    }
+    }));
   }
 
   // Files: copy, fsync, verify, then rename into objects/ — only verified bytes land there.
@@ -391,12 +382,9 @@ Result<std::vector<PackageInfo>> ContentCache::packages(Database& db) const {
   auto q = db.query(std::string(kPackageColumns) + " ORDER BY id");
   if (!q.isOk()) return q.status();
   std::vector<PackageInfo> out;
-  while (true) {
-    auto row = q->step();
-    if (!row.isOk()) return row.status();
-    if (!*row) break;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
     out.push_back(packageRow(*q));
-  }
+  }));
   return out;
 }
 

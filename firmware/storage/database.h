@@ -64,6 +64,17 @@ class Query {
   Result<bool> step();
   // Runs a statement that returns no rows to completion.
   Status exec();
+  // Steps through every row, calling `row()` while the query sits on it (read the
+  // columns there); the first failed step ends it with its error.
+  template <typename Fn>
+  Status forEachRow(Fn&& row) {
+    for (;;) {
+      Result<bool> more = step();
+      if (!more) return more.status();
+      if (!*more) return Status::ok();
+      row();
+    }
+  }
 
   int64_t columnInt(int col) const;
   double columnDouble(int col) const;

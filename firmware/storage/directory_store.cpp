@@ -61,12 +61,9 @@ Result<std::vector<SkillLevel>> readSkillLevels(Database& db, std::string_view s
   if (!q) return q.status();
   q->bind(1, owner);
   std::vector<SkillLevel> out;
-  for (;;) {
-    auto row = q->step();
-    if (!row) return row.status();
-    if (!*row) break;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
     out.push_back(SkillLevel{q->columnText(0), static_cast<int>(q->columnInt(1))});
-  }
+  }));
   return out;
 }
 
@@ -93,12 +90,9 @@ Result<std::vector<std::string>> readCodes(Database& db, std::string_view sql, c
   if (!q) return q.status();
   q->bind(1, owner);
   std::vector<std::string> out;
-  for (;;) {
-    auto row = q->step();
-    if (!row) return row.status();
-    if (!*row) break;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
     out.push_back(q->columnText(0));
-  }
+  }));
   return out;
 }
 
@@ -214,13 +208,10 @@ struct Table<Queue> {
     if (!q) return q.status();
     q->bind(1, v.code);
     v.rings.clear();
-    for (;;) {
-      auto row = q->step();
-      if (!row) return row.status();
-      if (!*row) break;
+    OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
       v.rings.push_back(site::RingRule{q->columnText(0), static_cast<int>(q->columnInt(1)),
                                        static_cast<int>(q->columnInt(2)), static_cast<int>(q->columnInt(3))});
-    }
+    }));
     return Status::ok();
   }
 };
@@ -359,12 +350,9 @@ Result<std::vector<T>> list(Database& db, const Page& page) {
     auto q = db.query(Sql<T>::page());
     if (!q) return q.status();
     q->bind(1, page.after).bind(2, page.limit);
-    for (;;) {
-      auto row = q->step();
-      if (!row) return row.status();
-      if (!*row) break;
+    OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
       out.push_back(Table<T>::read(*q));
-    }
+    }));
   }
   for (auto& v : out) OUTPOST_RETURN_IF_ERROR(Table<T>::readChildren(db, v));
   return out;
@@ -552,12 +540,9 @@ Result<std::vector<std::pair<std::string, site::Presence>>> loadPresence(Databas
       "coalesce(p.changed_by, '') FROM agents a LEFT JOIN presence p ON p.agent_id = a.id ORDER BY a.id");
   if (!q) return q.status();
   std::vector<std::pair<std::string, site::Presence>> out;
-  for (;;) {
-    auto row = q->step();
-    if (!row) return row.status();
-    if (!*row) break;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
     out.emplace_back(q->columnText(0), readPresence(*q, 1));
-  }
+  }));
   return out;
 }
 
@@ -601,14 +586,11 @@ Result<std::vector<AuditEntry>> listAudit(Database& db, int64_t before_id, int l
   if (!q) return q.status();
   q->bind(1, before_id).bind(2, limit);
   std::vector<AuditEntry> out;
-  for (;;) {
-    auto row = q->step();
-    if (!row) return row.status();
-    if (!*row) break;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
     out.push_back(AuditEntry{q->columnInt(0), fromEpochMillis(q->columnInt(1)), q->columnText(2), q->columnText(3),
                              q->columnText(4), q->columnText(5), q->columnOptText(6), q->columnOptText(7),
                              q->columnText(8)});
-  }
+  }));
   return out;
 }
 

@@ -72,10 +72,7 @@ Result<std::vector<IvrStepRow>> ivrSteps(Database& db, const std::string& sessio
   if (!q) return q.status();
   q->bind(1, session_id);
   std::vector<IvrStepRow> out;
-  for (;;) {
-    auto row = q->step();
-    if (!row) return row.status();
-    if (!*row) break;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
     IvrStepRow r;
     r.session_id = q->columnText(0);
     r.seq = static_cast<int>(q->columnInt(1));
@@ -87,7 +84,7 @@ Result<std::vector<IvrStepRow>> ivrSteps(Database& db, const std::string& sessio
     r.say_json = q->columnText(7);
     r.state = q->columnText(8);
     out.push_back(std::move(r));
-  }
+  }));
   return out;
 }
 

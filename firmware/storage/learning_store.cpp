@@ -23,10 +23,7 @@ Status insertObservations(Database& db, const std::vector<learning::Observation>
 Result<std::vector<learning::Observation>> loadObservations(Database& db, const std::vector<std::string>& agent_ids) {
   std::vector<learning::Observation> out;
   auto readAll = [&](Query& q) -> Status {
-    while (true) {
-      auto row = q.step();
-      if (!row.isOk()) return row.status();
-      if (!*row) break;
+    OUTPOST_RETURN_IF_ERROR(q.forEachRow([&] {
       learning::Observation o;
       o.agent_id = q.columnText(0);
       o.item = q.columnText(1);
@@ -36,7 +33,7 @@ Result<std::vector<learning::Observation>> loadObservations(Database& db, const 
       o.ref = q.columnText(5);
       o.assessor = q.columnText(6);
       out.push_back(std::move(o));
-    }
+    }));
     return Status::ok();
   };
   constexpr std::string_view kAll =
@@ -105,12 +102,9 @@ Result<std::set<std::string>> doneSteps(Database& db, const std::string& agent_i
   if (!q.isOk()) return q.status();
   q->bind(1, agent_id);
   std::set<std::string> out;
-  while (true) {
-    auto row = q->step();
-    if (!row.isOk()) return row.status();
-    if (!*row) break;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
     out.insert(q->columnText(0));
-  }
+  }));
   return out;
 }
 
@@ -119,12 +113,9 @@ Result<std::vector<std::string>> teamMembers(Database& db, const std::string& te
   if (!q.isOk()) return q.status();
   q->bind(1, team);
   std::vector<std::string> out;
-  while (true) {
-    auto row = q->step();
-    if (!row.isOk()) return row.status();
-    if (!*row) break;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
     out.push_back(q->columnText(0));
-  }
+  }));
   return out;
 }
 
@@ -176,13 +167,10 @@ Result<std::vector<StatementRow>> statementsOf(Database& db, const std::string& 
   if (!q.isOk()) return q.status();
   q->bind(1, agent_id).bind(2, limit);
   std::vector<StatementRow> out;
-  while (true) {
-    auto row = q->step();
-    if (!row.isOk()) return row.status();
-    if (!*row) break;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
     out.push_back({q->columnText(0), q->columnText(1), q->columnText(2), q->columnText(3), q->columnText(4),
                    q->columnInt(5)});
-  }
+  }));
   return out;
 }
 
@@ -192,25 +180,19 @@ Result<std::vector<learning::LearningEvent>> learningEvents(Database& db, const 
     auto q = db.query("SELECT at FROM learning_progress WHERE agent_id = ? AND kind = 'lesson'");
     if (!q.isOk()) return q.status();
     q->bind(1, agent_id);
-    while (true) {
-      auto row = q->step();
-      if (!row.isOk()) return row.status();
-      if (!*row) break;
+    OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
       out.push_back({learning::EventKind::kLessonCompleted, q->columnInt(0), 0});
-    }
+    }));
   }
   auto q = db.query("SELECT passed, points, max_points, at FROM quiz_attempts WHERE agent_id = ? ORDER BY at, id");
   if (!q.isOk()) return q.status();
   q->bind(1, agent_id);
-  while (true) {
-    auto row = q->step();
-    if (!row.isOk()) return row.status();
-    if (!*row) break;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
     const int64_t max = q->columnInt(2);
     const double fraction = max > 0 ? static_cast<double>(q->columnInt(1)) / static_cast<double>(max) : 0.0;
     out.push_back({q->columnInt(0) != 0 ? learning::EventKind::kQuizPassed : learning::EventKind::kQuizFailed,
                    q->columnInt(3), fraction});
-  }
+  }));
   return out;
 }
 

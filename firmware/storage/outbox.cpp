@@ -134,14 +134,11 @@ Result<std::vector<OutboxRecord>> readOutbox(Database& db, int64_t after_seq, in
   if (!q) return q.status();
   q->bind(1, after_seq).bind(2, limit);
   std::vector<OutboxRecord> out;
-  for (;;) {
-    auto row = q->step();
-    if (!row) return row.status();
-    if (!*row) break;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
     out.push_back(OutboxRecord{q->columnInt(0), q->columnText(1), q->columnText(2), fromEpochMillis(q->columnInt(3)),
                                q->columnText(4), static_cast<int>(q->columnInt(5)), q->columnText(6),
                                q->columnText(7), q->columnText(8)});
-  }
+  }));
   return out;
 }
 
@@ -199,12 +196,9 @@ Result<std::vector<std::string>> outboxAlarms(Database& db) {
   auto q = db.query("SELECT class FROM outbox_classes WHERE over_quota = 1 ORDER BY class");
   if (!q) return q.status();
   std::vector<std::string> out;
-  for (;;) {
-    auto row = q->step();
-    if (!row) return row.status();
-    if (!*row) break;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
     out.push_back(q->columnText(0));
-  }
+  }));
   return out;
 }
 
@@ -229,10 +223,7 @@ Result<OutboxStatus> outboxStatus(Database& db) {
       "(SELECT count(*) FROM outbox o WHERE o.class = c.class AND o.state = 'sent') "
       "FROM outbox_classes c ORDER BY c.class");
   if (!q) return q.status();
-  for (;;) {
-    auto row = q->step();
-    if (!row) return row.status();
-    if (!*row) break;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
     ClassCounters c;
     c.record_class = q->columnText(0);
     c.max_bytes = q->columnInt(1);
@@ -246,7 +237,7 @@ Result<OutboxStatus> outboxStatus(Database& db) {
     c.pending = q->columnInt(9);
     c.sent = q->columnInt(10);
     st.classes.push_back(std::move(c));
-  }
+  }));
   return st;
 }
 
