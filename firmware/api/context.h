@@ -55,6 +55,9 @@ struct ApiContext {
   IvrFrontEnd* ivr = nullptr;
   // The wallboard's last hour of queue statistics (null: none kept).
   StatsHistory* stats_history = nullptr;
+  // Pushes a committed message of `type` over the WebSocket to `agent_id` and to
+  // supervisors ("" = supervisors only). May be empty.
+  std::function<void(const std::string& agent_id, const std::string& type, Poco::JSON::Object::Ptr fields)> push;
 };
 
 // Route groups, each in its own file.
@@ -66,6 +69,7 @@ void addContactRoutes(Router& router, ApiContext& ctx);    // contacts, offers, 
 void addDesktopRoutes(Router& router, ApiContext& ctx);    // what the agent desktop adds: my day
 void addSyncRoutes(Router& router, ApiContext& ctx);       // sync outbox counters and link (docs/sync.md)
 void addIvrRoutes(Router& router, ApiContext& ctx);        // IVR sessions (channel API)
+void addChatRoutes(Router& router, ApiContext& ctx);       // chat transcripts (contacts/{id}/messages)
 
 // Creates a contact as POST /api/v1/contacts does: validates the spec, checks its
 // queue and skills against the directory, hands it to the router and returns once

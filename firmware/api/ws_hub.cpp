@@ -162,6 +162,13 @@ void WsHub::publishStats(const std::vector<routing::QueueStats>& stats) {
   wakeLocked();
 }
 
+void WsHub::publishTo(const std::string& agent_id, const std::string& type, Object::Ptr fields) {
+  std::string text = message(type, std::move(fields));
+  std::lock_guard lock(mu_);
+  outgoing_.push_back(Outgoing{++published_seq_, agent_id, std::move(text)});
+  wakeLocked();
+}
+
 void WsHub::closeSession(const std::string& token_digest) {
   std::lock_guard lock(mu_);
   revoked_.push_back(token_digest);

@@ -14,6 +14,7 @@
 // Thread-safety: accept(), publish(), closeSession() and connections() from any
 // thread; start()/stop() from the owner.
 
+#include <Poco/JSON/Object.h>
 #include <Poco/Net/HTTPServerRequest.h>
 #include <Poco/Net/DatagramSocket.h>
 #include <Poco/Net/HTTPServerResponse.h>
@@ -63,6 +64,9 @@ class WsHub {
   void publish(const engine::DomainEvent& event);
   // Queue statistics, for every logged-in socket.
   void publishStats(const std::vector<routing::QueueStats>& stats);
+  // A committed message of `type` about `agent_id` (that agent and supervisors see it;
+  // "" = supervisors only), e.g. a chat message.
+  void publishTo(const std::string& agent_id, const std::string& type, Poco::JSON::Object::Ptr fields);
   // Closes the sockets of a session (after logout).
   void closeSession(const std::string& token_digest);
   // Closes every socket of a user (password/role changed, disabled, deleted).

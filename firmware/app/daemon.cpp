@@ -382,6 +382,9 @@ Status Daemon::start() {
   ctx.on_session_revoked = [hub = p.hub.get()](const std::string& digest) { hub->closeSession(digest); };
   ctx.on_user_sessions_ended = [hub = p.hub.get()](const std::string& username) { hub->closeUser(username); };
   p.engine->addListener([hub = p.hub.get()](const engine::DomainEvent& e) { hub->publish(e); });
+  ctx.push = [hub = p.hub.get()](const std::string& agent, const std::string& type, Poco::JSON::Object::Ptr fields) {
+    hub->publishTo(agent, type, std::move(fields));
+  };
   // History first: a client told by the push can read it from the history already.
   p.stats_history = std::make_unique<api::StatsHistory>(p.clock);
   ctx.stats_history = p.stats_history.get();
@@ -408,6 +411,7 @@ Status Daemon::start() {
   api::addPresenceRoutes(*p.router, ctx);
   api::addContactRoutes(*p.router, ctx);
   api::addDesktopRoutes(*p.router, ctx);
+  api::addChatRoutes(*p.router, ctx);
   api::addSyncRoutes(*p.router, ctx);
   {
     learning::MapOptions map_options;

@@ -320,6 +320,20 @@ CREATE TABLE rule_active (
 );
 )sql";
 
+// Chat transcripts (issue 7): every message of a chat contact, customer side and
+// agent side, in the order the appliance committed them.
+constexpr const char* kV8ContactMessages = R"sql(
+CREATE TABLE contact_messages (
+  contact_id TEXT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
+  seq INTEGER NOT NULL,             -- 1, 2, 3 … per contact
+  at INTEGER NOT NULL,
+  sender TEXT NOT NULL CHECK (sender IN ('customer','agent')),
+  author TEXT NOT NULL,             -- the login that posted it
+  agent_id TEXT,                    -- the agent who wrote it (agent messages)
+  body TEXT NOT NULL,
+  PRIMARY KEY (contact_id, seq)) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "site directory", kV1SiteDirectory},
     {2, "contact routing", kV2Routing},
@@ -328,6 +342,7 @@ constexpr Migration kMigrations[] = {
     {5, "learning records", kV5LearningRecords},
     {6, "ivr sessions", kV6IvrSessions},
     {7, "rule bundles", kV7RuleBundles},
+    {8, "contact messages", kV8ContactMessages},
 };
 
 }  // namespace

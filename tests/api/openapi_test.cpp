@@ -125,6 +125,7 @@ struct RealApi {
     addPresenceRoutes(router, ctx);
     addContactRoutes(router, ctx);
     addDesktopRoutes(router, ctx);
+    addChatRoutes(router, ctx);
     addSyncRoutes(router, ctx);
     content = std::make_unique<storage::ContentCache>(
         storage::ContentCacheOptions{dir.path() + "/content", 1 << 20, {}}, learning::defaultFramework(), clock);
