@@ -7,6 +7,7 @@ import { lang, nameOf, t } from './i18n';
 import { formatDuration, secondsLeft, type DeskState } from './state';
 import type { Coded, Contact, MyDay, Offer, Queue } from './types';
 import type { Dispatch } from './app';
+import { ChatPanel } from './chat';
 
 interface Catalogue {
   queues: Record<string, Queue>;
@@ -55,9 +56,9 @@ export function AgentView(props: { state: DeskState; dispatch: Dispatch; now: nu
         {state.wrapup ? (
           <WrapUpForm state={state} dispatch={dispatch} codes={cat.codes} cat={cat} now={now} onDone={() => setDayTick((x) => x + 1)} />
         ) : state.current ? (
-          <Handling contact={state.current} cat={cat} dispatch={dispatch} now={now} />
+          <Handling contact={state.current} cat={cat} dispatch={dispatch} now={now} state={state} />
         ) : state.offer ? (
-          <OfferCard offer={state.offer} cat={cat} dispatch={dispatch} now={now} />
+          <OfferCard offer={state.offer} cat={cat} dispatch={dispatch} now={now} state={state} />
         ) : (
           <p class="idle" data-testid="idle">
             {state.me?.presence?.state === 'ready' ? t('work.waiting') : t('work.notReady')}
@@ -192,7 +193,7 @@ function ContactContext(props: { contact: Contact; cat: Catalogue }) {
   );
 }
 
-function OfferCard(props: { offer: Offer; cat: Catalogue; dispatch: Dispatch; now: number }) {
+function OfferCard(props: { offer: Offer; cat: Catalogue; dispatch: Dispatch; now: number; state: DeskState }) {
   const { offer, dispatch } = props;
   const id = offer.contact.id;
   const [history, setHistory] = useState<number | null>(null);
@@ -228,6 +229,9 @@ function OfferCard(props: { offer: Offer; cat: Catalogue; dispatch: Dispatch; no
         <progress max={total} value={left} aria-label={t('offer.countdown')} />
       </p>
       <ContactContext contact={offer.contact} cat={props.cat} />
+      {offer.contact.channel === 'chat' && (
+        <ChatPanel contact={offer.contact} messages={props.state.chats[id]} dispatch={dispatch} canReply={false} connected={props.state.connected} />
+      )}
       <section class="why" aria-labelledby="why-title">
         <h3 id="why-title">{t('offer.why')}</h3>
         <p data-testid="why">{d.summary}</p>
@@ -257,7 +261,7 @@ function OfferCard(props: { offer: Offer; cat: Catalogue; dispatch: Dispatch; no
   );
 }
 
-function Handling(props: { contact: Contact; cat: Catalogue; dispatch: Dispatch; now: number }) {
+function Handling(props: { contact: Contact; cat: Catalogue; dispatch: Dispatch; now: number; state: DeskState }) {
   const c = props.contact;
   const since = Date.parse(c.answered_at ?? c.offered_at ?? c.arrived_at);
   return (
@@ -266,6 +270,9 @@ function Handling(props: { contact: Contact; cat: Catalogue; dispatch: Dispatch;
       <p class="callstate">
         {t(c.channel === 'voice' ? 'handling.onCall' : 'handling.inChat')} · {formatDuration(props.now - since)}
       </p>
+      {c.channel === 'chat' && (
+        <ChatPanel contact={c} messages={props.state.chats[c.id]} dispatch={props.dispatch} canReply connected={props.state.connected} />
+      )}
       <ContactContext contact={c} cat={props.cat} />
       <div class="row">
         <button class="primary" onClick={() => props.dispatch({ kind: 'startWrapUp', now: Date.now() })} data-testid="end-contact">

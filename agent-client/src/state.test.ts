@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addSamples, agentsByState, mergeHistory, formatDuration, HISTORY_MS, initialState, reduce, secondsLeft, type DeskState } from './state';
-import type { Contact, Decision, Me, ServerMessage } from './types';
+import { addSamples, agentsByState, mergeChat, mergeHistory, formatDuration, HISTORY_MS, initialState, reduce, secondsLeft, type DeskState } from './state';
+import type { ChatMessage, Contact, Decision, Me, ServerMessage } from './types';
 
 const me: Me = { username: 'agent01', role: 'agent', display_name: '王芳', agent_id: 'a01' };
 
@@ -141,5 +141,31 @@ describe('helpers', () => {
       { a2: { agent_id: 'a2', state: 'busy', reason: null, since: '', changed_by: '' }, a3: { agent_id: 'a3', state: 'ready', reason: null, since: '', changed_by: '' } },
     );
     expect(rows.map((r) => r.id)).toEqual(['a2', 'a3', 'a1']);
+  });
+});
+
+describe('chat transcripts', () => {
+  const msg = (seq: number, from: 'customer' | 'agent', text: string): ChatMessage => ({
+    contact_id: 'c1', seq, at: '2026-01-01T00:00:00Z', from, author: from === 'agent' ? 'agent01' : 'supervisor',
+    agent_id: from === 'agent' ? 'a01' : null, text,
+  });
+
+  it('merges live messages and re-reads by seq, without duplicates', () => {
+    let s = run(loggedIn, { type: 'message', ...msg(2, 'agent', 'hello') });
+    s = reduce(s, { kind: 'chat', contactId: 'c1', messages: [msg(1, 'customer', 'hi'), msg(2, 'agent', 'hello')] });
+    s = run(s, { type: 'message', ...msg(3, 'customer', 'thanks') }, { type: 'message', ...msg(3, 'customer', 'thanks') });
+    expect(s.chats.c1.map((m) => m.seq)).toEqual([1, 2, 3]);
+    expect(s.chats.c1[2].text).toBe('thanks');
+    expect(mergeChat(undefined, [msg(5, 'agent', 'x'), msg(4, 'customer', 'y')]).map((m) => m.seq)).toEqual([4, 5]);
+  });
+
+  it('keeps the transcript through wrap-up and drops it when the wrap-up closes', () => {
+    let s = run(loggedIn, offerMsg);
+    s = reduce(s, { kind: 'accepted', contactId: 'c1' });
+    s = reduce(s, { kind: 'chat', contactId: 'c1', messages: [msg(1, 'customer', 'hi')] });
+    s = reduce(s, { kind: 'startWrapUp', now: 5000 });
+    expect(s.chats.c1).toHaveLength(1);
+    s = reduce(s, { kind: 'closeWrapUp' });
+    expect(s.chats.c1).toBeUndefined();
   });
 });

@@ -2,7 +2,7 @@
 // (WebSocket), resynchronisation after a reconnect (REST), and the agent's own steps.
 // No I/O here, so the logic is tested without a browser (state.test.ts).
 
-import type { Contact, Decision, Me, Offer, Presence, QueueStats, ServerMessage } from './types';
+import type { ChatMessage, Contact, Decision, Me, Offer, Presence, QueueStats, ServerMessage } from './types';
 
 export const HISTORY_MS = 60 * 60 * 1000; // the wallboard's charts: the last hour
 const MAX_DECISIONS = 20;
@@ -30,6 +30,7 @@ export interface DeskState {
   stats: Record<string, QueueStats>;
   history: Record<string, StatsSample[]>;
   decisions: Decision[]; // supervisors: the latest routing decisions, newest first
+  chats: Record<string, ChatMessage[]>; // chat transcripts by contact id, in seq order
 }
 
 export const initialState: DeskState = {
@@ -44,6 +45,7 @@ export const initialState: DeskState = {
   stats: {},
   history: {},
   decisions: [],
+  chats: {},
 };
 
 export type Action =
@@ -58,7 +60,8 @@ export type Action =
   | { kind: 'startWrapUp'; now: number }
   | { kind: 'closeWrapUp' }
   | { kind: 'dismissNotice' }
-  | { kind: 'restore'; wrapup: WrapUp | null };
+  | { kind: 'restore'; wrapup: WrapUp | null }
+  | { kind: 'chat'; contactId: string; messages: ChatMessage[] }; // read or posted over HTTP
 
 const TERMINAL = new Set(['completed', 'abandoned', 'cancelled']);
 
@@ -97,6 +100,19 @@ export function mergeHistory(
     out[q.queue] = [...server, ...local];
   }
   return out;
+}
+
+// A transcript with `more` merged in: one entry per seq, in seq order (a message may
+// arrive both live and in a re-read after a reconnect, in either order).
+export function mergeChat(have: ChatMessage[] | undefined, more: ChatMessage[]): ChatMessage[] {
+  const bySeq = new Map<number, ChatMessage>();
+  for (const m of have ?? []) bySeq.set(m.seq, m);
+  for (const m of more) bySeq.set(m.seq, m);
+  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+}
+
+function addChat(state: DeskState, contactId: string, messages: ChatMessage[]): DeskState {
+  return { ...state, chats: { ...state.chats, [contactId]: mergeChat(state.chats[contactId], messages) } };
 }
 
 // A contact of mine as the server now sees it.
@@ -166,6 +182,10 @@ function onServer(state: DeskState, msg: ServerMessage, now: number): DeskState 
       return placeContact(state, msg.contact);
     case 'queue.stats':
       return onStats(state, msg.items, now);
+    case 'message': {
+      const { type: _t, ...m } = msg;
+      return addChat(state, m.contact_id, [m]);
+    }
     default:
       return state;
   }
@@ -216,8 +236,14 @@ export function reduce(state: DeskState, action: Action): DeskState {
     case 'startWrapUp':
       if (!state.current) return state;
       return { ...state, wrapup: { contact: state.current, opened_at: action.now }, current: null };
-    case 'closeWrapUp':
-      return { ...state, wrapup: null };
+    case 'closeWrapUp': {
+      // The transcript of the closed contact is no longer needed here.
+      if (!state.wrapup) return { ...state, wrapup: null };
+      const { [state.wrapup.contact.id]: _gone, ...chats } = state.chats;
+      return { ...state, wrapup: null, chats };
+    }
+    case 'chat':
+      return addChat(state, action.contactId, action.messages);
     case 'dismissNotice':
       return { ...state, notice: null };
     case 'restore':

@@ -110,6 +110,16 @@ export interface MyDay {
   resolved: number;
 }
 
+export interface ChatMessage {
+  contact_id: string;
+  seq: number;
+  at: string;
+  from: 'customer' | 'agent';
+  author: string;
+  agent_id: string | null;
+  text: string;
+}
+
 export type ServerMessage =
   | { type: 'hello'; user: { username: string; role: Role; agent_id: string | null }; server_time: string }
   | { type: 'presence.snapshot'; items: Presence[] }
@@ -118,5 +128,6 @@ export type ServerMessage =
   | ({ type: 'offer' } & Offer)
   | { type: 'offer.ended'; contact_id: string; agent_id: string; outcome: string; at: string }
   | { type: 'queue.stats'; items: QueueStats[] }
+  | ({ type: 'message' } & ChatMessage)
   | { type: 'pong'; server_time: string }
   | { type: 'error'; detail: string };

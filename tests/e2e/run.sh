@@ -2,6 +2,7 @@
 # ctest entry for the desktop tests: skips (exit 77) only when node or Debian's
 # Chromium is missing — scripts/test installs both (install-deps --browser).
 #   run.sh e2e  <outpostd> <screenshot dir>   the browser end-to-end flow
+#   run.sh e2e-desk <outpostd> <screenshot dir>  chat, admin editing, rules, zh-CN explanation, IVR metrics
 #   run.sh unit                               vitest (state logic, i18n)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -13,7 +14,7 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "SKIP: node/npm not installed (scripts/install-deps --browser installs them)"
   exit 77
 fi
-if [[ "$kind" == e2e && ! -x /usr/bin/chromium ]]; then
+if [[ "$kind" == e2e* && ! -x /usr/bin/chromium ]]; then
   echo "SKIP: /usr/bin/chromium not installed (scripts/install-deps --browser installs it)"
   exit 77
 fi
@@ -22,6 +23,7 @@ fi
 
 case "$kind" in
   e2e) exec node "$here/agent_flow.mjs" "$@" ;;
+  e2e-desk) exec node "$here/desk_flow.mjs" "$@" ;;
   unit) cd "$client" && exec npx --no-install vitest run ;;
   *) echo "unknown kind $kind" >&2; exit 2 ;;
 esac
