@@ -6,6 +6,7 @@ export class ApiError extends Error {
     readonly status: number,
     readonly detail: string,
     readonly retryAfter: number | null = null,
+    readonly field: string | null = null, // the problem's JSON pointer into the request body, e.g. "/tier"
   ) {
     super(detail);
   }
@@ -32,9 +33,10 @@ export async function call<T>(method: string, path: string, body?: unknown): Pro
     data = null;
   }
   if (!res.ok) {
-    const detail = (data as { detail?: string } | null)?.detail ?? res.statusText;
+    const problem = data as { detail?: string; field?: string } | null;
+    const detail = problem?.detail ?? res.statusText;
     const retry = res.headers.get('Retry-After');
-    throw new ApiError(res.status, detail, retry ? Number(retry) : null);
+    throw new ApiError(res.status, detail, retry ? Number(retry) : null, problem?.field ?? null);
   }
   return data as T;
 }

@@ -7,6 +7,7 @@
 #include "codec/json.h"
 #include "plugins/rules.h"
 #include "plugins/rules_store.h"
+#include "storage/database.h"
 
 namespace outpost::api {
 namespace {
@@ -60,12 +61,33 @@ plugins::RulesHost::Persist persistFor(ApiContext& ctx, const Request& req, cons
   };
 }
 
+// When and by whom the active and previous bundles were installed (the admin view's
+// "installed at"), from the stored bundle rows.
+Status addInstalled(ApiContext& ctx, const Object::Ptr& status) {
+  return withReader(ctx, [&](storage::Database& db) -> Status {
+    for (const char* slot : {"active", "previous"}) {
+      if (status->isNull(slot)) continue;
+      Object::Ptr e = status->getObject(slot);
+      auto q = db.query("SELECT installed_at, installed_by FROM rule_bundles WHERE id = ? AND version = ?");
+      if (!q) return q.status();
+      q->bind(1, e->getValue<std::string>("id")).bind(2, e->getValue<int64_t>("version"));
+      auto row = q->step();
+      if (!row) return row.status();
+      e->set("installed_at", *row ? Poco::Dynamic::Var(formatRfc3339(fromEpochMillis(q->columnInt(0)))) : Poco::Dynamic::Var());
+      e->set("installed_by", *row ? Poco::Dynamic::Var(q->columnText(1)) : Poco::Dynamic::Var());
+    }
+    return Status::ok();
+  });
+}
+
 }  // namespace
 
 void addRulesRoutes(Router& router, ApiContext& ctx, plugins::RulesHost& rules) {
-  router.add("GET", "/api/v1/rules", Access::kAdmin, [&rules](Request& req) -> Result<Reply> {
+  router.add("GET", "/api/v1/rules", Access::kAdmin, [&ctx, &rules](Request& req) -> Result<Reply> {
     OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
-    return Reply::json(200, statusJson(rules.status()));
+    Object::Ptr out = statusJson(rules.status());
+    OUTPOST_RETURN_IF_ERROR(addInstalled(ctx, out));
+    return Reply::json(200, out);
   });
   // Body: {"files": {"manifest.json": "…", "manifest.sig": "…", "main.lua": "…", …}}
   // (the bundle directory's files as text; `outpostctl rules install DIR` sends it).

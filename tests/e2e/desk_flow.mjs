@@ -8,7 +8,9 @@
 //
 //   node tests/e2e/desk_flow.mjs <outpostd> <screenshot dir>
 
-import { Daemon, check, launch, login, publishScreenshots, screenshotter, unlabelledControls, until } from './support.mjs';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Daemon, check, repo, launch, login, publishScreenshots, screenshotter, unlabelledControls, until } from './support.mjs';
 
 const [binary, shotsDir = 'e2e-screenshots'] = process.argv.slice(2);
 if (!binary) {
@@ -16,7 +18,11 @@ if (!binary) {
   process.exit(2);
 }
 
-const daemon = new Daemon(binary);
+const daemon = new Daemon(binary, [
+  '--set', `plugins.trust_file=${join(repo, 'plugins', 'lua', 'demo-trust.txt')}`,
+  '--set', 'plugins.site=demo',
+  '--set', 'http.max_body_bytes=1048576',
+]);
 const shot = screenshotter(shotsDir);
 let browser;
 let code = 0;
@@ -69,6 +75,96 @@ try {
     await handling.getByRole('button', { name: 'Send' }).waitFor();
     await shot(agent, 'chat-en');
     await agent.getByLabel('Language').selectOption('zh-CN');
+  });
+
+  const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
+  const admin = await adminCtx.newPage();
+  const adminApi = await daemon.api('admin');
+
+  await check('the admin changes an agent\'s skill level and tier; a refused value shows the server\'s reason at the field', async () => {
+    await login(admin, base, 'admin', daemon.logins.admin);
+    await admin.getByRole('button', { name: '管理' }).click();
+    await admin.getByRole('tab', { name: '坐席' }).click();
+    const row = admin.locator('tr[data-row="a07"]');
+    await row.waitFor({ timeout: 10000 });
+    await row.getByRole('button', { name: '编辑 a07' }).click();
+    const editor = admin.getByTestId('admin-editor');
+    await editor.waitFor();
+    const skills = editor.getByTestId('agent-skills');
+    await skills.getByLabel('账户服务等级', { exact: true }).fill('5');
+    await skills.getByRole('button', { name: '设置账户服务等级' }).click();
+    await until('the new level in the table', async () => (await row.locator('td[data-col="skills"]').innerText()).includes('account:5'));
+    const skillsNow = await adminApi.call('GET', '/api/v1/agents/a07/skills');
+    if (!skillsNow.skills.some((s) => s.skill === 'account' && s.level === 5)) throw new Error(JSON.stringify(skillsNow));
+    // A tier out of range: the server's problem next to the tier field, nothing saved.
+    await editor.getByLabel('层级').fill('9');
+    await editor.getByTestId('admin-save').click();
+    const tierError = editor.locator('label:has(input[name="tier"]) [role="alert"]');
+    await tierError.waitFor({ timeout: 10000 });
+    if (!(await tierError.innerText()).includes('tier')) throw new Error(`tier problem: ${await tierError.innerText()}`);
+    if ((await editor.locator('input[name="tier"]').getAttribute('aria-invalid')) !== 'true') throw new Error('tier not marked invalid');
+    await shot(admin, 'admin-agent-problem-zh-CN');
+    await editor.getByLabel('层级').fill('2');
+    await editor.getByLabel('会话并发').fill('2');
+    await editor.getByTestId('admin-save').click();
+    await until('tier 2 in the table', async () => (await row.locator('td[data-col="tier"]').innerText()) === '2');
+    const a07 = await adminApi.call('GET', '/api/v1/agents/a07');
+    if (a07.tier !== 2 || a07.chat_capacity !== 2) throw new Error(JSON.stringify(a07));
+    const unlabelled = await unlabelledControls(admin);
+    if (unlabelled.length) throw new Error(`controls without a label: ${unlabelled.join(' | ')}`);
+  });
+
+  await check('the admin creates a user, changes the role and resets the password', async () => {
+    await admin.getByRole('tab', { name: '用户' }).click();
+    await admin.getByTestId('admin-new').click();
+    const editor = admin.getByTestId('admin-editor');
+    await editor.getByLabel('用户名').fill('lead2');
+    await editor.getByLabel('角色').selectOption('supervisor');
+    await editor.getByLabel('显示名').fill('二号主管');
+    await editor.getByLabel('密码').fill('x');
+    await editor.getByTestId('admin-save').click();
+    // Too short a password: said at the password field.
+    await editor.locator('label:has(input[name="password"]) [role="alert"]').waitFor({ timeout: 10000 });
+    await editor.getByLabel('密码').fill('night shift lead 2026');
+    await editor.getByTestId('admin-save').click();
+    const row = admin.locator('tr[data-row="lead2"]');
+    await row.waitFor({ timeout: 10000 });
+    await row.getByRole('button', { name: '编辑 lead2' }).click();
+    await editor.getByLabel('角色').selectOption('admin');
+    await editor.getByLabel('新密码').fill('a brand new passphrase');
+    await editor.getByTestId('admin-save').click();
+    await until('role admin in the table', async () => (await row.locator('td[data-col="role"]').innerText()) === 'admin');
+    const res = await fetch(`${base}/api/v1/auth/login`, {
+      method: 'POST', headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ username: 'lead2', password: 'a brand new passphrase' }),
+    });
+    if (res.status !== 200) throw new Error(`login with the reset password: ${res.status}`);
+    await shot(admin, 'admin-users-zh-CN');
+  });
+
+  await check('rule bundles: status (version, state, counters, installed at) and rollback with a confirmation', async () => {
+    const dir = join(repo, 'plugins', 'lua', 'demo-bank');
+    const files = {};
+    for (const f of ['manifest.json', 'manifest.sig', 'main.lua', 'vectors.json']) files[f] = readFileSync(join(dir, f), 'utf8');
+    await adminApi.call('POST', '/api/v1/rules/install', { files });
+    await admin.getByRole('tab', { name: '规则包' }).click();
+    const rules = admin.getByTestId('rules');
+    const active = rules.locator('tr[data-bundle="active"]');
+    await active.waitFor({ timeout: 10000 });
+    const text = await active.innerText();
+    for (const want of ['demo-bank', '1', '生效中', 'admin']) if (!text.includes(want)) throw new Error(`rules row lacks "${want}": ${text}`);
+    await rules.getByTestId('rules-rollback').click();
+    await rules.getByTestId('rules-confirm').waitFor();
+    await shot(admin, 'admin-rules-zh-CN');
+    await rules.getByRole('button', { name: '确认回滚' }).click();
+    // Only one version installed: the appliance refuses, and says why.
+    const msg = rules.getByTestId('rules-message');
+    await msg.waitFor({ timeout: 10000 });
+    if (!(await msg.innerText()).includes('设备拒绝')) throw new Error(`rollback message: ${await msg.innerText()}`);
+    await admin.getByLabel('语言').selectOption('en');
+    await rules.getByRole('heading', { name: 'Lua rule bundles' }).waitFor();
+    await shot(admin, 'admin-rules-en');
+    await admin.getByLabel('Language').selectOption('zh-CN');
   });
 
   publishScreenshots(shotsDir);

@@ -34,8 +34,9 @@ export async function until(what, fn, ms = 15000, every = 100) {
 }
 
 export class Daemon {
-  constructor(binary) {
+  constructor(binary, extraArgs = []) {
     this.binary = binary;
+    this.extraArgs = extraArgs; // more --set options for outpostd
     this.dataDir = mkdtempSync(join(tmpdir(), 'outpost-e2e-'));
     this.port = 0;
     this.logins = {};
@@ -54,6 +55,7 @@ export class Daemon {
       // The shipped IVR flow: its articles are the knowledge base the desktop searches.
       '--set', `ivr.flow=${join(clientDir, '..', 'models', 'ivr', 'bank.flow.json')}`,
       '--set', `ivr.training_data=${join(clientDir, '..', 'models', 'ivr', 'bank.train.tsv')}`,
+      ...this.extraArgs,
     ];
     const proc = spawn(this.binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;

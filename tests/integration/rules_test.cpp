@@ -85,6 +85,9 @@ TEST_F(RulesApiTest, InstallRefusalsAndRestart) {
   ASSERT_TRUE(hasStatus(after, 200));
   ASSERT_FALSE(after.json->isNull("active")) << after;
   EXPECT_EQ(after.json->getObject("active")->getValue<std::string>("id"), "demo-bank");
+  // When and by whom it was installed, for the admin view.
+  EXPECT_EQ(after.json->getObject("active")->getValue<std::string>("installed_by"), "admin");
+  EXPECT_FALSE(after.json->getObject("active")->getValue<std::string>("installed_at").empty());
 }
 
 }  // namespace
