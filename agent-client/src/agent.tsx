@@ -8,6 +8,7 @@ import { formatDuration, secondsLeft, type DeskState } from './state';
 import type { Coded, Contact, MyDay, Offer, Queue } from './types';
 import type { Dispatch } from './app';
 import { ChatPanel } from './chat';
+import { explainDecision } from './explain';
 
 interface Catalogue {
   queues: Record<string, Queue>;
@@ -234,7 +235,11 @@ function OfferCard(props: { offer: Offer; cat: Catalogue; dispatch: Dispatch; no
       )}
       <section class="why" aria-labelledby="why-title">
         <h3 id="why-title">{t('offer.why')}</h3>
-        <p data-testid="why">{d.summary}</p>
+        <ul class="explain" data-testid="why">
+          {explainDecision(d, t, nameOf(props.state.me?.agent?.name, d.agent_id)).map((line, i) => (
+            <li key={i}>{line}</li>
+          ))}
+        </ul>
         <p class="muted">
           {t('offer.whyDetail', {
             strategy: t(`strategy.${d.strategy}`),

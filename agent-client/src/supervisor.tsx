@@ -6,6 +6,8 @@ import { ApiError, enc, get, put } from './api';
 import { nameOf, t } from './i18n';
 import { agentsByState, formatDuration, HISTORY_MS, type DeskState, type StatsSample } from './state';
 import type { Agent, Coded, Decision, Queue } from './types';
+import { explainDecision } from './explain';
+import { IvrPanel } from './ivr_metrics';
 
 function pct(x: number): string {
   return `${Math.round(x * 100)}%`;
@@ -42,6 +44,7 @@ export function SupervisorView(props: { state: DeskState; now: number }) {
   return (
     <div class="supervisor">
       <Wallboard state={state} queues={queues} now={now} />
+      <IvrPanel />
       <Agents state={state} agents={agents} reasons={reasons} now={now} />
       <Decisions decisions={state.decisions} agents={agents} />
     </div>
@@ -205,7 +208,7 @@ function Decisions(props: { decisions: Decision[]; agents: Agent[] }) {
         {props.decisions.map((d) => (
           <li key={d.contact_id + d.at}>
             <span>
-              {new Date(d.at).toLocaleTimeString()} · {d.contact_id} → {agentName(d.agent_id)}: {d.summary}
+              {new Date(d.at).toLocaleTimeString()} · {d.contact_id} → {agentName(d.agent_id)}: {explainDecision(d, t, agentName(d.agent_id))[0]}
             </span>{' '}
             <button onClick={() => explain(d.contact_id)}>{t('decisions.explain')}</button>
           </li>
@@ -219,16 +222,11 @@ function Decisions(props: { decisions: Decision[]; agents: Agent[] }) {
       {open && (
         <div class="card" role="region" aria-label={t('decisions.detail', { id: open.contact_id })}>
           <h3>{t('decisions.detail', { id: open.contact_id })}</h3>
-          <p>{open.decision.summary}</p>
-          <p class="muted">
-            {t('offer.whyDetail', {
-              strategy: t(`strategy.${open.decision.strategy}`),
-              min: open.decision.ring.min_tier,
-              max: open.decision.ring.max_tier,
-              eligible: open.decision.eligible,
-              tier: open.decision.agent.tier,
-            })}
-          </p>
+          <ul class="explain" data-testid="explanation">
+            {explainDecision(open.decision, t, agentName(open.decision.agent_id)).map((line, i) => (
+              <li key={i}>{line}</li>
+            ))}
+          </ul>
           <ol>
             {open.history.map((h, i) => (
               <li key={i}>

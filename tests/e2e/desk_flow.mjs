@@ -39,6 +39,14 @@ try {
   const agent = await agentCtx.newPage();
   const supApi = await daemon.api('supervisor');
 
+  const supCtx = await browser.newContext({ viewport: { width: 1280, height: 1100 }, locale: 'zh-CN' });
+  const sup = await supCtx.newPage();
+  await check('the supervisor opens the wallboard (it hears the routing decisions live)', async () => {
+    await login(sup, base, 'supervisor', daemon.logins.supervisor);
+    await sup.getByTestId('wallboard').waitFor({ timeout: 10000 });
+    await until('the supervisor socket', () => sup.evaluate(() => window.__outpost?.state().connected));
+  });
+
   await check('a chat arrives: the customer\'s message shows in the offer; accept; reply; the reply is in the transcript', async () => {
     // a09: tier 3, takes chats (the standard ring starts at T3–T4).
     await login(agent, base, 'agent09', daemon.logins.agent09);
@@ -75,6 +83,52 @@ try {
     await handling.getByRole('button', { name: 'Send' }).waitFor();
     await shot(agent, 'chat-en');
     await agent.getByLabel('Language').selectOption('zh-CN');
+  });
+
+  await check('the supervisor reads why the chat went to a09, in Chinese from the decision\'s fields', async () => {
+    const decisions = sup.getByTestId('decisions');
+    await until('the chat decision on the wallboard', async () => (await decisions.innerText()).includes('chat-1'));
+    await decisions.getByRole('button', { name: '说明' }).first().click();
+    const detail = sup.getByRole('region', { name: '联络 chat-1 的分配原因' });
+    await detail.waitFor({ timeout: 10000 });
+    const text = await detail.getByTestId('explanation').innerText();
+    for (const want of ['符合条件坐席', '周婷', '最低占用', '决策时机', '有效优先级']) {
+      if (!text.includes(want)) throw new Error(`explanation lacks "${want}": ${text}`);
+    }
+    // Not the server's English one-liner.
+    if (/\b(agent|idle|eligible)\b/.test(text)) throw new Error(`English left in: ${text}`);
+    await shot(sup, 'decision-zh-CN');
+  });
+
+  await check('the wallboard shows the IVR: containment, no-match per node, transfers by intent, confidence', async () => {
+    const start = (language = 'zh-CN') => supApi.call('POST', '/api/v1/ivr/sessions', { channel: 'voice', caller_id: '+8613800002222', language });
+    const input = (id, body) => supApi.call('POST', `/api/v1/ivr/sessions/${id}/input`, body);
+    const a = await start();
+    await input(a.id, { dtmf: '8' }); // no match at the main menu
+    await input(a.id, { dtmf: '3' });
+    await input(a.id, { text: '有帮助，谢谢' });
+    await input(a.id, { dtmf: '5' }); // self-served
+    const b = await start('en');
+    await input(b.id, { dtmf: '4' });
+    await input(b.id, { text: 'I lost my bank card yesterday' }); // intent card_lost
+    const done = await input(b.id, { dtmf: '4111111111111111#' });
+    if (done.state !== 'transferred') throw new Error(`IVR session b: ${JSON.stringify(done)}`);
+    const m = await supApi.call('GET', '/api/v1/ivr/metrics');
+    const panel = sup.getByTestId('ivr-metrics');
+    await panel.getByRole('button', { name: '刷新' }).click();
+    await until('two IVR sessions', async () => (await panel.getByTestId('ivr-sessions').innerText()) === String(m.sessions) && m.sessions >= 2);
+    const contained = await panel.getByTestId('ivr-containment').innerText();
+    if (contained !== `${Math.round(m.containment * 100)}%`) throw new Error(`containment ${contained} vs ${m.containment}`);
+    const main = panel.locator('tr[data-node="main"]');
+    await main.waitFor();
+    if (!(await main.innerText()).includes('1')) throw new Error(`main node: ${await main.innerText()}`);
+    await until('the transfer by intent', async () => (await panel.getByTestId('ivr-intents').innerText()).includes('card_lost'));
+    await shot(sup, 'wallboard-ivr-zh-CN');
+    await sup.getByLabel('语言').selectOption('en');
+    await panel.getByRole('heading', { name: 'IVR' }).waitFor();
+    await shot(sup, 'wallboard-ivr-en');
+    const unlabelled = await unlabelledControls(sup);
+    if (unlabelled.length) throw new Error(`controls without a label: ${unlabelled.join(' | ')}`);
   });
 
   const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
