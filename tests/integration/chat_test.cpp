@@ -102,8 +102,17 @@ TEST_F(ChatTest, CustomerAndAgentTalkAndBothSeeItLive) {
   EXPECT_TRUE(isProblem(say("c-chat-1", logins_["a09"], "one more"), 422));
   ASSERT_EQ(http().post("/api/v1/contacts/c-chat-1/end-wrap-up", "", logins_["a09"]).status, 204);
   EXPECT_TRUE(isProblem(say("c-chat-1", logins_["supervisor"], "hello?"), 422));
-  // The transcript stays readable.
+  // The transcript stays readable, also after a restart.
   EXPECT_EQ(http().get("/api/v1/contacts/c-chat-1/messages", logins_["a09"]).array("items")->size(), 3u);
+  agent_ws.reset();
+  channel_ws.reset();
+  other_ws.reset();
+  ASSERT_TRUE(daemon_.restart());
+  http_ = std::make_unique<HttpClient>(daemon_);  // a new port; the sessions are stored
+  const Response kept = http().get("/api/v1/contacts/c-chat-1/messages", logins_["a09"]);
+  ASSERT_EQ(kept.status, 200) << kept;
+  ASSERT_EQ(kept.array("items")->size(), 3u) << kept;
+  EXPECT_EQ(strField(kept.array("items")->getObject(1), "text"), "您好，请稍等");
 }
 
 TEST_F(ChatTest, RolesAndBadInput) {
