@@ -10,27 +10,9 @@
 //
 //   node tests/e2e/agent_flow.mjs <outpostd> <screenshot dir>
 
-import { Daemon, check, launch, login, publishScreenshots, screenshotter, unlabelledControls, until } from './support.mjs';
+import { check, login, runFlow, unlabelledControls, until } from './support.mjs';
 
-const [binary, shotsDir = 'e2e-screenshots'] = process.argv.slice(2);
-if (!binary) {
-  console.error('usage: agent_flow.mjs <outpostd> [screenshot dir]');
-  process.exit(2);
-}
-
-const daemon = new Daemon(binary);
-const shot = screenshotter(shotsDir);
-let browser;
-let code = 0;
-const watchdog = setTimeout(() => {
-  console.error('agent_flow: overall time limit (240 s) reached');
-  process.exit(1);
-}, 240000);
-
-try {
-  await daemon.start();
-  const base = daemon.base;
-  browser = await launch();
+await runFlow('agent_flow', [], async ({ daemon, base, browser, shot }) => {
   const agentCtx = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'zh-CN' });
   const supCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const agent = await agentCtx.newPage();
@@ -249,14 +231,4 @@ try {
     await until('my day: FCR 50%', async () => (await agent.getByTestId('myday-fcr').innerText()) === '50%');
     await shot(agent, 'myday-en');
   });
-  publishScreenshots(shotsDir);
-} catch (e) {
-  code = 1;
-  console.log(`outpostd output:\n${daemon.output.slice(-4000)}`);
-} finally {
-  if (browser) await browser.close().catch(() => undefined);
-  await daemon.cleanup();
-  clearTimeout(watchdog);
-}
-console.log(code === 0 ? 'agent_flow: all checks passed' : 'agent_flow: FAILED');
-process.exit(code);
+});

@@ -10,31 +10,13 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Daemon, check, repo, launch, login, publishScreenshots, screenshotter, unlabelledControls, until } from './support.mjs';
+import { check, login, repo, runFlow, unlabelledControls, until } from './support.mjs';
 
-const [binary, shotsDir = 'e2e-screenshots'] = process.argv.slice(2);
-if (!binary) {
-  console.error('usage: desk_flow.mjs <outpostd> [screenshot dir]');
-  process.exit(2);
-}
-
-const daemon = new Daemon(binary, [
+await runFlow('desk_flow', [
   '--set', `plugins.trust_file=${join(repo, 'plugins', 'lua', 'demo-trust.txt')}`,
   '--set', 'plugins.site=demo',
   '--set', 'http.max_body_bytes=1048576',
-]);
-const shot = screenshotter(shotsDir);
-let browser;
-let code = 0;
-const watchdog = setTimeout(() => {
-  console.error('desk_flow: overall time limit (240 s) reached');
-  process.exit(1);
-}, 240000);
-
-try {
-  await daemon.start();
-  const base = daemon.base;
-  browser = await launch();
+], async ({ daemon, base, browser, shot }) => {
   const agentCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'zh-CN' });
   const agent = await agentCtx.newPage();
   const supApi = await daemon.api('supervisor');
@@ -220,15 +202,4 @@ try {
     await shot(admin, 'admin-rules-en');
     await admin.getByLabel('Language').selectOption('zh-CN');
   });
-
-  publishScreenshots(shotsDir);
-} catch (e) {
-  code = 1;
-  console.log(`outpostd output:\n${daemon.output.slice(-4000)}`);
-} finally {
-  if (browser) await browser.close().catch(() => undefined);
-  await daemon.cleanup();
-  clearTimeout(watchdog);
-}
-console.log(code === 0 ? 'desk_flow: all checks passed' : 'desk_flow: FAILED');
-process.exit(code);
+});

@@ -169,3 +169,38 @@ export async function unlabelledControls(page) {
       .map((el) => el.outerHTML.slice(0, 120)),
   );
 }
+
+// Runs one end-to-end script (`node <name>.mjs <outpostd> [screenshot dir]`): starts
+// outpostd (with `extraArgs`) and Chromium, runs `body({ daemon, base, browser, shot })`
+// under a 240 s watchdog, publishes the screenshots when asked, cleans up, and exits 0
+// only when every check passed.
+export async function runFlow(name, extraArgs, body) {
+  const [binary, shotsDir = 'e2e-screenshots'] = process.argv.slice(2);
+  if (!binary) {
+    console.error(`usage: ${name}.mjs <outpostd> [screenshot dir]`);
+    process.exit(2);
+  }
+  const daemon = new Daemon(binary, extraArgs);
+  const shot = screenshotter(shotsDir);
+  let browser;
+  let code = 0;
+  const watchdog = setTimeout(() => {
+    console.error(`${name}: overall time limit (240 s) reached`);
+    process.exit(1);
+  }, 240000);
+  try {
+    await daemon.start();
+    browser = await launch();
+    await body({ daemon, base: daemon.base, browser, shot });
+    publishScreenshots(shotsDir);
+  } catch (e) {
+    code = 1;
+    console.log(`outpostd output:\n${daemon.output.slice(-4000)}`);
+  } finally {
+    if (browser) await browser.close().catch(() => undefined);
+    await daemon.cleanup();
+    clearTimeout(watchdog);
+  }
+  console.log(code === 0 ? `${name}: all checks passed` : `${name}: FAILED`);
+  process.exit(code);
+}
