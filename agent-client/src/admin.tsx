@@ -4,7 +4,7 @@
 // and the Lua rule bundles' status with rollback.
 
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, call, enc, get, post, put } from './api';
+import { ApiError, call, enc, errorText, get, post, put } from './api';
 import { nameOf, t } from './i18n';
 import { buildBody, ENTITY_FIELDS, fieldOfProblem, initialValues, type FieldDef, type Values } from './forms';
 import { RulesPanel } from './rules';
@@ -35,11 +35,6 @@ function cell(v: unknown): string {
   return String(v);
 }
 
-function problemText(e: unknown): string {
-  if (e instanceof ApiError) return e.status === 0 ? t('error.network') : t('error.server', { detail: e.detail });
-  return String(e);
-}
-
 export function AdminView() {
   const [tab, setTab] = useState(TABLES[0].key);
   const [rows, setRows] = useState<Row[]>([]);
@@ -53,7 +48,7 @@ export function AdminView() {
       .then((r) => setRows(r.items))
       .catch(() => setRows([]));
   }, [tab, tick]);
-  const failed = (e: unknown) => setMessage(problemText(e));
+  const failed = (e: unknown) => setMessage(errorText(e));
   const toggle = async (code: string, active: boolean) => {
     setMessage(null);
     try {
@@ -180,7 +175,7 @@ function EntityForm(props: { table: (typeof TABLES)[number]; row: Row | null; on
     } catch (err) {
       const pointer = err instanceof ApiError ? err.field : null;
       const ringField = pointer && pointer.startsWith('/rings') ? 'rings' : null;
-      setProblem({ field: ringField ?? fieldOfProblem(fields, pointer), text: problemText(err) });
+      setProblem({ field: ringField ?? fieldOfProblem(fields, pointer), text: errorText(err) });
     } finally {
       setBusy(false);
     }
@@ -360,7 +355,7 @@ function AgentSkills(props: { agentId: string; skills: Array<{ skill: string; le
       setLevels(Object.fromEntries(r.skills.map((s) => [s.skill, String(s.level)])));
       props.onChanged();
     } catch (e) {
-      setProblem({ skill, text: problemText(e) });
+      setProblem({ skill, text: errorText(e) });
     }
   };
   const remove = async (skill: string) => {
@@ -370,7 +365,7 @@ function AgentSkills(props: { agentId: string; skills: Array<{ skill: string; le
       setSkills((x) => x.filter((s) => s.skill !== skill));
       props.onChanged();
     } catch (e) {
-      setProblem({ skill, text: problemText(e) });
+      setProblem({ skill, text: errorText(e) });
     }
   };
   const skillName = (code: string) => nameOf(catalogue.find((c) => c.code === code)?.name, code);

@@ -2,7 +2,7 @@
 // handled, wrap-up (open until the agent closes it) and "my day".
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, enc, get, post, put } from './api';
+import { ApiError, enc, errorText, get, post, put } from './api';
 import { lang, nameOf, t } from './i18n';
 import { formatDuration, secondsLeft, type DeskState } from './state';
 import type { Coded, Contact, MyDay, Offer, Queue } from './types';
@@ -35,11 +35,6 @@ function useCatalogue(): Catalogue {
     })();
   }, []);
   return cat;
-}
-
-function errorText(e: unknown): string {
-  if (e instanceof ApiError) return e.status === 0 ? t('error.network') : t('error.server', { detail: e.detail });
-  return String(e);
 }
 
 export function AgentView(props: { state: DeskState; dispatch: Dispatch; now: number }) {

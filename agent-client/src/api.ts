@@ -1,6 +1,8 @@
 // REST calls to outpostd (same origin; the session cookie rides along). Errors come
 // back as ApiError with the problem+json detail and the HTTP status.
 
+import { t } from './i18n';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -45,3 +47,9 @@ export const get = <T>(path: string) => call<T>('GET', path);
 export const post = <T>(path: string, body?: unknown) => call<T>('POST', path, body);
 export const put = <T>(path: string, body?: unknown) => call<T>('PUT', path, body);
 export const enc = encodeURIComponent;
+
+// What to tell the user about a failed call: the appliance unreachable, or its problem's detail.
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) return e.status === 0 ? t('error.network') : t('error.server', { detail: e.detail });
+  return String(e);
+}

@@ -3,7 +3,7 @@
 // WebSocket) and are merged by seq in the state (state.ts mergeChat).
 
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { ApiError, enc, get, post } from './api';
+import { enc, errorText, get, post } from './api';
 import { t } from './i18n';
 import type { ChatMessage, Contact } from './types';
 import type { Dispatch } from './app';
@@ -36,7 +36,7 @@ export function ChatPanel(props: { contact: Contact; messages: ChatMessage[] | u
       dispatch({ kind: 'chat', contactId: id, messages: [m] });
       setText('');
     } catch (err) {
-      setError(err instanceof ApiError ? (err.status === 0 ? t('error.network') : t('error.server', { detail: err.detail })) : String(err));
+      setError(errorText(err));
     } finally {
       setBusy(false);
     }

@@ -3,7 +3,7 @@
 // intent confidence; re-read every 30 s and on demand.
 
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, get } from './api';
+import { errorText, get } from './api';
 import { t } from './i18n';
 
 export interface IvrMetrics {
@@ -54,7 +54,7 @@ export function IvrPanel() {
         setM(x);
         setError(null);
       })
-      .catch((e) => setError(e instanceof ApiError ? t('error.server', { detail: e.detail }) : String(e)));
+      .catch((e) => setError(errorText(e)));
     const id = setTimeout(() => setTick((x) => x + 1), REFRESH_MS);
     return () => clearTimeout(id);
   }, [tick]);

@@ -3,7 +3,7 @@
 // (POST /api/v1/rules/rollback, audited by the server) after a confirmation.
 
 import { useEffect, useState } from 'preact/hooks';
-import { ApiError, get, post } from './api';
+import { errorText, get, post } from './api';
 import { t } from './i18n';
 
 interface Bundle {
@@ -32,7 +32,7 @@ export function RulesPanel() {
   useEffect(() => {
     get<RulesStatus>('/api/v1/rules')
       .then(setStatus)
-      .catch((e) => setMessage({ error: true, text: e instanceof ApiError ? t('error.server', { detail: e.detail }) : String(e) }));
+      .catch((e) => setMessage({ error: true, text: errorText(e) }));
   }, [tick]);
   const rollback = async () => {
     setConfirming(false);
@@ -41,7 +41,7 @@ export function RulesPanel() {
       const b = await post<Bundle>('/api/v1/rules/rollback');
       setMessage({ error: false, text: t('rules.rolledBack', { id: b.id, version: b.version }) });
     } catch (e) {
-      setMessage({ error: true, text: e instanceof ApiError ? t('error.server', { detail: e.detail }) : String(e) });
+      setMessage({ error: true, text: errorText(e) });
     }
     setTick((x) => x + 1);
   };
