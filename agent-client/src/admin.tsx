@@ -40,6 +40,7 @@ export function AdminView() {
   const [rows, setRows] = useState<Row[]>([]);
   const [tick, setTick] = useState(0);
   const [message, setMessage] = useState<string | null>(null);
+  const [saved, setSaved] = useState<string | null>(null);
   const [editing, setEditing] = useState<{ row: Row | null } | null>(null);
   const table = TABLES.find((x) => x.key === tab);
   useEffect(() => {
@@ -62,6 +63,7 @@ export function AdminView() {
     setTab(key);
     setEditing(null);
     setMessage(null);
+    setSaved(null);
   };
   return (
     <section aria-labelledby="admin-title">
@@ -78,13 +80,18 @@ export function AdminView() {
           {message}
         </p>
       )}
+      {saved && (
+        <p class="saved" role="status" data-testid="admin-saved">
+          {t('admin.savedWhat', { id: saved })}
+        </p>
+      )}
       {tab === 'rules' && <RulesPanel />}
       {table && (
         <>
           {tab === 'wrapup' && <NewWrapUpCode onAdded={() => setTick((x) => x + 1)} onError={failed} />}
           {tab !== 'wrapup' && (
             <div class="row">
-              <button type="button" onClick={() => setEditing({ row: null })} data-testid="admin-new">
+              <button type="button" onClick={() => (setEditing({ row: null }), setSaved(null))} data-testid="admin-new">
                 {t(`admin.new.${tab}`)}
               </button>
             </div>
@@ -94,9 +101,10 @@ export function AdminView() {
               key={`${tab}-${editing.row ? String(editing.row[table.id]) : 'new'}`}
               table={table}
               row={editing.row}
-              onSaved={() => {
+              onSaved={(id) => {
                 setTick((x) => x + 1);
                 setEditing(null);
+                setSaved(id);
               }}
               onRefresh={() => setTick((x) => x + 1)}
               onClose={() => setEditing(null)}
@@ -143,7 +151,7 @@ export function AdminView() {
 
 // A create/edit form for one directory entity: only the changed fields are sent; a
 // problem naming a field is shown next to it, any other above the buttons.
-function EntityForm(props: { table: (typeof TABLES)[number]; row: Row | null; onSaved: () => void; onRefresh: () => void; onClose: () => void }) {
+function EntityForm(props: { table: (typeof TABLES)[number]; row: Row | null; onSaved: (id: string) => void; onRefresh: () => void; onClose: () => void }) {
   const { table, row } = props;
   const creating = row === null;
   const fields = ENTITY_FIELDS[table.key].filter((f) => creating || !f.createOnly);
@@ -151,18 +159,15 @@ function EntityForm(props: { table: (typeof TABLES)[number]; row: Row | null; on
   const [values, setValues] = useState<Values>(initial);
   const [rings, setRings] = useState<Row[]>(() => ((row?.rings as Row[] | undefined) ?? []).map((r) => ({ ...r })));
   const [problem, setProblem] = useState<{ field: string | null; text: string } | null>(null);
-  const [saved, setSaved] = useState(false);
   const [busy, setBusy] = useState(false);
   const id = row ? String(row[table.id]) : '';
   const set = (path: string, v: string | boolean | string[]) => {
-    setSaved(false);
     setValues((x) => ({ ...x, [path]: v }));
   };
   const submit = async (e: Event) => {
     e.preventDefault();
     setBusy(true);
     setProblem(null);
-    setSaved(false);
     try {
       const body = buildBody(fields, initial, values, creating);
       if (table.key === 'queues' && JSON.stringify(rings) !== JSON.stringify(row?.rings ?? [])) {
@@ -170,8 +175,7 @@ function EntityForm(props: { table: (typeof TABLES)[number]; row: Row | null; on
       }
       if (creating) await post<Row>(table.path, body);
       else if (Object.keys(body).length) await call<Row>('PATCH', `${table.path}/${enc(id)}`, body);
-      setSaved(true);
-      props.onSaved();
+      props.onSaved(creating ? String(values[table.id] ?? '') : id);
     } catch (err) {
       const pointer = err instanceof ApiError ? err.field : null;
       const ringField = pointer && pointer.startsWith('/rings') ? 'rings' : null;
@@ -195,11 +199,6 @@ function EntityForm(props: { table: (typeof TABLES)[number]; row: Row | null; on
       {problem && problem.field === null && (
         <p class="error" role="alert">
           {problem.text}
-        </p>
-      )}
-      {saved && (
-        <p class="saved" role="status">
-          {t('admin.saved')}
         </p>
       )}
       <div class="row">

@@ -144,6 +144,7 @@ await runFlow('desk_flow', [
     await editor.getByLabel('会话并发').fill('2');
     await editor.getByTestId('admin-save').click();
     await until('tier 2 in the table', async () => (await row.locator('td[data-col="tier"]').innerText()) === '2');
+    if (!(await admin.getByTestId('admin-saved').innerText()).includes('a07')) throw new Error('no saved notice');
     const a07 = await adminApi.call('GET', '/api/v1/agents/a07');
     if (a07.tier !== 2 || a07.chat_capacity !== 2) throw new Error(JSON.stringify(a07));
     const unlabelled = await unlabelledControls(admin);
