@@ -10,6 +10,10 @@
 //   BM_SteadyCommitWhilePublishing/N
 //                          records/s committed (synchronous=FULL, group commit, 8
 //                          threads × N) while the Publisher drains them to mosquitto
+//                          counters: mosquitto_pub_per_s — `mosquitto_pub -q 1 -l` on the
+//                          same broker in the same run, N lines of one record's size
+//                          (with the same client certificate when TLS is on) — and
+//                          ratio_vs_mosquitto_pub = drain records/s ÷ that rate
 //   BM_RawQos1Publish/N    baseline: N messages of one record's size published by a
 //                          bare libmosquitto client at QoS 1 (16 in flight), until every
 //                          PUBACK came back — what `mosquitto_pub -q 1 -l` does
@@ -171,6 +175,52 @@ void BM_OutboxAppend(benchmark::State& state) {
 }
 BENCHMARK(BM_OutboxAppend)->Arg(1)->Arg(100)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
+const std::string& recordLine() {
+  static const std::string line =
+      R"({"seq":1,"uuid":"0d9f1c2e-4a5b-4c6d-8e7f-001122334455","time":1,"type":"contact.offered","schema":1,"class":"contact","payload":)" +
+      kPayload + "}";
+  return line;
+}
+
+// Messages/s of `mosquitto_pub -q 1 -l` publishing `n` lines of one record's size
+// (it exits once the last message is acknowledged); -1 if it is missing or failed.
+double mosquittoPubRate(const BrokerProcess& broker, int64_t n) {
+  const char* exe = "/usr/bin/mosquitto_pub";
+  if (access(exe, X_OK) != 0) return -1;
+  const std::string lines = broker.dir + "/lines.txt";
+  {
+    std::ofstream out(lines);
+    for (int64_t i = 0; i < n; ++i) out << recordLine() << '\n';
+  }
+  const std::string port = std::to_string(broker.port);
+  std::vector<std::string> args = {"mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-q", "1", "-t", "bench/pub", "-l"};
+  if (broker.tls) {
+    for (const std::string& a : {std::string("--cafile"), broker.certs() + "/ca.pem", std::string("--cert"),
+                                 broker.certs() + "/bench-site.pem", std::string("--key"),
+                                 broker.certs() + "/bench-site.key"}) {
+      args.push_back(a);
+    }
+  }
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, lines.c_str(), O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  const auto t0 = std::chrono::steady_clock::now();
+  const int rc = posix_spawn(&pid, exe, &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) return -1;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || secs <= 0) return -1;
+  return static_cast<double>(n) / secs;
+}
+
 void BM_PublishDrain(benchmark::State& state) {
   BrokerProcess broker;
   broker.tls = state.range(1) != 0;
@@ -179,6 +229,7 @@ void BM_PublishDrain(benchmark::State& state) {
     return;
   }
   const int64_t n = state.range(0);
+  double drain_seconds = 0;
   for (auto _ : state) {
     state.PauseTiming();
     const std::string dir = benchDir();
@@ -203,12 +254,14 @@ void BM_PublishDrain(benchmark::State& state) {
     }
     auto pub = std::make_unique<Publisher>(*writer, dir + "/o.db", SystemClock::instance(), o);
     state.ResumeTiming();
+    const auto t0 = std::chrono::steady_clock::now();
     (void)pub->start();
     for (int i = 0; i < 60000; ++i) {
       const auto s = pub->stats();
       if (static_cast<int64_t>(s.records) >= n && s.acked_batches == s.batches) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
+    drain_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     state.PauseTiming();
     pub->stop();
     pub.reset();
@@ -219,6 +272,16 @@ void BM_PublishDrain(benchmark::State& state) {
     state.ResumeTiming();
   }
   state.SetItemsProcessed(state.iterations() * n);
+  // The target of issue 5: at least what mosquitto_pub reaches here, same run, same broker.
+  const double drain_rate = drain_seconds > 0 ? static_cast<double>(state.iterations() * n) / drain_seconds : 0;
+  const double pub_rate = mosquittoPubRate(broker, n);
+  state.counters["drain_per_s"] = drain_rate;
+  if (pub_rate > 0) {
+    state.counters["mosquitto_pub_per_s"] = pub_rate;
+    state.counters["ratio_vs_mosquitto_pub"] = drain_rate / pub_rate;
+  } else {
+    state.counters["mosquitto_pub_per_s"] = -1;  // not installed or failed
+  }
 }
 BENCHMARK(BM_PublishDrain)->ArgNames({"records", "tls"})->Args({100000, 0})->Args({100000, 1})->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 
@@ -230,7 +293,7 @@ void BM_RawQos1Publish(benchmark::State& state) {
   }
   mosquitto_lib_init();
   const int64_t n = state.range(0);
-  const std::string line = R"({"seq":1,"uuid":"0d9f1c2e-4a5b-4c6d-8e7f-001122334455","time":1,"type":"contact.offered","schema":1,"class":"contact","payload":)" + kPayload + "}";
+  const std::string& line = recordLine();
   for (auto _ : state) {
     std::atomic<int64_t> acked{0};
     mosquitto* m = mosquitto_new(nullptr, true, &acked);
