@@ -227,6 +227,7 @@ void Downlink::handleManifest(const std::string& body) {
     ++stats_.manifests;
     stats_.manifest_serial = m->serial;
   }
+  const std::string current = plan_.empty() ? "" : plan_.front().entry.sha256;
   std::vector<Job> plan;
   for (auto& e : m->packages) {
     if (refused_.contains(e.sha256)) continue;
@@ -266,7 +267,8 @@ void Downlink::handleManifest(const std::string& body) {
            entryJson(e, [&](Poco::JSON::Object& o) { o.set("size", e.size); }));
     plan.push_back(Job{e, std::move(*vm)});
   }
-  if (outstanding_ && (plan.empty() || plan.front().entry.sha256 != plan_.front().entry.sha256)) outstanding_.reset();
+  // A request for a package no longer wanted (or no longer first) is forgotten.
+  if (plan.empty() || plan.front().entry.sha256 != current) outstanding_.reset();
   plan_ = std::move(plan);
 }
 

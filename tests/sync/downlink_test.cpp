@@ -307,11 +307,12 @@ TEST_F(DownlinkTest, TamperedPayloadsAreRefusedWithTheReasonUpstream) {
 
   // A malformed manifest on the site's topic: refused, counted.
   EXPECT_EQ(publishRaw(broker.port(), std::string("outpost/v1/sites/") + kSite + "/manifest", "{\"v\":1,\"site\":"), "");
+  EXPECT_EQ(publishRaw(broker.port(), std::string("outpost/v1/sites/") + kSite + "/chunk", "no header line"), "");
   HttpClient http(daemon);
   const std::string sup = http.login("supervisor", daemon.password("supervisor"));
   EXPECT_TRUE(eventually([&] {
     const Response r = http.get("/api/v1/sync", sup);
-    return r.status == 200 && intField(objField(objField(r.json, "link"), "downlink"), "rejected") >= 1;
+    return r.status == 200 && intField(objField(objField(r.json, "link"), "downlink"), "rejected") >= 2;
   }, 10s));
 }
 
