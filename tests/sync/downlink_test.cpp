@@ -66,18 +66,6 @@ bool execDb(const std::string& path, const std::string& sql) {
   return ok;
 }
 
-std::string runHub(const std::string& args, int* code) {
-  std::string out;
-  FILE* p = ::popen((hubPath() + " " + args + " 2>&1").c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  const int status = ::pclose(p);
-  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
-}
-
 class DownlinkTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -113,11 +101,9 @@ class DownlinkTest : public ::testing::Test {
   }
 
   void publish(const std::string& dir) {
-    int code = 0;
-    const std::string out = runHub("publish --db " + hubDb() + " --site " + kSite + " --trust " + work_ +
-                                       "/trust.txt --package " + dir,
-                                   &code);
-    ASSERT_EQ(code, 0) << out;
+    const ProcessResult r = runProgram(
+        hubPath(), {"publish", "--db", hubDb(), "--site", kSite, "--trust", work_ + "/trust.txt", "--package", dir});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
   }
 
   DaemonOptions options(int broker_port, int chunk_bytes = 16384) const {

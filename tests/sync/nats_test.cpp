@@ -182,17 +182,9 @@ TEST_F(NatsTest, DownlinkThroughNatsInstallsTheRuleBundle) {
   if (natsPath().empty()) GTEST_SKIP() << "nats-server is not installed";
   if (hubPath().empty()) GTEST_SKIP() << "outpost-hub is not built in this tree";
   const std::string trust = sourceDir() + "/plugins/lua/demo-trust.txt";
-  std::string out;
-  {
-    const std::string cmd = hubPath() + " publish --db " + dir_ + "/hub.db --site " + kSite + " --trust " + trust +
-                            " --package " + sourceDir() + "/plugins/lua/demo-bank 2>&1";
-    FILE* p = ::popen(cmd.c_str(), "r");
-    ASSERT_NE(p, nullptr);
-    char buf[1024];
-    size_t n;
-    while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-    ASSERT_EQ(::pclose(p), 0) << out;
-  }
+  const ProcessResult published = runProgram(hubPath(), {"publish", "--db", dir_ + "/hub.db", "--site", kSite, "--trust",
+                                                          trust, "--package", sourceDir() + "/plugins/lua/demo-bank"});
+  ASSERT_EQ(published.exit_code, 0) << published.describe();
   NatsServer nats;
   ASSERT_TRUE(nats.start());
   Hub hub(dir_ + "/hub.db");

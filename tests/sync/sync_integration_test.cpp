@@ -326,6 +326,11 @@ TEST_F(SyncTest, TlsWithClientCertificatesAndTheAclKeepSitesApart) {
   const ProcessResult made =
       runProgram("/bin/sh", {scripts + "/make-test-certs.sh", certs, kSite, "site-b", "outpost-hub"}, 60s);
   ASSERT_EQ(made.exit_code, 0) << made.describe();
+  // The downlink under the same ACL: the shipped demo rule bundle for site A.
+  const std::string trust = std::string(src) + "/plugins/lua/demo-trust.txt";
+  const ProcessResult published = runProgram(hubPath(), {"publish", "--db", hubDb(), "--site", kSite, "--trust", trust,
+                                                          "--package", std::string(src) + "/plugins/lua/demo-bank"});
+  ASSERT_EQ(published.exit_code, 0) << published.describe();
   Broker broker;
   broker.useTls(certs, scripts + "/mosquitto-outpost.acl");
   ASSERT_TRUE(broker.start());
@@ -335,11 +340,18 @@ TEST_F(SyncTest, TlsWithClientCertificatesAndTheAclKeepSitesApart) {
   Daemon daemon;
   ASSERT_TRUE(daemon.start(syncOptions(broker.port(), {"--set", "sync.tls.ca=" + certs + "/ca.pem", "--set",
                                                        "sync.tls.cert=" + certs + "/" + kSite + ".pem", "--set",
-                                                       "sync.tls.key=" + certs + "/" + kSite + ".key"})));
+                                                       "sync.tls.key=" + certs + "/" + kSite + ".key", "--set",
+                                                       "plugins.trust_file=" + trust, "--set", "plugins.site=demo"})));
+  ASSERT_TRUE(eventually([&] { return column(daemon.dbPath(), "SELECT id FROM rule_active") ==
+                                      std::vector<std::string>{"demo-bank"}; }, 30s))
+      << hub.output() << broker.log();
   HttpClient http(daemon);
   ASSERT_EQ(logins(http, daemon, 10), 10);
   ASSERT_TRUE(drained(daemon, hub)) << broker.log();
-  expectExactlyOnce(hubDb(), 10);
+  // The 10 logins and the downlink's records (queued, progress per file, installed).
+  const int64_t logins_seen = scalarOf(hubDb(), "SELECT count(*) FROM records WHERE type = 'audit.login'");
+  EXPECT_EQ(logins_seen, 10);
+  expectExactlyOnce(hubDb(), scalarOf(daemon.dbPath(), "SELECT last_seq FROM outbox_state"));
 
   // Site B can neither read site A's topics nor write them.
   MqttProbe b(broker.port(), certs + "/ca.pem", certs + "/site-b.pem", certs + "/site-b.key");
@@ -356,8 +368,21 @@ TEST_F(SyncTest, TlsWithClientCertificatesAndTheAclKeepSitesApart) {
   ASSERT_TRUE(eventually([&] { return scalarOf(hubDb(), "SELECT count(*) FROM records WHERE site_id = 'site-b'") == 1; },
                          10s))
       << hub.output();
-  EXPECT_TRUE(b.messages().empty()) << b.messages().front().first;  // not even the retained hwm/status
-  EXPECT_EQ(scalarOf(hubDb(), std::string("SELECT count(*) FROM records WHERE site_id = '") + kSite + "'"), 10);
+  EXPECT_TRUE(b.messages().empty()) << b.messages().front().first;  // not even the retained hwm/status/manifest
+  EXPECT_EQ(scalarOf(hubDb(), std::string("SELECT count(*) FROM records WHERE site_id = '") + kSite +
+                                  "' AND type = 'audit.login'"),
+            10);
+  // Site B asking the hub on its own topic for a file of site A's package: refused.
+  MqttProbe b2(broker.port(), certs + "/ca.pem", certs + "/site-b.pem", certs + "/site-b.key");
+  ASSERT_TRUE(b2.connected(10s));
+  ASSERT_TRUE(b2.subscribe("outpost/v1/sites/site-b/chunk"));
+  const std::string a_file = column(hubDb(), "SELECT file_sha256 FROM package_files LIMIT 1").at(0);
+  ASSERT_TRUE(b2.publish("outpost/v1/sites/site-b/fetch",
+                         R"({"v":1,"id":"x1","sha256":")" + a_file + R"(","offset":0,"length":100})"));
+  EXPECT_TRUE(eventually([&] {
+    const auto m = b2.messages();
+    return !m.empty() && m.front().second.find("no such file in this site's manifest") != std::string::npos;
+  }, 10s));
 
   // No client certificate: refused.
   MqttProbe anonymous(broker.port(), certs + "/ca.pem");
