@@ -3,6 +3,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -158,6 +159,7 @@ void Downlink::linkMessage(const std::string& topic, std::string_view body) {
 }
 
 void Downlink::threadMain() {
+  pthread_setname_np(pthread_self(), "outpost-dl");
   for (;;) {
     std::optional<std::string> manifest;
     std::deque<std::string> chunks;
