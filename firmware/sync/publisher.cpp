@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 #include <mosquitto.h>
+#include <pthread.h>
 
 #include <algorithm>
 
@@ -162,6 +163,7 @@ bool Publisher::publishRaw(const std::string& topic, std::string_view body) {
 }
 
 void Publisher::threadMain() {
+  pthread_setname_np(pthread_self(), "outpost-sync");
   std::unique_ptr<storage::Database> db;
   for (;;) {
     {

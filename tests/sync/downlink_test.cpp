@@ -185,6 +185,30 @@ TEST_F(DownlinkTest, BundleBecomesActiveAndContentAppearsInTheCache) {
   }, 20s));
   const Response after = http2.get("/api/v1/sync", sup);
   EXPECT_EQ(intField(objField(objField(after.json, "link"), "downlink"), "requests"), 0) << after;
+
+  // Version 2 (re-signed with another trusted key) replaces it; then the hub offers
+  // version 1 again: the installer's "refuse older version" rule applies, with its reason
+  // upstream, and version 2 stays active.
+  const std::string v2 = work_ + "/rules-v2";
+  fs::copy(work_ + "/rules", v2, fs::copy_options::recursive);
+  {
+    std::string m = slurp(v2 + "/manifest.json");
+    const auto at = m.find("\"version\": 1");
+    ASSERT_NE(at, std::string::npos);
+    m.replace(at, 12, "\"version\": 2");
+    std::ofstream(v2 + "/manifest.json", std::ios::trunc) << m;
+  }
+  ASSERT_TRUE(signing::sealPackageDir(v2).isOk());
+  ASSERT_TRUE(signing::signPackageDir(v2, key_.private_pem, "hq-content").isOk());
+  publish(v2);
+  ASSERT_TRUE(eventually([&] {
+    return textOf(daemon.dbPath(), "SELECT id || ' ' || version FROM rule_active WHERE slot = 1") == "demo-bank 2";
+  }, 30s)) << daemon.stderrTail();
+  publish(work_ + "/rules");
+  ASSERT_TRUE(eventually([&] { return upstream("downlink.refused") == 1; }, 30s)) << hub.output();
+  const std::string reason = textOf(hubDb(), "SELECT payload FROM records WHERE type = 'downlink.refused'");
+  EXPECT_NE(reason.find("is not above the active version 2"), std::string::npos) << reason;
+  EXPECT_EQ(textOf(daemon.dbPath(), "SELECT id || ' ' || version FROM rule_active WHERE slot = 1"), "demo-bank 2");
 }
 
 TEST_F(DownlinkTest, InterruptedAtRandomOffsetsResumesAndOnlyVerifiedPayloadsActivate) {
