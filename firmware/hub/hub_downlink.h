@@ -22,10 +22,12 @@
 
 namespace outpost::hub {
 
-// `pkg` verified (readPackageDir), `signature` the exact text of its manifest.sig.
-// Returns the site's new manifest serial.
-Result<int64_t> publishPackage(storage::Database& db, const std::string& site, const signing::VerifiedPackage& pkg,
-                               const std::string& signature, WallTime now);
+// `manifest` verified (verifyManifest) with its files in `dir`, `signature` the exact
+// text of its manifest.sig. Files are streamed into the blobs (never whole in memory)
+// and hashed on the way: a file that does not match the manifest (changed since it
+// was verified) aborts the transaction. Returns the site's new manifest serial.
+Result<int64_t> publishPackage(storage::Database& db, const std::string& site, const signing::VerifiedManifest& manifest,
+                               const std::string& dir, const std::string& signature, WallTime now);
 
 // Sites with a manifest, and their serials.
 Result<std::vector<std::pair<std::string, int64_t>>> manifestSerials(storage::Database& db);

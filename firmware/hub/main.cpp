@@ -115,14 +115,12 @@ int publish(const std::map<std::string, std::string>& flags) {
     return 1;
   }
   const std::string dir = flags.at("--package");
-  auto pkg = signing::readPackageDir(dir, *trust);
-  if (!pkg) {
-    std::cerr << "outpost-hub: " << dir << ": " << pkg.status().describe() << "\n";
-    return 1;
-  }
-  auto sig = signing::readSmallFile(dir + "/manifest.sig", 64 * 1024);
-  if (!sig) {
-    std::cerr << "outpost-hub: " << sig.status().describe() << "\n";
+  auto manifest = signing::readSmallFile(dir + "/manifest.json", signing::PackageLimits{}.max_manifest_bytes);
+  auto sig = manifest ? signing::readSmallFile(dir + "/manifest.sig", 64 * 1024) : Result<std::string>(manifest.status());
+  auto verified = sig ? signing::verifyManifest(*manifest, *sig, *trust) : Result<signing::VerifiedManifest>(sig.status());
+  Status files = verified ? signing::verifyPackageFiles(dir, *verified) : verified.status();
+  if (!files) {
+    std::cerr << "outpost-hub: " << dir << ": " << files.describe() << "\n";
     return 1;
   }
   auto db = storage::Database::open(flags.at("--db"));
@@ -135,12 +133,12 @@ int publish(const std::map<std::string, std::string>& flags) {
     std::cerr << "outpost-hub: " << migrated.status().describe() << "\n";
     return 1;
   }
-  auto serial = hub::publishPackage(**db, site, *pkg, *sig, SystemClock::instance().wallNow());
+  auto serial = hub::publishPackage(**db, site, *verified, dir, *sig, SystemClock::instance().wallNow());
   if (!serial) {
     std::cerr << "outpost-hub: " << serial.status().describe() << "\n";
     return 1;
   }
-  std::cout << "published " << pkg->manifest.kind << " " << pkg->manifest.id << " v" << pkg->manifest.version
+  std::cout << "published " << verified->kind << " " << verified->id << " v" << verified->version
             << " for " << site << " (manifest serial " << *serial << ")\n";
   return 0;
 }
