@@ -1,8 +1,8 @@
 // The downlink end to end: outpost-hub publishes a site's manifest (a signed rule
 // bundle and a signed content package), the real outpostd fetches the files by hash in
 // chunks over a real mosquitto, verifies them and hands them to the rules installer
-// and the content cache; interrupted at random offsets by kill -9 of the broker or of
-// outpostd it resumes; tampered payloads are refused with the reason sent upstream.
+// and the content cache; interrupted at random offsets by kill -9 of outpostd, the
+// broker or the hub it resumes; tampered payloads are refused with the reason sent upstream.
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -223,17 +223,17 @@ TEST_F(DownlinkTest, InterruptedAtRandomOffsetsResumesAndOnlyVerifiedPayloadsAct
   std::mt19937 rng(2026);
   const std::string media_sha = signing::sha256Hex(media_);
   const std::string part = daemon.dataDir() + "/downloads/" + media_sha + ".part";
-  int broker_kills = 0, daemon_kills = 0;
+  int broker_kills = 0, daemon_kills = 0, hub_kills = 0;
   uint64_t part_at_kill = 0;
   int resumed = 0;
-  for (int round = 0; round < 6 && !contentActive(daemon); ++round) {
+  for (int round = 0; round < 9 && !contentActive(daemon); ++round) {
     // Wait until the transfer has moved, then cut it at a random moment.
     std::error_code ec;
     const uint64_t before = fs::exists(part) ? fs::file_size(part, ec) : 0;
     eventually([&] { return fs::exists(part) && fs::file_size(part, ec) > before; }, 20s);
     std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 400)(rng)));
     if (contentActive(daemon)) break;
-    if (round % 2 == 0) {
+    if (round % 3 == 0) {
       daemon.kill9();
       ++daemon_kills;
       part_at_kill = fs::exists(part) ? fs::file_size(part, ec) : 0;
@@ -251,11 +251,16 @@ TEST_F(DownlinkTest, InterruptedAtRandomOffsetsResumesAndOnlyVerifiedPayloadsAct
         }, 20s)) << "no resume after outpostd was killed with " << part_at_kill << " bytes on disk";
         ++resumed;
       }
-    } else {
+    } else if (round % 3 == 1) {
       broker.kill9();
       ++broker_kills;
       std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(100, 800)(rng)));
       ASSERT_TRUE(broker.start());
+    } else {
+      // The hub dies with a request in hand; its persistent session keeps the next ones.
+      hub.kill9();
+      ++hub_kills;
+      ASSERT_TRUE(hub.start(broker.port()));
     }
   }
   ASSERT_TRUE(eventually([&] { return contentActive(daemon); }, 90s)) << hub.output() << "\n" << daemon.stderrTail();
@@ -267,8 +272,9 @@ TEST_F(DownlinkTest, InterruptedAtRandomOffsetsResumesAndOnlyVerifiedPayloadsAct
   EXPECT_FALSE(fs::exists(part));
   EXPECT_TRUE(eventually([&] { return upstream("downlink.installed") >= 1; }, 30s)) << hub.output();
   EXPECT_EQ(upstream("downlink.refused"), 0);
-  std::printf("[ info ] downlink interrupted %d× (outpostd kill -9 %d, broker kill -9 %d); resumed and verified\n",
-              daemon_kills + broker_kills, daemon_kills, broker_kills);
+  std::printf(
+      "[ info ] downlink interrupted %d× (outpostd kill -9 %d, broker kill -9 %d, hub kill -9 %d); resumed and verified\n",
+      daemon_kills + broker_kills + hub_kills, daemon_kills, broker_kills, hub_kills);
 }
 
 TEST_F(DownlinkTest, TamperedPayloadsAreRefusedWithTheReasonUpstream) {
