@@ -14,6 +14,11 @@
 //                          same broker in the same run, N lines of one record's size
 //                          (with the same client certificate when TLS is on) — and
 //                          ratio_vs_mosquitto_pub = drain records/s ÷ that rate
+//   BM_DownlinkFetch/chunk_kib:C
+//                          downlink bytes/s: an 8 MiB signed package published in an
+//                          in-process HubService, fetched by the real Downlink over the
+//                          Publisher's connection in C KiB chunks, every file hashed and
+//                          renamed (the installer hook only counts)
 //   BM_RawQos1Publish/N    baseline: N messages of one record's size published by a
 //                          bare libmosquitto client at QoS 1 (16 in flight), until every
 //                          PUBACK came back — what `mosquitto_pub -q 1 -l` does
@@ -42,10 +47,16 @@
 #include <thread>
 #include <vector>
 
+#include "hub/hub_downlink.h"
+#include "hub/hub_service.h"
+#include "hub/hub_store.h"
+#include "signing/ed25519.h"
+#include "signing/package.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
 #include "storage/outbox.h"
 #include "storage/writer.h"
+#include "sync/downlink.h"
 #include "sync/publisher.h"
 
 extern char** environ;
@@ -109,7 +120,7 @@ struct BrokerProcess {
     {
       std::ofstream conf(dir + "/m.conf");
       conf << "listener " << port << " 127.0.0.1\nallow_anonymous true\npersistence false\n"
-           << "max_queued_messages 1000000\nmax_inflight_messages 0\n";
+           << "max_queued_messages 1000000\nmax_inflight_messages 0\nset_tcp_nodelay true\n";
       if (tls) {
         conf << "cafile " << certs() << "/ca.pem\ncertfile " << certs() << "/broker.pem\nkeyfile " << certs()
              << "/broker.key\nrequire_certificate true\n";
@@ -284,6 +295,95 @@ void BM_PublishDrain(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_PublishDrain)->ArgNames({"records", "tls"})->Args({100000, 0})->Args({100000, 1})->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+
+void BM_DownlinkFetch(benchmark::State& state) {
+  BrokerProcess broker;
+  if (!broker.start()) {
+    state.SkipWithError("cannot start mosquitto");
+    return;
+  }
+  // An 8 MiB signed package, published for the site in the hub's database.
+  constexpr size_t kBytes = 8u << 20;
+  const std::string pkg = broker.dir + "/pkg";
+  std::filesystem::create_directories(pkg);
+  {
+    std::string data(kBytes, '\0');
+    for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>((i * 2654435761u) >> 13);
+    std::ofstream(pkg + "/media.bin", std::ios::binary) << data;
+    std::ofstream(pkg + "/manifest.json") << R"({"kind": "content", "id": "bench", "version": 1, "files": []})";
+  }
+  auto key = signing::generateKeyPair();
+  signing::TrustStore trust;
+  if (!key || !trust.add("bench", key->public_b64) || !signing::sealPackageDir(pkg) ||
+      !signing::signPackageDir(pkg, key->private_pem, "bench")) {
+    state.SkipWithError("cannot make the package");
+    return;
+  }
+  auto manifest = signing::readSmallFile(pkg + "/manifest.json", 1 << 20);
+  auto sig = signing::readSmallFile(pkg + "/manifest.sig", 4096);
+  auto verified = signing::verifyManifest(*manifest, *sig, trust);
+  const std::string hub_db = broker.dir + "/hub.db";
+  {
+    auto db = storage::Database::open(hub_db);
+    if (!db || !storage::migrate(**db, hub::hubMigrations()) || !verified ||
+        !hub::publishPackage(**db, "bench-site", *verified, pkg, *sig, fromEpochMillis(1))) {
+      state.SkipWithError("cannot publish the package");
+      return;
+    }
+  }
+  hub::HubOptions ho;
+  ho.port = broker.port;
+  ho.db_path = hub_db;
+  ho.manifest_poll = Millis(20);
+  hub::HubService hub_service(ho, SystemClock::instance());
+  if (!hub_service.start()) {
+    state.SkipWithError("cannot start the hub");
+    return;
+  }
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string dir = benchDir();
+    auto writer = std::make_unique<storage::Writer>(freshOutbox(dir + "/o.db"));
+    writer->start();
+    PublisherOptions o;
+    o.site_id = "bench-site";
+    o.port = broker.port;
+    auto pub = std::make_unique<Publisher>(*writer, dir + "/o.db", SystemClock::instance(), o);
+    std::atomic<int> installed{0};
+    DownlinkOptions dlo;
+    dlo.site_id = "bench-site";
+    dlo.dir = dir + "/downloads";
+    dlo.chunk_bytes = state.range(0) * 1024;
+    dlo.poll_interval = Millis(5);
+    DownlinkHooks hooks;
+    hooks.trust = &trust;
+    hooks.installed = [](const ManifestEntry&) { return false; };
+    hooks.install = [&installed](const std::string&, const std::string&) -> Result<std::string> {
+      ++installed;
+      return std::string("counted");
+    };
+    auto dl = std::make_unique<Downlink>(*writer, SystemClock::instance(), dlo, hooks);
+    (void)dl->start(*pub);
+    state.ResumeTiming();
+    (void)pub->start();
+    for (int i = 0; i < 120000 && installed == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    state.PauseTiming();
+    state.counters["chunks"] = static_cast<double>(dl->stats().chunks);
+    dl->stop();
+    pub->stop();
+    dl.reset();
+    pub.reset();
+    writer->stop();
+    writer.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    state.ResumeTiming();
+    if (installed == 0) state.SkipWithError("the package did not arrive");
+  }
+  hub_service.stop();
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(kBytes));
+}
+BENCHMARK(BM_DownlinkFetch)->ArgName("chunk_kib")->Arg(16)->Arg(64)->Arg(256)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 
 void BM_RawQos1Publish(benchmark::State& state) {
   BrokerProcess broker;

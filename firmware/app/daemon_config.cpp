@@ -131,7 +131,7 @@ const ConfigSchema& daemonConfigSchema() {
            .max = 3600 * kSecond});
     s.add({.key = "sync.downlink.enabled", .type = ConfigType::kBool, .default_value = "true",
            .help = "While sync is on: fetch and install what the hub's manifest lists (rule bundles, content)."});
-    s.add({.key = "sync.downlink.chunk_bytes", .type = ConfigType::kInt, .default_value = "65536",
+    s.add({.key = "sync.downlink.chunk_bytes", .type = ConfigType::kInt, .default_value = "262144",
            .help = "Bytes asked for per downlink chunk request.", .min = 1024, .max = 1048576});
     s.add({.key = "sync.downlink.request_timeout", .type = ConfigType::kDuration, .default_value = "5s",
            .help = "A downlink chunk request unanswered this long is sent again.", .min = 100, .max = 600 * kSecond});

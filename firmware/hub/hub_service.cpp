@@ -32,6 +32,8 @@ Status HubService::start() {
   mosq_ = mosquitto_new(options_.client_id.c_str(), false, this);
   if (!mosq_) return Status::internal("mosquitto_new failed");
   v5_ = options_.mqtt != "3.1.1";
+  // Request/response (the downlink) must not wait for Nagle + delayed ACK (~40 ms a turn).
+  mosquitto_int_option(mosq_, MOSQ_OPT_TCP_NODELAY, 1);
   mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, v5_ ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
   if (!options_.tls_ca.empty()) {
     const int rc = mosquitto_tls_set(mosq_, options_.tls_ca.c_str(), nullptr,

@@ -45,7 +45,7 @@ struct DownlinkOptions {
   std::string site_id;
   std::string topic_prefix = "outpost/v1";
   std::string dir;                 // e.g. <data dir>/downloads
-  int64_t chunk_bytes = 64 * 1024;
+  int64_t chunk_bytes = 256 * 1024;
   Millis request_timeout{5000};    // a request unanswered this long is sent again
   Millis poll_interval{100};
 };

@@ -59,6 +59,8 @@ Status Publisher::start() {
   }
   mosq_ = mosquitto_new(options_.client_id.c_str(), true, this);
   if (!mosq_) return Status::internal("mosquitto_new failed");
+  // Request/response (the downlink) must not wait for Nagle + delayed ACK (~40 ms a turn).
+  mosquitto_int_option(mosq_, MOSQ_OPT_TCP_NODELAY, 1);
   mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
   const std::string offline = statusJson("offline");
   int rc = mosquitto_will_set(mosq_, status_topic_.c_str(), static_cast<int>(offline.size()), offline.data(), 1, true);
