@@ -10,6 +10,15 @@
 //   BM_SteadyCommitWhilePublishing/N
 //                          records/s committed (synchronous=FULL, group commit, 8
 //                          threads × N) while the Publisher drains them to mosquitto
+//                          counters: mosquitto_pub_per_s — `mosquitto_pub -q 1 -l` on the
+//                          same broker in the same run, N lines of one record's size
+//                          (with the same client certificate when TLS is on) — and
+//                          ratio_vs_mosquitto_pub = drain records/s ÷ that rate
+//   BM_DownlinkFetch/chunk_kib:C
+//                          downlink bytes/s: an 8 MiB signed package published in an
+//                          in-process HubService, fetched by the real Downlink over the
+//                          Publisher's connection in C KiB chunks, every file hashed and
+//                          renamed (the installer hook only counts)
 //   BM_RawQos1Publish/N    baseline: N messages of one record's size published by a
 //                          bare libmosquitto client at QoS 1 (16 in flight), until every
 //                          PUBACK came back — what `mosquitto_pub -q 1 -l` does
@@ -38,10 +47,16 @@
 #include <thread>
 #include <vector>
 
+#include "hub/hub_downlink.h"
+#include "hub/hub_service.h"
+#include "hub/hub_store.h"
+#include "signing/ed25519.h"
+#include "signing/package.h"
 #include "storage/database.h"
 #include "storage/migrations.h"
 #include "storage/outbox.h"
 #include "storage/writer.h"
+#include "sync/downlink.h"
 #include "sync/publisher.h"
 
 extern char** environ;
@@ -105,7 +120,7 @@ struct BrokerProcess {
     {
       std::ofstream conf(dir + "/m.conf");
       conf << "listener " << port << " 127.0.0.1\nallow_anonymous true\npersistence false\n"
-           << "max_queued_messages 1000000\nmax_inflight_messages 0\n";
+           << "max_queued_messages 1000000\nmax_inflight_messages 0\nset_tcp_nodelay true\n";
       if (tls) {
         conf << "cafile " << certs() << "/ca.pem\ncertfile " << certs() << "/broker.pem\nkeyfile " << certs()
              << "/broker.key\nrequire_certificate true\n";
@@ -171,6 +186,52 @@ void BM_OutboxAppend(benchmark::State& state) {
 }
 BENCHMARK(BM_OutboxAppend)->Arg(1)->Arg(100)->Unit(benchmark::kMicrosecond)->UseRealTime();
 
+const std::string& recordLine() {
+  static const std::string line =
+      R"({"seq":1,"uuid":"0d9f1c2e-4a5b-4c6d-8e7f-001122334455","time":1,"type":"contact.offered","schema":1,"class":"contact","payload":)" +
+      kPayload + "}";
+  return line;
+}
+
+// Messages/s of `mosquitto_pub -q 1 -l` publishing `n` lines of one record's size
+// (it exits once the last message is acknowledged); -1 if it is missing or failed.
+double mosquittoPubRate(const BrokerProcess& broker, int64_t n) {
+  const char* exe = "/usr/bin/mosquitto_pub";
+  if (access(exe, X_OK) != 0) return -1;
+  const std::string lines = broker.dir + "/lines.txt";
+  {
+    std::ofstream out(lines);
+    for (int64_t i = 0; i < n; ++i) out << recordLine() << '\n';
+  }
+  const std::string port = std::to_string(broker.port);
+  std::vector<std::string> args = {"mosquitto_pub", "-h", "127.0.0.1", "-p", port, "-q", "1", "-t", "bench/pub", "-l"};
+  if (broker.tls) {
+    for (const std::string& a : {std::string("--cafile"), broker.certs() + "/ca.pem", std::string("--cert"),
+                                 broker.certs() + "/bench-site.pem", std::string("--key"),
+                                 broker.certs() + "/bench-site.key"}) {
+      args.push_back(a);
+    }
+  }
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, lines.c_str(), O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+  pid_t pid = -1;
+  const auto t0 = std::chrono::steady_clock::now();
+  const int rc = posix_spawn(&pid, exe, &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  if (rc != 0) return -1;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || secs <= 0) return -1;
+  return static_cast<double>(n) / secs;
+}
+
 void BM_PublishDrain(benchmark::State& state) {
   BrokerProcess broker;
   broker.tls = state.range(1) != 0;
@@ -179,6 +240,7 @@ void BM_PublishDrain(benchmark::State& state) {
     return;
   }
   const int64_t n = state.range(0);
+  double drain_seconds = 0;
   for (auto _ : state) {
     state.PauseTiming();
     const std::string dir = benchDir();
@@ -203,12 +265,14 @@ void BM_PublishDrain(benchmark::State& state) {
     }
     auto pub = std::make_unique<Publisher>(*writer, dir + "/o.db", SystemClock::instance(), o);
     state.ResumeTiming();
+    const auto t0 = std::chrono::steady_clock::now();
     (void)pub->start();
     for (int i = 0; i < 60000; ++i) {
       const auto s = pub->stats();
       if (static_cast<int64_t>(s.records) >= n && s.acked_batches == s.batches) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
+    drain_seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     state.PauseTiming();
     pub->stop();
     pub.reset();
@@ -219,8 +283,107 @@ void BM_PublishDrain(benchmark::State& state) {
     state.ResumeTiming();
   }
   state.SetItemsProcessed(state.iterations() * n);
+  // The target of issue 5: at least what mosquitto_pub reaches here, same run, same broker.
+  const double drain_rate = drain_seconds > 0 ? static_cast<double>(state.iterations() * n) / drain_seconds : 0;
+  const double pub_rate = mosquittoPubRate(broker, n);
+  state.counters["drain_per_s"] = drain_rate;
+  if (pub_rate > 0) {
+    state.counters["mosquitto_pub_per_s"] = pub_rate;
+    state.counters["ratio_vs_mosquitto_pub"] = drain_rate / pub_rate;
+  } else {
+    state.counters["mosquitto_pub_per_s"] = -1;  // not installed or failed
+  }
 }
 BENCHMARK(BM_PublishDrain)->ArgNames({"records", "tls"})->Args({100000, 0})->Args({100000, 1})->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
+
+void BM_DownlinkFetch(benchmark::State& state) {
+  BrokerProcess broker;
+  if (!broker.start()) {
+    state.SkipWithError("cannot start mosquitto");
+    return;
+  }
+  // An 8 MiB signed package, published for the site in the hub's database.
+  constexpr size_t kBytes = 8u << 20;
+  const std::string pkg = broker.dir + "/pkg";
+  std::filesystem::create_directories(pkg);
+  {
+    std::string data(kBytes, '\0');
+    for (size_t i = 0; i < data.size(); ++i) data[i] = static_cast<char>((i * 2654435761u) >> 13);
+    std::ofstream(pkg + "/media.bin", std::ios::binary) << data;
+    std::ofstream(pkg + "/manifest.json") << R"({"kind": "content", "id": "bench", "version": 1, "files": []})";
+  }
+  auto key = signing::generateKeyPair();
+  signing::TrustStore trust;
+  if (!key || !trust.add("bench", key->public_b64) || !signing::sealPackageDir(pkg) ||
+      !signing::signPackageDir(pkg, key->private_pem, "bench")) {
+    state.SkipWithError("cannot make the package");
+    return;
+  }
+  auto manifest = signing::readSmallFile(pkg + "/manifest.json", 1 << 20);
+  auto sig = signing::readSmallFile(pkg + "/manifest.sig", 4096);
+  auto verified = signing::verifyManifest(*manifest, *sig, trust);
+  const std::string hub_db = broker.dir + "/hub.db";
+  {
+    auto db = storage::Database::open(hub_db);
+    if (!db || !storage::migrate(**db, hub::hubMigrations()) || !verified ||
+        !hub::publishPackage(**db, "bench-site", *verified, pkg, *sig, fromEpochMillis(1))) {
+      state.SkipWithError("cannot publish the package");
+      return;
+    }
+  }
+  hub::HubOptions ho;
+  ho.port = broker.port;
+  ho.db_path = hub_db;
+  ho.manifest_poll = Millis(20);
+  hub::HubService hub_service(ho, SystemClock::instance());
+  if (!hub_service.start()) {
+    state.SkipWithError("cannot start the hub");
+    return;
+  }
+  for (auto _ : state) {
+    state.PauseTiming();
+    const std::string dir = benchDir();
+    auto writer = std::make_unique<storage::Writer>(freshOutbox(dir + "/o.db"));
+    writer->start();
+    PublisherOptions o;
+    o.site_id = "bench-site";
+    o.port = broker.port;
+    auto pub = std::make_unique<Publisher>(*writer, dir + "/o.db", SystemClock::instance(), o);
+    std::atomic<int> installed{0};
+    DownlinkOptions dlo;
+    dlo.site_id = "bench-site";
+    dlo.dir = dir + "/downloads";
+    dlo.chunk_bytes = state.range(0) * 1024;
+    dlo.poll_interval = Millis(5);
+    DownlinkHooks hooks;
+    hooks.trust = &trust;
+    hooks.installed = [](const ManifestEntry&) { return false; };
+    hooks.install = [&installed](const std::string&, const std::string&) -> Result<std::string> {
+      ++installed;
+      return std::string("counted");
+    };
+    auto dl = std::make_unique<Downlink>(*writer, SystemClock::instance(), dlo, hooks);
+    (void)dl->start(*pub);
+    state.ResumeTiming();
+    (void)pub->start();
+    for (int i = 0; i < 120000 && installed == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    state.PauseTiming();
+    state.counters["chunks"] = static_cast<double>(dl->stats().chunks);
+    dl->stop();
+    pub->stop();
+    dl.reset();
+    pub.reset();
+    writer->stop();
+    writer.reset();
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+    state.ResumeTiming();
+    if (installed == 0) state.SkipWithError("the package did not arrive");
+  }
+  hub_service.stop();
+  state.SetBytesProcessed(state.iterations() * static_cast<int64_t>(kBytes));
+}
+BENCHMARK(BM_DownlinkFetch)->ArgName("chunk_kib")->Arg(16)->Arg(64)->Arg(256)->Unit(benchmark::kMillisecond)->Iterations(1)->UseRealTime();
 
 void BM_RawQos1Publish(benchmark::State& state) {
   BrokerProcess broker;
@@ -230,7 +393,7 @@ void BM_RawQos1Publish(benchmark::State& state) {
   }
   mosquitto_lib_init();
   const int64_t n = state.range(0);
-  const std::string line = R"({"seq":1,"uuid":"0d9f1c2e-4a5b-4c6d-8e7f-001122334455","time":1,"type":"contact.offered","schema":1,"class":"contact","payload":)" + kPayload + "}";
+  const std::string& line = recordLine();
   for (auto _ : state) {
     std::atomic<int64_t> acked{0};
     mosquitto* m = mosquitto_new(nullptr, true, &acked);

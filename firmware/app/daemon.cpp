@@ -143,6 +143,7 @@ struct Daemon::Parts {
   std::unique_ptr<api::LearningServices> learning;
   std::unique_ptr<api::HttpServer> server;
   std::unique_ptr<sync::Publisher> publisher;  // null while sync.enabled is false
+  std::unique_ptr<sync::Downlink> downlink;    // null while sync or sync.downlink is off
   std::atomic<bool> migrated{false};
   Millis health_interval{60000};
 
@@ -393,8 +394,12 @@ Status Daemon::start() {
   if (p.publisher) {
     p.engine->addListener([pub = p.publisher.get()](const engine::DomainEvent&) { pub->wake(); });
     ctx.alarms = [&ctx]() { return syncAlarms(ctx); };
-    ctx.sync_link = [pub = p.publisher.get()]() { return syncLink(*pub); };
     p.health_interval = config_.getDuration("sync.health_interval");
+    auto downlink = startDownlink(config_, *p.writer, *p.reads, p.clock, sync_site, data_dir, *p.publisher, *p.rules,
+                                  *p.content);
+    if (!downlink) return downlink.status();
+    p.downlink = std::move(*downlink);
+    ctx.sync_link = [pub = p.publisher.get(), dl = p.downlink.get()]() { return syncLink(*pub, dl); };
     OUTPOST_RETURN_IF_ERROR(p.publisher->start());
   }
   p.loop->start("outpost-engine");
@@ -452,6 +457,7 @@ void Daemon::stop() {
   if (p.server) p.server->stop();  // requests in flight finish and get their answers
   if (p.hub) p.hub->stop();
   if (p.loop) p.loop->stop();      // tasks already posted still run
+  if (p.downlink) p.downlink->stop();    // before the publisher: it publishes through it
   if (p.publisher) p.publisher->stop();  // before the writer: its completions call the publisher
   if (p.writer) p.writer->stop();  // everything submitted is committed
   parts_.reset();                  // closes the database

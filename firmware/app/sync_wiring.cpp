@@ -5,7 +5,12 @@
 
 #include <chrono>
 
+#include "plugins/rules.h"
+#include "plugins/rules_store.h"
+#include "signing/digest.h"
+#include "storage/content_cache.h"
 #include "storage/outbox.h"
+#include "storage/read_pool.h"
 #include "sync/wire.h"
 
 namespace outpost::app {
@@ -63,7 +68,68 @@ std::unique_ptr<sync::Publisher> makePublisher(const Config& config, storage::Wr
   return std::make_unique<sync::Publisher>(writer, db_path, clock, std::move(o));
 }
 
-Poco::JSON::Object::Ptr syncLink(const sync::Publisher& publisher) {
+Result<std::unique_ptr<sync::Downlink>> startDownlink(const Config& config, storage::Writer& writer,
+                                                      storage::ReadPool& reads, const Clock& clock,
+                                                      const std::string& site_id, const std::string& data_dir,
+                                                      sync::Publisher& publisher, plugins::RulesHost& rules,
+                                                      storage::ContentCache& content) {
+  if (!config.getBool("sync.enabled") || !config.getBool("sync.downlink.enabled")) return std::unique_ptr<sync::Downlink>();
+  sync::DownlinkOptions o;
+  o.site_id = site_id;
+  o.topic_prefix = config.getString("sync.topic_prefix");
+  o.dir = data_dir + "/downloads";
+  o.chunk_bytes = config.getInt("sync.downlink.chunk_bytes");
+  o.request_timeout = config.getDuration("sync.downlink.request_timeout");
+  sync::DownlinkHooks hooks;
+  hooks.trust = &rules.trust();
+  hooks.installed = [&rules, &reads, &content](const sync::ManifestEntry& e) -> bool {
+    if (e.kind == "rules") {
+      const auto s = rules.status();
+      return s.active && s.active->manifest_sha256 == e.sha256;
+    }
+    if (e.kind == "content") {
+      storage::Database* db = nullptr;
+      auto lease = reads.acquire();
+      if (!lease) return false;
+      db = &lease->db();
+      auto p = content.package(*db, e.id);
+      return p && p->present && signing::sha256Hex(p->manifest) == e.sha256;
+    }
+    return false;
+  };
+  hooks.install = [&rules, &writer, &content, &clock](const std::string& kind,
+                                                      const std::string& dir) -> Result<std::string> {
+    if (kind == "rules") {
+      // The same path as POST /api/v1/rules/install: verify, compile, vectors, the
+      // version above the active one, persisted with an audit row, then active.
+      auto e = rules.installDir(dir, [&](const plugins::Bundle& active, const plugins::Bundle* previous) {
+        return writer.run([&](storage::Database& db) {
+          return plugins::saveActivation(db, active, previous, clock.wallNow(), "sync", "install", "hub");
+        });
+      });
+      if (!e) return e.status();
+      return "rule bundle " + e->id + " v" + std::to_string(e->version) + " active";
+    }
+    if (kind == "content") {
+      std::string summary;
+      Status st = writer.run([&](storage::Database& db) -> Status {
+        auto r = content.importDir(db, dir, rules.trust());
+        if (!r) return r.status();
+        summary = "content " + r->id + " v" + std::to_string(r->version) + " imported (" + std::to_string(r->files) +
+                  " files)";
+        return Status::ok();
+      });
+      if (!st) return st;
+      return summary;
+    }
+    return Status::invalidArgument("kind \"" + kind + "\" is not installed over the downlink");
+  };
+  auto downlink = std::make_unique<sync::Downlink>(writer, clock, std::move(o), std::move(hooks));
+  OUTPOST_RETURN_IF_ERROR(downlink->start(publisher));
+  return downlink;
+}
+
+Poco::JSON::Object::Ptr syncLink(const sync::Publisher& publisher, const sync::Downlink* downlink) {
   const auto ps = publisher.stats();
   Object::Ptr link = new Object;
   link->set("connected", ps.connected);
@@ -74,6 +140,24 @@ Poco::JSON::Object::Ptr syncLink(const sync::Publisher& publisher) {
   link->set("acked_batches", ps.acked_batches);
   link->set("resends", ps.resends);
   link->set("errors", ps.errors);
+  if (downlink) {
+    const auto ds = downlink->stats();
+    Object::Ptr d = new Object;
+    d->set("state", ds.state);
+    d->set("manifest_serial", ds.manifest_serial);
+    d->set("manifests", ds.manifests);
+    d->set("rejected", ds.rejected);
+    d->set("requests", ds.requests);
+    d->set("retries", ds.retries);
+    d->set("resumes", ds.resumes);
+    d->set("chunks", ds.chunks);
+    d->set("bytes", ds.bytes);
+    d->set("stale", ds.stale);
+    d->set("installed", ds.installed);
+    d->set("refused", ds.refused);
+    d->set("last_refusal", ds.last_refusal);
+    link->set("downlink", d);
+  }
   return link;
 }
 

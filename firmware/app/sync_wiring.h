@@ -14,7 +14,15 @@
 #include "core/config.h"
 #include "storage/database.h"
 #include "storage/writer.h"
+#include "sync/downlink.h"
 #include "sync/publisher.h"
+
+namespace outpost::plugins {
+class RulesHost;
+}
+namespace outpost::storage {
+class ContentCache;
+}
 
 namespace outpost::app {
 
@@ -28,8 +36,18 @@ std::unique_ptr<sync::Publisher> makePublisher(const Config& config, storage::Wr
                                                const std::string& db_path, const Clock& clock,
                                                const std::string& site_id);
 
+// The downlink (nullptr when sync or sync.downlink is off), registered with the
+// publisher and started; hands rule bundles to `rules` (the install path of POST
+// /api/v1/rules/install) and content packages to `content` (its import), both
+// checked against the rules trust file (plugins.trust_file).
+Result<std::unique_ptr<sync::Downlink>> startDownlink(const Config& config, storage::Writer& writer,
+                                                      storage::ReadPool& reads, const Clock& clock,
+                                                      const std::string& site_id, const std::string& data_dir,
+                                                      sync::Publisher& publisher, plugins::RulesHost& rules,
+                                                      storage::ContentCache& content);
+
 // The publisher's link state for GET /api/v1/sync (ApiContext::sync_link).
-Poco::JSON::Object::Ptr syncLink(const sync::Publisher& publisher);
+Poco::JSON::Object::Ptr syncLink(const sync::Publisher& publisher, const sync::Downlink* downlink = nullptr);
 
 // The outbox alarms, for ApiContext::alarms.
 std::vector<std::string> syncAlarms(api::ApiContext& ctx);

@@ -4,6 +4,7 @@
 #include <mosquitto.h>
 
 #include "codec/json.h"
+#include "hub/hub_downlink.h"
 #include "hub/hub_store.h"
 #include "storage/migrations.h"
 #include "sync/wire.h"
@@ -31,6 +32,8 @@ Status HubService::start() {
   mosq_ = mosquitto_new(options_.client_id.c_str(), false, this);
   if (!mosq_) return Status::internal("mosquitto_new failed");
   v5_ = options_.mqtt != "3.1.1";
+  // Request/response (the downlink) must not wait for Nagle + delayed ACK (~40 ms a turn).
+  mosquitto_int_option(mosq_, MOSQ_OPT_TCP_NODELAY, 1);
   mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, v5_ ? MQTT_PROTOCOL_V5 : MQTT_PROTOCOL_V311);
   if (!options_.tls_ca.empty()) {
     const int rc = mosquitto_tls_set(mosq_, options_.tls_ca.c_str(), nullptr,
@@ -44,7 +47,12 @@ Status HubService::start() {
   }
   mosquitto_reconnect_delay_set(mosq_, 1, 30, true);
   mosquitto_connect_callback_set(mosq_, [](mosquitto*, void* self, int rc) { static_cast<HubService*>(self)->onConnect(rc); });
-  mosquitto_disconnect_callback_set(mosq_, [](mosquitto*, void*, int rc) {
+  mosquitto_disconnect_callback_set(mosq_, [](mosquitto*, void* self, int rc) {
+    {
+      auto* hub = static_cast<HubService*>(self);
+      std::lock_guard lock(hub->mu_);
+      hub->connected_ = false;
+    }
     if (rc != 0) log().warning("hub: connection lost (%s); reconnecting", std::string(mosquitto_strerror(rc)));
   });
   mosquitto_log_callback_set(mosq_, [](mosquitto*, void*, int level, const char* text) {
@@ -64,10 +72,17 @@ Status HubService::start() {
   rc = mosquitto_loop_start(mosq_);
   if (rc != MOSQ_ERR_SUCCESS) return Status::internal(std::string("mosquitto_loop_start: ") + mosquitto_strerror(rc));
   started_ = true;
+  manifest_thread_ = std::thread([this] { manifestLoop(); });
   return Status::ok();
 }
 
 void HubService::stop() {
+  {
+    std::lock_guard lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (manifest_thread_.joinable()) manifest_thread_.join();
   if (mosq_) {
     if (started_) {
       mosquitto_disconnect(mosq_);
@@ -103,6 +118,15 @@ void HubService::onConnect(int rc) {
   const std::string uplinks = v5_ ? "$share/" + options_.share_group + "/" + plain : plain;
   mosquitto_subscribe(mosq_, nullptr, uplinks.c_str(), 1);
   mosquitto_subscribe(mosq_, nullptr, (options_.topic_prefix + "/sites/+/status").c_str(), 1);
+  const std::string fetch_plain = options_.topic_prefix + "/sites/+/fetch";
+  const std::string fetches = v5_ ? "$share/" + options_.share_group + "/" + fetch_plain : fetch_plain;
+  mosquitto_subscribe(mosq_, nullptr, fetches.c_str(), 1);
+  {
+    std::lock_guard lock(mu_);
+    connected_ = true;
+    published_.clear();  // publish every manifest again (a broker without persistence lost them)
+  }
+  cv_.notify_all();
   log().information("hub: connected (MQTT %s), subscribed to %s", std::string(v5_ ? "5" : "3.1.1"), uplinks);
 }
 
@@ -147,6 +171,10 @@ void HubService::onMessage(const mosquitto_message* msg) {
     if (!st) log().error("hub: recording status of %s failed: %s", s, st.toString());
     return;
   }
+  if (const std::string s = sync::topicSite(options_.topic_prefix, topic, "fetch"); !s.empty()) {
+    onFetch(topic, s, body);
+    return;
+  }
   const std::string site = sync::topicSite(options_.topic_prefix, topic, "uplink");
   if (site.empty()) {
     reject(topic, "", "unknown topic (expected " + options_.topic_prefix + "/sites/<site>/uplink)");
@@ -175,6 +203,61 @@ void HubService::onMessage(const mosquitto_message* msg) {
   const std::string hwm_topic = sync::hwmTopic(options_.topic_prefix, site);
   const int rc = mosquitto_publish(mosq_, nullptr, hwm_topic.c_str(), static_cast<int>(hwm.size()), hwm.data(), 1, true);
   if (rc != MOSQ_ERR_SUCCESS) log().warning("hub: publishing the mark of %s failed: %s", site, std::string(mosquitto_strerror(rc)));
+}
+
+void HubService::onFetch(const std::string& topic, const std::string& site, std::string_view body) {
+  auto req = sync::decodeFetch(body);
+  if (!req) {
+    reject(topic, site, req.status().describe());
+    return;
+  }
+  const sync::Chunk chunk = serveChunk(*db_, site, *req);
+  if (!chunk.error.empty()) log().warning("hub: fetch by %s of %s refused: %s", site, req->sha256, chunk.error);
+  const std::string out = sync::encodeChunk(chunk);
+  const std::string reply = sync::chunkTopic(options_.topic_prefix, site);
+  const int rc = mosquitto_publish(mosq_, nullptr, reply.c_str(), static_cast<int>(out.size()), out.data(), 1, false);
+  if (rc != MOSQ_ERR_SUCCESS) log().warning("hub: answering a fetch of %s failed: %s", site, std::string(mosquitto_strerror(rc)));
+  std::lock_guard lock(mu_);
+  ++stats_.fetches;
+}
+
+// Publishes each site's manifest (retained) whenever `outpost-hub publish` changed it.
+void HubService::manifestLoop() {
+  std::unique_ptr<storage::Database> db;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, options_.manifest_poll, [this] { return stopping_; });
+      if (stopping_) return;
+      if (!connected_) continue;
+    }
+    if (!db) {
+      auto opened = storage::Database::open(options_.db_path, storage::OpenOptions{true, 5000});
+      if (!opened) continue;
+      db = std::move(*opened);
+    }
+    auto serials = manifestSerials(*db);
+    if (!serials) continue;
+    for (const auto& [site, serial] : *serials) {
+      {
+        std::lock_guard lock(mu_);
+        if (auto it = published_.find(site); it != published_.end() && it->second == serial) continue;
+      }
+      auto m = siteManifest(*db, site);
+      if (!m) continue;
+      const std::string body = sync::encodeManifest(*m);
+      const std::string t = sync::manifestTopic(options_.topic_prefix, site);
+      if (mosquitto_publish(mosq_, nullptr, t.c_str(), static_cast<int>(body.size()), body.data(), 1, true) !=
+          MOSQ_ERR_SUCCESS) {
+        continue;
+      }
+      log().information("hub: published the manifest of " + site + " (serial " + std::to_string(m->serial) + ", " +
+                        std::to_string(m->packages.size()) + " packages)");
+      std::lock_guard lock(mu_);
+      published_[site] = serial;
+      ++stats_.manifests;
+    }
+  }
 }
 
 }  // namespace outpost::hub

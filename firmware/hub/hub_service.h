@@ -20,7 +20,11 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <condition_variable>
+#include <map>
 #include <string>
+#include <string_view>
+#include <thread>
 
 #include "core/clock.h"
 #include "core/status.h"
@@ -42,6 +46,7 @@ struct HubOptions {
   std::string tls_ca, tls_cert, tls_key;
   std::string username, password;
   int keepalive_s = 30;
+  Millis manifest_poll{500};  // how often the database is checked for new site manifests
 };
 
 struct HubStats {
@@ -50,6 +55,8 @@ struct HubStats {
   uint64_t duplicates = 0;
   uint64_t conflicts = 0;
   uint64_t rejected = 0;
+  uint64_t manifests = 0;  // site manifests published
+  uint64_t fetches = 0;    // chunk requests answered
   bool subscribed = false;
   bool mqtt5 = false;
 };
@@ -67,6 +74,8 @@ class HubService {
   void onSubscribe();
   void onMessage(const mosquitto_message* msg);
   void reject(const std::string& topic, const std::string& site, const std::string& reason);
+  void onFetch(const std::string& topic, const std::string& site, std::string_view body);
+  void manifestLoop();
 
   HubOptions options_;
   const Clock& clock_;
@@ -76,6 +85,11 @@ class HubService {
   std::atomic<bool> v5_{false};
   mutable std::mutex mu_;
   HubStats stats_;  // guarded by mu_
+  std::condition_variable cv_;
+  bool stopping_ = false;                    // guarded by mu_
+  bool connected_ = false;                   // guarded by mu_
+  std::map<std::string, int64_t> published_; // guarded by mu_: site → manifest serial published
+  std::thread manifest_thread_;
 };
 
 }  // namespace outpost::hub

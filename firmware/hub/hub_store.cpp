@@ -38,7 +38,34 @@ CREATE TABLE rejects (
   at INTEGER NOT NULL, topic TEXT NOT NULL, site_id TEXT NOT NULL, reason TEXT NOT NULL);
 )sql";
 
-constexpr storage::Migration kMigrations[] = {{1, "hub records", kV1Hub}};
+// The downlink (hub_downlink.h): payloads by SHA-256, what each site should run, and
+// which files each package lists (a site may fetch only files of its own packages).
+constexpr std::string_view kV2Downlink = R"sql(
+CREATE TABLE blobs (
+  sha256 TEXT PRIMARY KEY,
+  size INTEGER NOT NULL,
+  data BLOB NOT NULL);
+CREATE TABLE site_packages (
+  site_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  package_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  size INTEGER NOT NULL,
+  sha256 TEXT NOT NULL,            -- of manifest
+  manifest TEXT NOT NULL,          -- manifest.json, exact text
+  signature TEXT NOT NULL,         -- manifest.sig, exact text
+  published_at INTEGER NOT NULL,
+  PRIMARY KEY (site_id, kind, package_id));
+CREATE TABLE package_files (
+  manifest_sha256 TEXT NOT NULL,
+  file_sha256 TEXT NOT NULL,
+  PRIMARY KEY (manifest_sha256, file_sha256)) WITHOUT ROWID;
+CREATE TABLE site_manifests (
+  site_id TEXT PRIMARY KEY,
+  serial INTEGER NOT NULL);
+)sql";
+
+constexpr storage::Migration kMigrations[] = {{1, "hub records", kV1Hub}, {2, "hub downlink", kV2Downlink}};
 
 Status ensureSite(storage::Database& db, const std::string& site) {
   auto q = db.query("INSERT OR IGNORE INTO sites (site_id) VALUES (?1)");

@@ -5,6 +5,8 @@
 //                     [--tls-ca FILE --tls-cert FILE --tls-key FILE]
 //                     [--username U --password-file FILE]
 //   outpost-hub sites --db FILE [--json]
+//   outpost-hub publish --db FILE --site S --trust FILE --package DIR
+//                     (a running hub publishes the site's new manifest within a second)
 //
 // `run` prints "hub: ready" once subscribed and stops on SIGTERM/SIGINT.
 
@@ -22,9 +24,12 @@
 #include <string>
 #include <vector>
 
+#include "hub/hub_downlink.h"
 #include "hub/hub_service.h"
 #include "hub/hub_store.h"
+#include "signing/package.h"
 #include "storage/migrations.h"
+#include "sync/wire.h"
 
 namespace {
 
@@ -35,7 +40,8 @@ int usage(const std::string& why) {
             << "usage: outpost-hub run --db FILE [--broker HOST:PORT] [--prefix P] [--client-id ID] [--share-group G]\n"
             << "                       [--mqtt auto|5|3.1.1] [--tls-ca F --tls-cert F --tls-key F]\n"
             << "                       [--username U --password-file F]\n"
-            << "       outpost-hub sites --db FILE [--json]\n";
+            << "       outpost-hub sites --db FILE [--json]\n"
+            << "       outpost-hub publish --db FILE --site S --trust FILE --package DIR\n";
   return 2;
 }
 
@@ -91,6 +97,49 @@ int listSites(const std::map<std::string, std::string>& flags) {
     first = false;
   }
   if (json) std::cout << "]\n";
+  return 0;
+}
+
+// Stores a signed package (rule bundle, content, configuration) for a site. It is
+// verified here first with the same trust file the site uses, so the hub never offers
+// a package the site would refuse for its signature or files.
+int publish(const std::map<std::string, std::string>& flags) {
+  for (const char* k : {"--site", "--trust", "--package"}) {
+    if (!flags.contains(k)) return usage(std::string(k) + " is required for publish");
+  }
+  const std::string site = flags.at("--site");
+  if (!sync::validSiteId(site)) return usage("--site must be 1-64 of A-Z a-z 0-9 . _ -");
+  auto trust = signing::TrustStore::load(flags.at("--trust"));
+  if (!trust) {
+    std::cerr << "outpost-hub: " << trust.status().describe() << "\n";
+    return 1;
+  }
+  const std::string dir = flags.at("--package");
+  auto manifest = signing::readSmallFile(dir + "/manifest.json", signing::PackageLimits{}.max_manifest_bytes);
+  auto sig = manifest ? signing::readSmallFile(dir + "/manifest.sig", 64 * 1024) : Result<std::string>(manifest.status());
+  auto verified = sig ? signing::verifyManifest(*manifest, *sig, *trust) : Result<signing::VerifiedManifest>(sig.status());
+  Status files = verified ? signing::verifyPackageFiles(dir, *verified) : verified.status();
+  if (!files) {
+    std::cerr << "outpost-hub: " << dir << ": " << files.describe() << "\n";
+    return 1;
+  }
+  auto db = storage::Database::open(flags.at("--db"));
+  if (!db) {
+    std::cerr << "outpost-hub: " << db.status().describe() << "\n";
+    return 1;
+  }
+  auto migrated = storage::migrate(**db, hub::hubMigrations());
+  if (!migrated) {
+    std::cerr << "outpost-hub: " << migrated.status().describe() << "\n";
+    return 1;
+  }
+  auto serial = hub::publishPackage(**db, site, *verified, dir, *sig, SystemClock::instance().wallNow());
+  if (!serial) {
+    std::cerr << "outpost-hub: " << serial.status().describe() << "\n";
+    return 1;
+  }
+  std::cout << "published " << verified->kind << " " << verified->id << " v" << verified->version
+            << " for " << site << " (manifest serial " << *serial << ")\n";
   return 0;
 }
 
@@ -168,5 +217,6 @@ int main(int argc, char** argv) {
   setUpLogging();
   if (cmd == "run") return run(flags);
   if (cmd == "sites") return listSites(flags);
+  if (cmd == "publish") return publish(flags);
   return usage("unknown command \"" + cmd + "\"");
 }

@@ -2,6 +2,7 @@
 
 #include <Poco/Logger.h>
 #include <mosquitto.h>
+#include <pthread.h>
 
 #include <algorithm>
 
@@ -58,6 +59,8 @@ Status Publisher::start() {
   }
   mosq_ = mosquitto_new(options_.client_id.c_str(), true, this);
   if (!mosq_) return Status::internal("mosquitto_new failed");
+  // Request/response (the downlink) must not wait for Nagle + delayed ACK (~40 ms a turn).
+  mosquitto_int_option(mosq_, MOSQ_OPT_TCP_NODELAY, 1);
   mosquitto_int_option(mosq_, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
   const std::string offline = statusJson("offline");
   int rc = mosquitto_will_set(mosq_, status_topic_.c_str(), static_cast<int>(offline.size()), offline.data(), 1, true);
@@ -152,7 +155,17 @@ PublisherStats Publisher::stats() const {
   return s;
 }
 
+bool Publisher::publishRaw(const std::string& topic, std::string_view body) {
+  {
+    std::lock_guard lock(mu_);
+    if (!connected_ || !mosq_) return false;
+  }
+  return mosquitto_publish(mosq_, nullptr, topic.c_str(), static_cast<int>(body.size()), body.data(), 1, false) ==
+         MOSQ_ERR_SUCCESS;
+}
+
 void Publisher::threadMain() {
+  pthread_setname_np(pthread_self(), "outpost-sync");
   std::unique_ptr<storage::Database> db;
   for (;;) {
     {
@@ -235,6 +248,9 @@ void Publisher::onConnect(int rc) {
     return;
   }
   mosquitto_subscribe(mosq_, nullptr, hwm_topic_.c_str(), 1);
+  if (link_client_) {
+    for (const auto& t : link_client_->linkTopics()) mosquitto_subscribe(mosq_, nullptr, t.c_str(), 1);
+  }
   const std::string online = statusJson("online");
   mosquitto_publish(mosq_, nullptr, status_topic_.c_str(), static_cast<int>(online.size()), online.data(), 1, true);
   {
@@ -247,6 +263,7 @@ void Publisher::onConnect(int rc) {
     wake_ = true;
   }
   cv_.notify_all();
+  if (link_client_) link_client_->linkUp();
   log().information("sync: connected to %s:%d", options_.host, options_.port);
 }
 
@@ -261,6 +278,7 @@ void Publisher::onDisconnect(int rc) {
     delay = backoff_.next();
     stats_.next_backoff_ms = delay.count();
   }
+  if (link_client_) link_client_->linkDown();
   // libmosquitto's delays are whole seconds; it grows them itself while the broker
   // stays away, from this jittered start up to backoff_max.
   mosquitto_reconnect_delay_set(mosq_, static_cast<unsigned>(seconds(delay)),
@@ -287,8 +305,12 @@ void Publisher::onPublish(int mid) {
 }
 
 void Publisher::onMessage(const mosquitto_message* msg) {
-  if (!msg || !msg->topic || hwm_topic_ != msg->topic) return;
+  if (!msg || !msg->topic) return;
   const std::string_view body(static_cast<const char*>(msg->payload), static_cast<size_t>(std::max(0, msg->payloadlen)));
+  if (hwm_topic_ != msg->topic) {
+    if (link_client_) link_client_->linkMessage(msg->topic, body);
+    return;
+  }
   auto seq = decodeHwm(body);
   if (!seq) {
     log().warning("sync: ignoring a malformed high-water mark on %s: %s", hwm_topic_, seq.status().toString());

@@ -25,7 +25,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/status.h"
@@ -58,6 +60,18 @@ struct PublisherOptions {
   uint64_t seed = 1;            // for the backoff jitter
 };
 
+// Another user of the publisher's one connection (the downlink, downlink.h). Its
+// callbacks run on libmosquitto's thread and must return quickly.
+class LinkClient {
+ public:
+  virtual ~LinkClient() = default;
+  // Topics to subscribe to (QoS 1) on every connect.
+  virtual std::vector<std::string> linkTopics() const = 0;
+  virtual void linkUp() = 0;
+  virtual void linkDown() = 0;
+  virtual void linkMessage(const std::string& topic, std::string_view body) = 0;
+};
+
 struct PublisherStats {
   bool connected = false;
   uint64_t connects = 0;
@@ -85,6 +99,10 @@ class Publisher {
   // New rows may be waiting (after a commit that appended some).
   void wake();
   PublisherStats stats() const;
+  // Before start(): one more user of the connection (not owned).
+  void setLinkClient(LinkClient* client) { link_client_ = client; }
+  // Publishes on the connection (QoS 1) if connected; false otherwise.
+  bool publishRaw(const std::string& topic, std::string_view body);
 
  private:
   void threadMain();
@@ -120,6 +138,7 @@ class Publisher {
   Backoff backoff_;                   // guarded by mu_
   PublisherStats stats_;              // guarded by mu_
   bool started_ = false;
+  LinkClient* link_client_ = nullptr;
 };
 
 }  // namespace outpost::sync

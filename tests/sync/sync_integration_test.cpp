@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <random>
@@ -168,8 +169,17 @@ TEST_F(SyncTest, BrokerKilledAndRestartedMidStreamLosesNothing) {
   expectExactlyOnce(hubDb(), last);
 }
 
+// Rounds of the kill -9 test: OUTPOST_SYNC_CRASH_ROUNDS, 50 by default (about a
+// minute here; docs/sync.md "Tests").
+int crashRounds() {
+  const char* v = std::getenv("OUTPOST_SYNC_CRASH_ROUNDS");
+  const int n = v ? std::atoi(v) : 50;
+  return n > 0 ? std::min(n, 1000) : 50;
+}
+
 TEST_F(SyncTest, Kill9OfOutpostdMidStreamDeliversEveryAcknowledgedChangeOnce) {
   OUTPOST_REQUIRE_SYNC_PARTS();
+  const int rounds = crashRounds();
   Broker broker;
   ASSERT_TRUE(broker.start());
   Hub hub(hubDb());
@@ -178,7 +188,8 @@ TEST_F(SyncTest, Kill9OfOutpostdMidStreamDeliversEveryAcknowledgedChangeOnce) {
   ASSERT_TRUE(daemon.start(syncOptions(broker.port())));
   std::mt19937 rng(20261123);
   int acked = 0;
-  for (int round = 0; round < 4; ++round) {
+  int killed_mid_flow = 0;
+  for (int round = 0; round < rounds; ++round) {
     if (round > 0) {
       ASSERT_TRUE(daemon.restart());
     }
@@ -192,6 +203,7 @@ TEST_F(SyncTest, Kill9OfOutpostdMidStreamDeliversEveryAcknowledgedChangeOnce) {
       }
     });
     std::this_thread::sleep_for(std::chrono::milliseconds(100 + rng() % 300));
+    if (ok > 0 && !stop) ++killed_mid_flow;
     daemon.kill9();
     stop = true;
     load.join();
@@ -206,9 +218,14 @@ TEST_F(SyncTest, Kill9OfOutpostdMidStreamDeliversEveryAcknowledgedChangeOnce) {
   const auto remote = column(hubDb(),
                              "SELECT json_extract(payload, '$.audit_id') FROM records WHERE type = 'audit.login' "
                              "ORDER BY 1");
+  // 0 acknowledged records lost: every login answered 200 is committed locally, and
+  // every committed one is at the hub exactly once.
+  EXPECT_GE(static_cast<int>(local.size()), acked);
   EXPECT_GE(static_cast<int>(remote.size()), acked);
   EXPECT_EQ(remote, local);
   EXPECT_GT(acked, 0);
+  std::printf("[ info ] %d kill -9 rounds (%d during the login flow): %d logins acknowledged, %zu committed, %zu at the hub\n",
+              rounds, killed_mid_flow, acked, local.size(), remote.size());
 }
 
 TEST_F(SyncTest, HubKilledMidStreamStoresEveryRecordOnce) {
@@ -309,6 +326,11 @@ TEST_F(SyncTest, TlsWithClientCertificatesAndTheAclKeepSitesApart) {
   const ProcessResult made =
       runProgram("/bin/sh", {scripts + "/make-test-certs.sh", certs, kSite, "site-b", "outpost-hub"}, 60s);
   ASSERT_EQ(made.exit_code, 0) << made.describe();
+  // The downlink under the same ACL: the shipped demo rule bundle for site A.
+  const std::string trust = std::string(src) + "/plugins/lua/demo-trust.txt";
+  const ProcessResult published = runProgram(hubPath(), {"publish", "--db", hubDb(), "--site", kSite, "--trust", trust,
+                                                          "--package", std::string(src) + "/plugins/lua/demo-bank"});
+  ASSERT_EQ(published.exit_code, 0) << published.describe();
   Broker broker;
   broker.useTls(certs, scripts + "/mosquitto-outpost.acl");
   ASSERT_TRUE(broker.start());
@@ -318,11 +340,18 @@ TEST_F(SyncTest, TlsWithClientCertificatesAndTheAclKeepSitesApart) {
   Daemon daemon;
   ASSERT_TRUE(daemon.start(syncOptions(broker.port(), {"--set", "sync.tls.ca=" + certs + "/ca.pem", "--set",
                                                        "sync.tls.cert=" + certs + "/" + kSite + ".pem", "--set",
-                                                       "sync.tls.key=" + certs + "/" + kSite + ".key"})));
+                                                       "sync.tls.key=" + certs + "/" + kSite + ".key", "--set",
+                                                       "plugins.trust_file=" + trust, "--set", "plugins.site=demo"})));
+  ASSERT_TRUE(eventually([&] { return column(daemon.dbPath(), "SELECT id FROM rule_active") ==
+                                      std::vector<std::string>{"demo-bank"}; }, 30s))
+      << hub.output() << broker.log();
   HttpClient http(daemon);
   ASSERT_EQ(logins(http, daemon, 10), 10);
   ASSERT_TRUE(drained(daemon, hub)) << broker.log();
-  expectExactlyOnce(hubDb(), 10);
+  // The 10 logins and the downlink's records (queued, progress per file, installed).
+  const int64_t logins_seen = scalarOf(hubDb(), "SELECT count(*) FROM records WHERE type = 'audit.login'");
+  EXPECT_EQ(logins_seen, 10);
+  expectExactlyOnce(hubDb(), scalarOf(daemon.dbPath(), "SELECT last_seq FROM outbox_state"));
 
   // Site B can neither read site A's topics nor write them.
   MqttProbe b(broker.port(), certs + "/ca.pem", certs + "/site-b.pem", certs + "/site-b.key");
@@ -339,8 +368,21 @@ TEST_F(SyncTest, TlsWithClientCertificatesAndTheAclKeepSitesApart) {
   ASSERT_TRUE(eventually([&] { return scalarOf(hubDb(), "SELECT count(*) FROM records WHERE site_id = 'site-b'") == 1; },
                          10s))
       << hub.output();
-  EXPECT_TRUE(b.messages().empty()) << b.messages().front().first;  // not even the retained hwm/status
-  EXPECT_EQ(scalarOf(hubDb(), std::string("SELECT count(*) FROM records WHERE site_id = '") + kSite + "'"), 10);
+  EXPECT_TRUE(b.messages().empty()) << b.messages().front().first;  // not even the retained hwm/status/manifest
+  EXPECT_EQ(scalarOf(hubDb(), std::string("SELECT count(*) FROM records WHERE site_id = '") + kSite +
+                                  "' AND type = 'audit.login'"),
+            10);
+  // Site B asking the hub on its own topic for a file of site A's package: refused.
+  MqttProbe b2(broker.port(), certs + "/ca.pem", certs + "/site-b.pem", certs + "/site-b.key");
+  ASSERT_TRUE(b2.connected(10s));
+  ASSERT_TRUE(b2.subscribe("outpost/v1/sites/site-b/chunk"));
+  const std::string a_file = column(hubDb(), "SELECT file_sha256 FROM package_files LIMIT 1").at(0);
+  ASSERT_TRUE(b2.publish("outpost/v1/sites/site-b/fetch",
+                         R"({"v":1,"id":"x1","sha256":")" + a_file + R"(","offset":0,"length":100})"));
+  EXPECT_TRUE(eventually([&] {
+    const auto m = b2.messages();
+    return !m.empty() && m.front().second.find("no such file in this site's manifest") != std::string::npos;
+  }, 10s));
 
   // No client certificate: refused.
   MqttProbe anonymous(broker.port(), certs + "/ca.pem");

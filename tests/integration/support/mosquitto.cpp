@@ -91,6 +91,7 @@ Broker::~Broker() {
     // which cannot read the test's key files.
     if (getuid() == 0) conf << "user root\n";
     conf << "persistence false\n"
+         << "set_tcp_nodelay true\n"
          << "max_queued_messages 100000\n"
          << "log_dest stdout\n";
   }

@@ -1,0 +1,336 @@
+// The downlink end to end: outpost-hub publishes a site's manifest (a signed rule
+// bundle and a signed content package), the real outpostd fetches the files by hash in
+// chunks over a real mosquitto, verifies them and hands them to the rules installer
+// and the content cache; interrupted at random offsets by kill -9 of outpostd, the
+// broker or the hub it resumes; tampered payloads are refused with the reason sent upstream.
+
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <thread>
+
+#include "integration/support/contacts.h"
+#include "integration/support/db_snapshot.h"
+#include "integration/support/mosquitto.h"
+#include "signing/digest.h"
+#include "signing/ed25519.h"
+#include "signing/package.h"
+#include "signing/trust_store.h"
+
+namespace outpost::itest {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+constexpr const char* kSite = "demo-bank-bj01";
+
+std::string sourceDir() {
+  const char* dir = std::getenv("OUTPOST_SOURCE_DIR");
+  return dir ? dir : ".";
+}
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+int64_t scalarOf(const std::string& db, const std::string& sql) {
+  const DbRows r = queryDb(db, sql);
+  if (!r.error.empty() || r.rows.empty() || r.rows[0].empty() || r.rows[0][0] == "NULL") return -1;
+  return std::stoll(r.rows[0][0]);
+}
+
+std::string textOf(const std::string& db, const std::string& sql) {
+  const DbRows r = queryDb(db, sql);
+  if (!r.error.empty() || r.rows.empty() || r.rows[0].empty()) return "";
+  return r.rows[0][0];
+}
+
+// Runs a statement on a database the test owns (the hub's: tampering).
+bool execDb(const std::string& path, const std::string& sql) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) return false;
+  sqlite3_busy_timeout(db, 5000);
+  const bool ok = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr) == SQLITE_OK;
+  sqlite3_close(db);
+  return ok;
+}
+
+class DownlinkTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string pattern = "/tmp/outpost-downlink-XXXXXX";
+    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
+    work_ = pattern;
+    // The site trusts the shipped demo rules key and a content key made here.
+    auto key = signing::generateKeyPair();
+    ASSERT_TRUE(key.isOk());
+    key_ = *key;
+    std::ofstream(work_ + "/trust.txt") << slurp(sourceDir() + "/plugins/lua/demo-trust.txt") << "\n"
+                                         << signing::TrustStore::line("hq-content", key_.public_b64) << "\n";
+    fs::copy(sourceDir() + "/plugins/lua/demo-bank", work_ + "/rules", fs::copy_options::recursive);
+  }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(work_, ec);
+  }
+
+  // A signed content package with a pseudo-random "video" of `media_bytes`.
+  std::string makeContent(size_t media_bytes) {
+    const std::string dir = work_ + "/content";
+    fs::remove_all(dir);
+    fs::copy(sourceDir() + "/content/demo/calm-angry-customer", dir, fs::copy_options::recursive);
+    fs::create_directories(dir + "/media");
+    media_.assign(media_bytes, '\0');
+    std::mt19937 rng(7);
+    for (auto& c : media_) c = static_cast<char>(rng());
+    std::ofstream(dir + "/media/intro.mp4", std::ios::binary) << media_;
+    EXPECT_TRUE(signing::sealPackageDir(dir).isOk());
+    EXPECT_TRUE(signing::signPackageDir(dir, key_.private_pem, "hq-content").isOk());
+    return dir;
+  }
+
+  void publish(const std::string& dir) {
+    const ProcessResult r = runProgram(
+        hubPath(), {"publish", "--db", hubDb(), "--site", kSite, "--trust", work_ + "/trust.txt", "--package", dir});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+  }
+
+  DaemonOptions options(int broker_port, int chunk_bytes = 16384) const {
+    DaemonOptions o;
+    o.extra = {"--set", "sync.enabled=true",
+               "--set", "sync.broker=127.0.0.1:" + std::to_string(broker_port),
+               "--set", "sync.confirm_timeout=1s",
+               "--set", "sync.backoff_initial=1s",
+               "--set", "sync.backoff_max=2s",
+               "--set", "sync.poll_interval=50ms",
+               "--set", "sync.downlink.chunk_bytes=" + std::to_string(chunk_bytes),
+               "--set", "sync.downlink.request_timeout=1s",
+               "--set", "plugins.trust_file=" + work_ + "/trust.txt",
+               "--set", "plugins.site=demo"};
+    return o;
+  }
+
+  std::string hubDb() const { return work_ + "/hub.db"; }
+
+  // The hub's records of a type (what the site sent upstream).
+  int64_t upstream(const std::string& type) const {
+    return scalarOf(hubDb(), "SELECT count(*) FROM records WHERE site_id = '" + std::string(kSite) + "' AND type = '" +
+                                 type + "'");
+  }
+
+  std::string work_;
+  signing::KeyPair key_;
+  std::string media_;
+};
+
+#define OUTPOST_REQUIRE_SYNC_PARTS()                                                 \
+  do {                                                                               \
+    OUTPOST_REQUIRE_DAEMON();                                                        \
+    if (mosquittoPath().empty()) GTEST_SKIP() << "mosquitto is not installed";       \
+    if (hubPath().empty()) GTEST_SKIP() << "outpost-hub is not built in this tree";  \
+  } while (false)
+
+bool contentActive(const Daemon& d) {
+  return scalarOf(d.dbPath(), "SELECT count(*) FROM content_packages WHERE id = 'calm-angry-customer' AND present = 1") ==
+         1;
+}
+bool rulesActive(const Daemon& d) {
+  return textOf(d.dbPath(), "SELECT id || ' ' || version FROM rule_active WHERE slot = 1") == "demo-bank 1";
+}
+
+TEST_F(DownlinkTest, BundleBecomesActiveAndContentAppearsInTheCache) {
+  OUTPOST_REQUIRE_SYNC_PARTS();
+  publish(work_ + "/rules");
+  publish(makeContent(100000));
+  Broker broker;
+  ASSERT_TRUE(broker.start());
+  Hub hub(hubDb());
+  ASSERT_TRUE(hub.start(broker.port()));
+  Daemon daemon;
+  ASSERT_TRUE(daemon.start(options(broker.port())));
+  ASSERT_TRUE(eventually([&] { return rulesActive(daemon) && contentActive(daemon); }, 60s))
+      << hub.output() << "\n" << daemon.stderrTail();
+  // Installed through the rules installer (audit row by "sync") and the content import.
+  EXPECT_EQ(textOf(daemon.dbPath(), "SELECT installed_by FROM rule_bundles WHERE id = 'demo-bank'"), "sync");
+  HttpClient http(daemon);
+  const Response rules = http.get("/api/v1/rules", http.login("admin", daemon.password("admin")));
+  ASSERT_EQ(rules.status, 200) << rules;
+  EXPECT_EQ(strField(objField(rules.json, "active"), "id"), "demo-bank");
+  // The outcome went upstream, with the guarantee of the outbox.
+  EXPECT_TRUE(eventually([&] { return upstream("downlink.installed") == 2; }, 30s)) << hub.output();
+  EXPECT_GE(upstream("downlink.progress"), 2);
+  EXPECT_EQ(upstream("downlink.refused"), 0);
+  // Nothing left half-downloaded.
+  EXPECT_TRUE(eventually([&] { return !fs::exists(daemon.dataDir() + "/downloads/staging") ||
+                                      fs::is_empty(daemon.dataDir() + "/downloads/staging"); }, 5s));
+
+  // The same manifest again after a restart: nothing fetched again.
+  ASSERT_TRUE(daemon.restart());
+  HttpClient http2(daemon);
+  const std::string sup = http2.login("supervisor", daemon.password("supervisor"));
+  ASSERT_TRUE(eventually([&] {
+    const Response r = http2.get("/api/v1/sync", sup);
+    return r.status == 200 && intField(objField(objField(r.json, "link"), "downlink"), "manifests") >= 1;
+  }, 20s));
+  const Response after = http2.get("/api/v1/sync", sup);
+  EXPECT_EQ(intField(objField(objField(after.json, "link"), "downlink"), "requests"), 0) << after;
+
+  // Version 2 (re-signed with another trusted key) replaces it; then the hub offers
+  // version 1 again: the installer's "refuse older version" rule applies, with its reason
+  // upstream, and version 2 stays active.
+  const std::string v2 = work_ + "/rules-v2";
+  fs::copy(work_ + "/rules", v2, fs::copy_options::recursive);
+  {
+    std::string m = slurp(v2 + "/manifest.json");
+    const auto at = m.find("\"version\": 1");
+    ASSERT_NE(at, std::string::npos);
+    m.replace(at, 12, "\"version\": 2");
+    std::ofstream(v2 + "/manifest.json", std::ios::trunc) << m;
+  }
+  ASSERT_TRUE(signing::sealPackageDir(v2).isOk());
+  ASSERT_TRUE(signing::signPackageDir(v2, key_.private_pem, "hq-content").isOk());
+  publish(v2);
+  ASSERT_TRUE(eventually([&] {
+    return textOf(daemon.dbPath(), "SELECT id || ' ' || version FROM rule_active WHERE slot = 1") == "demo-bank 2";
+  }, 30s)) << daemon.stderrTail();
+  publish(work_ + "/rules");
+  ASSERT_TRUE(eventually([&] { return upstream("downlink.refused") == 1; }, 30s)) << hub.output();
+  const std::string reason = textOf(hubDb(), "SELECT payload FROM records WHERE type = 'downlink.refused'");
+  EXPECT_NE(reason.find("is not above the active version 2"), std::string::npos) << reason;
+  EXPECT_EQ(textOf(daemon.dbPath(), "SELECT id || ' ' || version FROM rule_active WHERE slot = 1"), "demo-bank 2");
+}
+
+TEST_F(DownlinkTest, InterruptedAtRandomOffsetsResumesAndOnlyVerifiedPayloadsActivate) {
+  OUTPOST_REQUIRE_SYNC_PARTS();
+  publish(makeContent(1500000));  // ~370 chunks of 4 KiB
+  Broker broker;
+  ASSERT_TRUE(broker.start());
+  Hub hub(hubDb());
+  ASSERT_TRUE(hub.start(broker.port()));
+  Daemon daemon;
+  ASSERT_TRUE(daemon.start(options(broker.port(), 4096)));
+  std::mt19937 rng(2026);
+  const std::string media_sha = signing::sha256Hex(media_);
+  const std::string part = daemon.dataDir() + "/downloads/" + media_sha + ".part";
+  int broker_kills = 0, daemon_kills = 0, hub_kills = 0;
+  uint64_t part_at_kill = 0;
+  int resumed = 0;
+  for (int round = 0; round < 9 && !contentActive(daemon); ++round) {
+    // Wait until the transfer has moved, then cut it at a random moment.
+    std::error_code ec;
+    const uint64_t before = fs::exists(part) ? fs::file_size(part, ec) : 0;
+    eventually([&] { return fs::exists(part) && fs::file_size(part, ec) > before; }, 20s);
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(0, 400)(rng)));
+    if (contentActive(daemon)) break;
+    if (round % 3 == 0) {
+      daemon.kill9();
+      ++daemon_kills;
+      part_at_kill = fs::exists(part) ? fs::file_size(part, ec) : 0;
+      // Killed mid-transfer: nothing of the package is active.
+      EXPECT_FALSE(contentActive(daemon));
+      ASSERT_TRUE(daemon.restart());
+      if (part_at_kill > 0) {
+        // It continues from the partial file's size, not from byte 0.
+        HttpClient http(daemon);
+        const std::string sup = http.login("supervisor", daemon.password("supervisor"));
+        EXPECT_TRUE(eventually([&] {
+          const Response r = http.get("/api/v1/sync", sup);
+          return r.status == 200 && (intField(objField(objField(r.json, "link"), "downlink"), "resumes") >= 1 ||
+                                     contentActive(daemon));
+        }, 20s)) << "no resume after outpostd was killed with " << part_at_kill << " bytes on disk";
+        ++resumed;
+      }
+    } else if (round % 3 == 1) {
+      broker.kill9();
+      ++broker_kills;
+      std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(100, 800)(rng)));
+      ASSERT_TRUE(broker.start());
+    } else {
+      // The hub dies with a request in hand; its persistent session keeps the next ones.
+      hub.kill9();
+      ++hub_kills;
+      ASSERT_TRUE(hub.start(broker.port()));
+    }
+  }
+  ASSERT_TRUE(eventually([&] { return contentActive(daemon); }, 90s)) << hub.output() << "\n" << daemon.stderrTail();
+  EXPECT_GE(daemon_kills, 1);
+  EXPECT_GE(resumed, 1) << "a kill should have landed mid-transfer";
+  // The cache holds exactly the published bytes.
+  const std::string object = daemon.dataDir() + "/content/objects/" + media_sha.substr(0, 2) + "/" + media_sha;
+  EXPECT_EQ(slurp(object), media_) << object;
+  EXPECT_FALSE(fs::exists(part));
+  EXPECT_TRUE(eventually([&] { return upstream("downlink.installed") >= 1; }, 30s)) << hub.output();
+  EXPECT_EQ(upstream("downlink.refused"), 0);
+  std::printf(
+      "[ info ] downlink interrupted %d× (outpostd kill -9 %d, broker kill -9 %d, hub kill -9 %d); resumed and verified\n",
+      daemon_kills + broker_kills + hub_kills, daemon_kills, broker_kills, hub_kills);
+}
+
+TEST_F(DownlinkTest, TamperedPayloadsAreRefusedWithTheReasonUpstream) {
+  OUTPOST_REQUIRE_SYNC_PARTS();
+  publish(work_ + "/rules");
+  publish(makeContent(50000));
+  // The hub's copy of the video is altered (same size), and the rule bundle's manifest
+  // text is changed (re-hashed, so only the signature can tell).
+  ASSERT_TRUE(execDb(hubDb(), "UPDATE blobs SET data = zeroblob(size) WHERE size = 50000"));
+  const std::string manifest = textOf(hubDb(), "SELECT manifest FROM site_packages WHERE kind = 'rules'");
+  std::string forged = manifest;
+  const auto at = forged.find("\"vip_value\"");
+  ASSERT_NE(at, std::string::npos);
+  forged.insert(at, "\"vip_valuf\": {\"type\": \"number\", \"default\": 1}, ");
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(hubDb().c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* st = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "UPDATE site_packages SET manifest = ?1, sha256 = ?2 WHERE kind = 'rules'", -1, &st,
+                               nullptr),
+            SQLITE_OK);
+  const std::string forged_sha = signing::sha256Hex(forged);
+  sqlite3_bind_text(st, 1, forged.c_str(), static_cast<int>(forged.size()), SQLITE_TRANSIENT);
+  sqlite3_bind_text(st, 2, forged_sha.c_str(), -1, SQLITE_TRANSIENT);
+  ASSERT_EQ(sqlite3_step(st), SQLITE_DONE);
+  sqlite3_finalize(st);
+  sqlite3_close(db);
+
+  Broker broker;
+  ASSERT_TRUE(broker.start());
+  Hub hub(hubDb());
+  ASSERT_TRUE(hub.start(broker.port()));
+  Daemon daemon;
+  ASSERT_TRUE(daemon.start(options(broker.port())));
+  ASSERT_TRUE(eventually([&] { return upstream("downlink.refused") == 2; }, 60s)) << hub.output() << "\n"
+                                                                                   << daemon.stderrTail();
+  const std::string reasons =
+      textOf(hubDb(), "SELECT group_concat(payload, ' | ') FROM records WHERE type = 'downlink.refused'");
+  EXPECT_NE(reasons.find("SHA-256 mismatch"), std::string::npos) << reasons;
+  EXPECT_NE(reasons.find("media/intro.mp4"), std::string::npos) << reasons;
+  EXPECT_NE(reasons.find("signature"), std::string::npos) << reasons;
+  // Neither is active; nothing half-stored.
+  EXPECT_FALSE(contentActive(daemon));
+  EXPECT_FALSE(rulesActive(daemon));
+  EXPECT_EQ(scalarOf(daemon.dbPath(), "SELECT count(*) FROM content_packages"), 0);
+  EXPECT_EQ(upstream("downlink.installed"), 0);
+
+  // A malformed manifest on the site's topic: refused, counted.
+  EXPECT_EQ(publishRaw(broker.port(), std::string("outpost/v1/sites/") + kSite + "/manifest", "{\"v\":1,\"site\":"), "");
+  EXPECT_EQ(publishRaw(broker.port(), std::string("outpost/v1/sites/") + kSite + "/chunk", "no header line"), "");
+  HttpClient http(daemon);
+  const std::string sup = http.login("supervisor", daemon.password("supervisor"));
+  EXPECT_TRUE(eventually([&] {
+    const Response r = http.get("/api/v1/sync", sup);
+    return r.status == 200 && intField(objField(objField(r.json, "link"), "downlink"), "rejected") >= 2;
+  }, 10s));
+}
+
+}  // namespace
+}  // namespace outpost::itest
