@@ -308,6 +308,9 @@ Status Daemon::start() {
   rules_options.limits.deadline = config_.getDuration("plugins.deadline");
   rules_options.limits.memory_bytes = static_cast<size_t>(config_.getInt("plugins.memory_bytes"));
   rules_options.seed = static_cast<uint64_t>(toEpochMillis(p.clock.wallNow()));
+  rules_options.trial.window = Millis(config_.getInt("plugins.trial_seconds") * 1000);
+  rules_options.trial.max_error_rate = static_cast<double>(config_.getInt("plugins.trial_max_error_pct")) / 100.0;
+  rules_options.trial.min_calls = static_cast<uint64_t>(config_.getInt("plugins.trial_min_calls"));
   p.rules = std::make_unique<plugins::RulesHost>(p.clock, std::move(rule_trust), rules_options,
                                                  [](const std::string& line) { log().information("%s", line); });
   if (auto stored = plugins::loadStoredRules(**db); !stored) {
@@ -344,6 +347,18 @@ Status Daemon::start() {
   for (auto& c : *contacts) p.engine->restoreContact(std::move(c));
   p.engine->setContactClassifier(p.rules.get());
   p.engine->setCandidateRanker(p.rules.get());
+  // A bundle failing its trial: reverted on the engine loop, stored before it takes effect.
+  p.rules->setTrialWatcher([&p] {
+    p.loop->post([&p] {
+      auto r = p.rules->checkTrial([&p](const plugins::Bundle* active, const plugins::Bundle& reverted,
+                                        const std::string& reason) {
+        return p.writer->run([&](storage::Database& wdb) {
+          return plugins::saveTrialRevert(wdb, active, reverted, p.clock.wallNow(), reason);
+        });
+      });
+      if (!r) log().error("reverting a rule bundle on trial failed: %s", r.status().toString());
+    });
+  });
   if (!contacts->empty()) log().information("%z live contacts restored", contacts->size());
 
   p.limiter = std::make_unique<auth::LoginLimiter>(

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "codec/json.h"
@@ -384,7 +385,14 @@ Result<RulesStatus::Entry> RulesHost::activate(Bundle bundle, bool check_version
   previous_ = std::move(active_);
   active_ = rs.value();
   rank_enabled_ = active_->has(kRank);
-  if (log_) log_("rules " + active_->bundle().id + " v" + std::to_string(active_->bundle().version) + " active");
+  const WallTime now = clock_.wallNow();
+  const bool trial = check_version && options_.trial.window.count() > 0;
+  setState(trial ? "trial" : "active", now);
+  if (trial) trial_ends_ = now + options_.trial.window;
+  if (log_) {
+    log_("rules " + active_->bundle().id + " v" + std::to_string(active_->bundle().version) +
+         (trial ? " active on trial until " + formatRfc3339(trial_ends_) : std::string(" active")));
+  }
   return entryOf(*active_);
 }
 
@@ -404,6 +412,7 @@ Result<RulesStatus::Entry> RulesHost::rollback(const Persist& persist) {
   std::lock_guard lock(mu_);
   std::swap(active_, previous_);
   rank_enabled_ = active_->has(kRank);
+  setState("active", clock_.wallNow());
   if (log_) {
     log_("rules rolled back to " + active_->bundle().id + " v" + std::to_string(active_->bundle().version));
   }
@@ -415,7 +424,106 @@ RulesStatus RulesHost::status() const {
   RulesStatus s;
   if (active_) s.active = entryOf(*active_);
   if (previous_) s.previous = entryOf(*previous_);
+  s.state = state_;
+  s.changed_at = changed_at_;
+  if (state_ == "trial") {
+    if (!trial_signalled_ && clock_.wallNow() >= trial_ends_) {
+      s.state = "active";  // the window passed without trouble (checkTrial records it)
+      s.changed_at = trial_ends_;
+    } else {
+      s.trial_ends = trial_ends_;
+    }
+  }
+  if (state_ == "reverted") {
+    s.reason = reason_;
+    s.reverted_id = reverted_id_;
+    s.reverted_version = reverted_version_;
+  }
   return s;
+}
+
+void RulesHost::setState(const char* state, WallTime at) {
+  state_ = state;
+  changed_at_ = at;
+  trial_signalled_ = false;
+  reason_.clear();
+  reverted_id_.clear();
+  reverted_version_ = 0;
+}
+
+void RulesHost::setTrialWatcher(TrialWatcher watcher) {
+  std::lock_guard lock(mu_);
+  watcher_ = std::move(watcher);
+}
+
+bool RulesHost::trialFailing(const RuleCounters& c) const {
+  if (c.calls == 0 || c.calls < options_.trial.min_calls) return false;
+  const double rate = static_cast<double>(c.errors + c.limit_hits) / static_cast<double>(c.calls);
+  return rate > options_.trial.max_error_rate;
+}
+
+void RulesHost::watchTrial(const RuleSet& rules) {
+  TrialWatcher watcher;
+  {
+    std::lock_guard lock(mu_);
+    if (state_ != "trial" || active_.get() != &rules || trial_signalled_) return;
+    if (clock_.wallNow() >= trial_ends_ || !trialFailing(rules.counters())) return;
+    trial_signalled_ = true;
+    watcher = watcher_;
+  }
+  if (watcher) watcher();
+}
+
+Result<bool> RulesHost::checkTrial(const RevertPersist& persist) {
+  std::lock_guard install(install_mu_);
+  std::shared_ptr<RuleSet> failed;
+  std::shared_ptr<RuleSet> back;
+  RuleCounters c;
+  {
+    std::lock_guard lock(mu_);
+    if (state_ != "trial" || !active_) return false;
+    const WallTime now = clock_.wallNow();
+    c = active_->counters();
+    const bool failing = trial_signalled_ || (now < trial_ends_ && trialFailing(c));
+    if (!failing) {
+      if (now >= trial_ends_) {
+        setState("active", trial_ends_);
+        if (log_) log_("rules " + active_->bundle().id + " v" + std::to_string(active_->bundle().version) +
+                       " passed its trial");
+      }
+      return false;
+    }
+    failed = active_;
+    back = previous_;
+  }
+  char rate[32];
+  std::snprintf(rate, sizeof rate, "%.0f%%",
+                100.0 * static_cast<double>(c.errors + c.limit_hits) / static_cast<double>(std::max<uint64_t>(c.calls, 1)));
+  char max_rate[32];
+  std::snprintf(max_rate, sizeof max_rate, "%.0f%%", 100.0 * options_.trial.max_error_rate);
+  const std::string reason = failed->bundle().id + " v" + std::to_string(failed->bundle().version) + " failed its trial: " +
+                             std::to_string(c.errors) + " errors and " + std::to_string(c.limit_hits) +
+                             " limit hits in " + std::to_string(c.calls) + " calls (" + rate + ", over the " + max_rate +
+                             " allowed); " +
+                             (back ? "reverted to " + back->bundle().id + " v" + std::to_string(back->bundle().version)
+                                   : std::string("no previous bundle: the built-in behaviour decides"));
+  if (persist) {
+    if (Status s = persist(back ? &back->bundle() : nullptr, failed->bundle(), reason); !s) {
+      std::lock_guard lock(mu_);
+      trial_signalled_ = false;  // the next failure tries again
+      return s;
+    }
+  }
+  std::lock_guard lock(mu_);
+  active_ = back;
+  previous_ = failed;
+  rank_enabled_ = active_ && active_->has(kRank);
+  setState("reverted", clock_.wallNow());
+  reason_ = reason;
+  reverted_id_ = failed->bundle().id;
+  reverted_version_ = failed->bundle().version;
+  if (log_) log_("rules " + reason);
+  return true;
 }
 
 std::shared_ptr<RuleSet> RulesHost::active() const {
@@ -436,6 +544,7 @@ std::optional<routing::ContactSpec> RulesHost::classify(const routing::ContactSp
   if (!c) {
     rs->countFallback();
     logFailure(*rs, kClassify, c.status());
+    watchTrial(*rs);
     return std::nullopt;
   }
   if (!c->skills && !c->segment && !c->priority && !c->queue) return std::nullopt;
@@ -470,6 +579,7 @@ std::optional<size_t> RulesHost::choose(const routing::ContactView& contact,
   if (!r) {
     rs->countFallback();
     logFailure(*rs, kRank, r.status());
+    watchTrial(*rs);
     return std::nullopt;
   }
   if (r->empty()) return std::nullopt;
