@@ -347,6 +347,34 @@ Status Daemon::start() {
   for (auto& c : *contacts) p.engine->restoreContact(std::move(c));
   p.engine->setContactClassifier(p.rules.get());
   p.engine->setCandidateRanker(p.rules.get());
+  // on_event: lifecycle events (delivered after commit, maybe on the writer thread) go
+  // to the rules on the engine loop; their points and alerts to the outbox and the log.
+  p.engine->addListener([&p](const engine::DomainEvent& e) {
+    if (!p.rules->wantsEvents()) return;
+    p.loop->post([&p, e] { p.rules->onEvent(e, p.clock.wallNow()); });
+  });
+  p.rules->setActionSink([&p](const plugins::Bundle& bundle, const std::string& event_type,
+                              const std::vector<plugins::EventAction>& actions) {
+    const WallTime at = p.clock.wallNow();
+    for (const auto& a : actions) {
+      if (a.kind == "alert") {
+        log().warning("rules %s v%d alert (%s) on %s: %s", bundle.id, static_cast<int>(bundle.version), a.severity,
+                      event_type, a.message);
+      }
+    }
+    const std::string payload = plugins::toJsonText(plugins::Value(plugins::Value::Object{
+        {"bundle", plugins::Value(bundle.id)},
+        {"version", plugins::Value(static_cast<double>(bundle.version))},
+        {"event", plugins::Value(event_type)},
+        {"actions", plugins::actionsValue(actions)}}));
+    p.writer->submit(
+        [at, payload](storage::Database& wdb) {
+          return storage::appendOutbox(wdb, storage::OutboxEntry{at, "rules.actions", 1, payload, storage::kClassContact});
+        },
+        [](const Status& st) {
+          if (!st.isOk()) log().warning("storing rule actions failed: %s", st.toString());
+        });
+  });
   // A bundle failing its trial: reverted on the engine loop, stored before it takes effect.
   p.rules->setTrialWatcher([&p] {
     p.loop->post([&p] {

@@ -18,6 +18,7 @@ namespace {
 
 constexpr const char* kClassify = "classify_contact";
 constexpr const char* kRank = "rank_candidates";
+constexpr const char* kOnEvent = "on_event";
 
 bool isWhole(double d) { return std::isfinite(d) && d == std::floor(d); }
 
@@ -257,6 +258,22 @@ Result<std::vector<size_t>> RuleSet::rank(Value contact, const std::vector<std::
   return order;
 }
 
+Result<std::vector<EventAction>> RuleSet::onEvent(Value event, WallTime now) {
+  std::vector<Value> args;
+  args.reserve(2);
+  args.push_back(std::move(event));
+  args.push_back(ctxValue(now));
+  auto r = invoke(kOnEvent, args);
+  if (!r) return r.status();
+  auto actions = validateEventActions(r.value());
+  if (!actions) {
+    ++errors_;
+    return Status(actions.status().code(), "on_event returned a bad result: " + actions.status().message(),
+                  actions.status().where());
+  }
+  return actions;
+}
+
 std::vector<RuleSet::VectorOutcome> RuleSet::runVectors() {
   std::vector<VectorOutcome> out;
   for (size_t i = 0; i < bundle_.vectors.size(); ++i) {
@@ -267,7 +284,7 @@ std::vector<RuleSet::VectorOutcome> RuleSet::runVectors() {
     o.where = bundle_.vectors_path + " /vectors/" + std::to_string(i) + " (" + v.name + ")";
     Value expect = v.expect;
     if (v.hook == kClassify && expect.isArray() && expect.asArray().empty()) expect = Value(Value::Object{});
-    if (v.hook == kRank && expect.isNil()) expect = Value(Value::Array{});
+    if ((v.hook == kRank || v.hook == kOnEvent) && expect.isNil()) expect = Value(Value::Array{});
     o.expected = toJsonText(expect);
     WallTime now = fromEpochMillis(1'767'225'600'000);
     if (v.ctx["now"].isNumber()) now = fromEpochMillis(static_cast<int64_t>(v.ctx["now"].asNumber()));
@@ -290,6 +307,14 @@ std::vector<RuleSet::VectorOutcome> RuleSet::runVectors() {
         continue;
       }
       got = classificationValue(c.value());
+    } else if (v.hook == kOnEvent) {
+      auto a = onEvent(v.event, now);
+      if (!a) {
+        o.error = a.status().toString();
+        out.push_back(std::move(o));
+        continue;
+      }
+      got = actionsValue(a.value());
     } else {
       const auto ids = idsOf(v.candidates);
       auto r = rank(v.contact, ids, v.candidates, now);
@@ -385,6 +410,7 @@ Result<RulesStatus::Entry> RulesHost::activate(Bundle bundle, bool check_version
   previous_ = std::move(active_);
   active_ = rs.value();
   rank_enabled_ = active_->has(kRank);
+  events_enabled_ = active_->has(kOnEvent);
   const WallTime now = clock_.wallNow();
   const bool trial = check_version && options_.trial.window.count() > 0;
   setState(trial ? "trial" : "active", now);
@@ -412,6 +438,7 @@ Result<RulesStatus::Entry> RulesHost::rollback(const Persist& persist) {
   std::lock_guard lock(mu_);
   std::swap(active_, previous_);
   rank_enabled_ = active_->has(kRank);
+  events_enabled_ = active_->has(kOnEvent);
   setState("active", clock_.wallNow());
   if (log_) {
     log_("rules rolled back to " + active_->bundle().id + " v" + std::to_string(active_->bundle().version));
@@ -518,6 +545,7 @@ Result<bool> RulesHost::checkTrial(const RevertPersist& persist) {
   active_ = back;
   previous_ = failed;
   rank_enabled_ = active_ && active_->has(kRank);
+  events_enabled_ = active_ && active_->has(kOnEvent);
   setState("reverted", clock_.wallNow());
   reason_ = reason;
   reverted_id_ = failed->bundle().id;
@@ -554,6 +582,22 @@ std::optional<routing::ContactSpec> RulesHost::classify(const routing::ContactSp
   if (c->priority) out.priority = *c->priority;
   if (c->queue) out.queue = *c->queue;
   return out;
+}
+
+void RulesHost::onEvent(const engine::DomainEvent& event, WallTime now) {
+  auto rs = active();
+  if (!rs || !rs->has(kOnEvent)) return;
+  auto ev = eventValue(event);
+  if (!ev) return;
+  const std::string type = (*ev)["type"].asString();
+  auto r = rs->onEvent(std::move(*ev), now);
+  if (!r) {
+    rs->countFallback();
+    logFailure(*rs, kOnEvent, r.status());
+    watchTrial(*rs);
+    return;
+  }
+  if (!r->empty() && sink_) sink_(rs->bundle(), type, r.value());
 }
 
 void RulesHost::refused(const routing::ContactSpec& /*changed*/, const Status& why) {

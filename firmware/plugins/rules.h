@@ -4,6 +4,7 @@
 //
 //   classify_contact(contact, ctx) → {skills = {code = level}, segment, priority, queue}
 //   rank_candidates(contact, candidates, ctx) → {"agent id", …}  (an order and/or a filter)
+//   on_event(event, ctx) → {{kind = "points"|"alert", …}, …}  (plugins/event_hook.h)
 //
 // Inputs are plain tables (docs/plugin-api.md); ctx.now is the decision's time in
 // epoch milliseconds, ctx.config the bundle's declared config (read-only). Results are
@@ -30,6 +31,7 @@
 #include "core/status.h"
 #include "engine/engine.h"
 #include "plugins/bundle.h"
+#include "plugins/event_hook.h"
 #include "plugins/sandbox.h"
 #include "routing/router.h"
 #include "routing/types.h"
@@ -84,6 +86,7 @@ class RuleSet {
   bool has(const std::string& hook) const;
   Result<Classification> classify(Value contact, WallTime now);
   Result<std::vector<size_t>> rank(Value contact, const std::vector<std::string>& ids, Value candidates, WallTime now);
+  Result<std::vector<EventAction>> onEvent(Value event, WallTime now);
 
   const Bundle& bundle() const { return bundle_; }
   RuleCounters counters() const;
@@ -183,6 +186,15 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
   RulesStatus status() const;
   std::shared_ptr<RuleSet> active() const;
 
+  // on_event: the actions of a bundle's rules, for the sink (set before events flow).
+  using ActionSink = std::function<void(const Bundle& bundle, const std::string& event_type,
+                                        const std::vector<EventAction>& actions)>;
+  void setActionSink(ActionSink sink) { sink_ = std::move(sink); }
+  // True when the active bundle has on_event (callers may skip building events).
+  bool wantsEvents() const { return events_enabled_.load(std::memory_order_relaxed); }
+  // Runs on_event for a lifecycle event (others are ignored); on the engine loop.
+  void onEvent(const engine::DomainEvent& event, WallTime now);
+
   // engine::ContactClassifier
   std::optional<routing::ContactSpec> classify(const routing::ContactSpec& spec, WallTime now) override;
   void refused(const routing::ContactSpec& changed, const Status& why) override;
@@ -206,6 +218,8 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
   std::shared_ptr<RuleSet> active_;
   std::shared_ptr<RuleSet> previous_;
   std::atomic<bool> rank_enabled_{false};  // the active bundle has rank_candidates
+  std::atomic<bool> events_enabled_{false};  // the active bundle has on_event
+  ActionSink sink_;
   // Trial state, under mu_.
   TrialWatcher watcher_;
   std::string state_ = "none";
