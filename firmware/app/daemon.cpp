@@ -311,6 +311,8 @@ Status Daemon::start() {
   rules_options.trial.window = Millis(config_.getInt("plugins.trial_seconds") * 1000);
   rules_options.trial.max_error_rate = static_cast<double>(config_.getInt("plugins.trial_max_error_pct")) / 100.0;
   rules_options.trial.min_calls = static_cast<uint64_t>(config_.getInt("plugins.trial_min_calls"));
+  rules_options.workload.window = config_.getDuration("plugins.recent_window");
+  rules_options.workload.utc_offset = Millis(config_.getInt("plugins.utc_offset_minutes") * 60000);
   p.rules = std::make_unique<plugins::RulesHost>(p.clock, std::move(rule_trust), rules_options,
                                                  [](const std::string& line) { log().information("%s", line); });
   if (auto stored = plugins::loadStoredRules(**db); !stored) {
@@ -349,9 +351,9 @@ Status Daemon::start() {
   p.engine->setCandidateRanker(p.rules.get());
   // on_event: lifecycle events (delivered after commit, maybe on the writer thread) go
   // to the rules on the engine loop; their points and alerts to the outbox and the log.
+  // The agents' workload for the candidate fields comes from the same events.
   p.engine->addListener([&p](const engine::DomainEvent& e) {
-    if (!p.rules->wantsEvents()) return;
-    p.loop->post([&p, e] { p.rules->onEvent(e, p.clock.wallNow()); });
+    p.loop->post([&p, e] { p.rules->observe(e, p.clock.wallNow()); });
   });
   p.rules->setActionSink([&p](const plugins::Bundle& bundle, const std::string& event_type,
                               const std::vector<plugins::EventAction>& actions) {

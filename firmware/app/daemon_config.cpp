@@ -96,6 +96,11 @@ const ConfigSchema& daemonConfigSchema() {
            .help = "Error-or-limit rate (percent of calls) above which a bundle on trial is reverted.", .min = 0, .max = 100});
     s.add({.key = "plugins.trial_min_calls", .type = ConfigType::kInt, .default_value = "20",
            .help = "Calls a bundle on trial makes before its error rate counts.", .min = 1, .max = 1000000});
+    s.add({.key = "plugins.recent_window", .type = ConfigType::kDuration, .default_value = "2h",
+           .help = "How far back a run of heavy contacts counts for the candidate field recent_heavy.",
+           .min = 60 * kSecond, .max = 7 * 24 * 3600 * kSecond});
+    s.add({.key = "plugins.utc_offset_minutes", .type = ConfigType::kInt, .default_value = "480",
+           .help = "The site's offset from UTC, for the day of practice_today.", .min = -720, .max = 840});
     s.add({.key = "log.level", .type = ConfigType::kEnum, .default_value = "information",
            .help = "Least severe log level written.",
            .allowed = {"fatal", "critical", "error", "warning", "notice", "information", "debug", "trace"}});

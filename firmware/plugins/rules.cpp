@@ -355,7 +355,8 @@ RuleCounters RuleSet::counters() const {
 // RulesHost
 
 RulesHost::RulesHost(const Clock& clock, signing::TrustStore trust, RulesOptions options, Logger log)
-    : clock_(clock), trust_(std::move(trust)), options_(std::move(options)), log_(std::move(log)) {}
+    : clock_(clock), trust_(std::move(trust)), options_(std::move(options)), log_(std::move(log)),
+      workload_(options_.workload) {}
 
 namespace {
 RulesStatus::Entry entryOf(const RuleSet& rs) {
@@ -600,6 +601,11 @@ void RulesHost::onEvent(const engine::DomainEvent& event, WallTime now) {
   if (!r->empty() && sink_) sink_(rs->bundle(), type, r.value());
 }
 
+void RulesHost::observe(const engine::DomainEvent& event, WallTime now) {
+  workload_.record(event);
+  onEvent(event, now);
+}
+
 void RulesHost::refused(const routing::ContactSpec& /*changed*/, const Status& why) {
   auto rs = active();
   if (!rs) return;
@@ -617,7 +623,11 @@ std::optional<size_t> RulesHost::choose(const routing::ContactView& contact,
   list.reserve(candidates.size());
   for (const auto* a : candidates) {
     ids.push_back(a->id);
-    list.push_back(candidateValue(*a));
+    workload_.noteProfile(*a);
+    Value c = candidateValue(*a);
+    c.asObject().emplace("recent_heavy", Value(workload_.recentHeavy(a->id, now)));
+    c.asObject().emplace("practice_today", Value(workload_.practiceToday(a->id, now)));
+    list.push_back(std::move(c));
   }
   auto r = rs->rank(contactValue(*contact.spec), ids, Value(std::move(list)), now);
   if (!r) {

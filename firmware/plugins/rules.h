@@ -33,6 +33,7 @@
 #include "plugins/bundle.h"
 #include "plugins/event_hook.h"
 #include "plugins/sandbox.h"
+#include "plugins/workload.h"
 #include "routing/router.h"
 #include "routing/types.h"
 
@@ -123,6 +124,7 @@ struct RulesOptions {
   Limits limits;
   uint64_t seed = 1;
   TrialPolicy trial;
+  WorkloadOptions workload;
 };
 
 struct RulesStatus {
@@ -194,6 +196,9 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
   bool wantsEvents() const { return events_enabled_.load(std::memory_order_relaxed); }
   // Runs on_event for a lifecycle event (others are ignored); on the engine loop.
   void onEvent(const engine::DomainEvent& event, WallTime now);
+  // Every committed engine event, on the engine loop: the agents' workload (candidate
+  // fields recent_heavy, practice_today), then onEvent.
+  void observe(const engine::DomainEvent& event, WallTime now);
 
   // engine::ContactClassifier
   std::optional<routing::ContactSpec> classify(const routing::ContactSpec& spec, WallTime now) override;
@@ -219,6 +224,7 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
   std::shared_ptr<RuleSet> previous_;
   std::atomic<bool> rank_enabled_{false};  // the active bundle has rank_candidates
   std::atomic<bool> events_enabled_{false};  // the active bundle has on_event
+  AgentWorkload workload_;                     // engine loop only
   ActionSink sink_;
   // Trial state, under mu_.
   TrialWatcher watcher_;
