@@ -126,5 +126,54 @@ TEST_F(RulesTrialTest, AFailingBundleIsRevertedAndSaysWhy) {
   EXPECT_EQ(s->getObject("active")->getValue<int>("version"), 1);
 }
 
+// outpostctl bundle install|list|rollback against the running appliance, admin login.
+TEST_F(RulesTrialTest, OutpostctlInstallListRollback) {
+  bundle(1, "function classify_contact(c, ctx) return nil end");
+  bundle(2, "function classify_contact(c, ctx) return {priority = 60} end");
+  const std::string pw = (dir_ / "pw").string();
+  writeFile(pw, daemon_.password("admin") + "\n");
+  const std::string remote = " --url " + daemon_.baseUrl() + " --password-file " + pw + " ";
+  int code = -1;
+  std::string out = ctl("bundle install" + remote + (dir_ / "v1").string(), &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("installed trial v1"), std::string::npos) << out;
+  out = ctl("bundle install" + remote + (dir_ / "v2").string(), &code);
+  ASSERT_EQ(code, 0) << out;
+  // The same version again: refused with the appliance's reason.
+  out = ctl("bundle install" + remote + (dir_ / "v2").string(), &code);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("not above the active version 2"), std::string::npos) << out;
+
+  out = ctl("bundle list" + remote, &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("state:    trial"), std::string::npos) << out;
+  EXPECT_NE(out.find("active:   trial v2"), std::string::npos) << out;
+  EXPECT_NE(out.find("previous: trial v1"), std::string::npos) << out;
+
+  out = ctl("bundle rollback" + remote, &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("rolled back; active: trial v1"), std::string::npos) << out;
+  auto s = rules();
+  EXPECT_EQ(s->getObject("active")->getValue<int>("version"), 1);
+  const DbRows audit = queryDb(daemon_.dbPath(), "SELECT action FROM audit WHERE entity = 'rule_bundle' ORDER BY id");
+  ASSERT_EQ(audit.rows.size(), 3u);
+  EXPECT_EQ(audit.rows[2][0], "rollback");
+  out = ctl("bundle list --json" + remote, &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find(R"("state":"active")"), std::string::npos) << out;
+
+  // A wrong password, a non-admin, plain HTTP to another host: refused, saying why.
+  writeFile(pw, "wrong\n");
+  out = ctl("bundle list" + remote, &code);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("login"), std::string::npos) << out;
+  writeFile(pw, daemon_.password("supervisor") + "\n");
+  out = ctl("bundle list --user supervisor" + remote, &code);
+  EXPECT_EQ(code, 1) << out;
+  out = ctl("bundle list --url http://192.0.2.1:8080 --password-file " + pw, &code);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("loopback"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace outpost::itest
