@@ -49,6 +49,16 @@ Object::Ptr statusJson(const plugins::RulesStatus& s) {
   } else {
     o->set("previous", Poco::Dynamic::Var());
   }
+  o->set("state", s.state);
+  o->set("changed_at", s.changed_at ? Poco::Dynamic::Var(formatRfc3339(*s.changed_at)) : Poco::Dynamic::Var());
+  if (s.trial_ends) o->set("trial_ends", formatRfc3339(*s.trial_ends));
+  if (s.state == "reverted") {
+    o->set("reason", s.reason);
+    Object::Ptr r = new Object;
+    r->set("id", s.reverted_id);
+    r->set("version", s.reverted_version);
+    o->set("reverted", r);
+  }
   return o;
 }
 

@@ -309,6 +309,11 @@ Status Daemon::start() {
   rules_options.limits.deadline = config_.getDuration("plugins.deadline");
   rules_options.limits.memory_bytes = static_cast<size_t>(config_.getInt("plugins.memory_bytes"));
   rules_options.seed = static_cast<uint64_t>(toEpochMillis(p.clock.wallNow()));
+  rules_options.trial.window = Millis(config_.getInt("plugins.trial_seconds") * 1000);
+  rules_options.trial.max_error_rate = static_cast<double>(config_.getInt("plugins.trial_max_error_pct")) / 100.0;
+  rules_options.trial.min_calls = static_cast<uint64_t>(config_.getInt("plugins.trial_min_calls"));
+  rules_options.workload.window = config_.getDuration("plugins.recent_window");
+  rules_options.workload.utc_offset = Millis(config_.getInt("plugins.utc_offset_minutes") * 60000);
   p.rules = std::make_unique<plugins::RulesHost>(p.clock, std::move(rule_trust), rules_options,
                                                  [](const std::string& line) { log().information("%s", line); });
   if (auto stored = plugins::loadStoredRules(**db); !stored) {
@@ -345,6 +350,46 @@ Status Daemon::start() {
   for (auto& c : *contacts) p.engine->restoreContact(std::move(c));
   p.engine->setContactClassifier(p.rules.get());
   p.engine->setCandidateRanker(p.rules.get());
+  // on_event: lifecycle events (delivered after commit, maybe on the writer thread) go
+  // to the rules on the engine loop; their points and alerts to the outbox and the log.
+  // The agents' workload for the candidate fields comes from the same events.
+  p.engine->addListener([&p](const engine::DomainEvent& e) {
+    p.loop->post([&p, e] { p.rules->observe(e, p.clock.wallNow()); });
+  });
+  p.rules->setActionSink([&p](const plugins::Bundle& bundle, const std::string& event_type,
+                              const std::vector<plugins::EventAction>& actions) {
+    const WallTime at = p.clock.wallNow();
+    for (const auto& a : actions) {
+      if (a.kind == "alert") {
+        log().warning("rules %s v%d alert (%s) on %s: %s", bundle.id, static_cast<int>(bundle.version), a.severity,
+                      event_type, a.message);
+      }
+    }
+    const std::string payload = plugins::toJsonText(plugins::Value(plugins::Value::Object{
+        {"bundle", plugins::Value(bundle.id)},
+        {"version", plugins::Value(static_cast<double>(bundle.version))},
+        {"event", plugins::Value(event_type)},
+        {"actions", plugins::actionsValue(actions)}}));
+    p.writer->submit(
+        [at, payload](storage::Database& wdb) {
+          return storage::appendOutbox(wdb, storage::OutboxEntry{at, "rules.actions", 1, payload, storage::kClassContact});
+        },
+        [](const Status& st) {
+          if (!st.isOk()) log().warning("storing rule actions failed: %s", st.toString());
+        });
+  });
+  // A bundle failing its trial: reverted on the engine loop, stored before it takes effect.
+  p.rules->setTrialWatcher([&p] {
+    p.loop->post([&p] {
+      auto r = p.rules->checkTrial([&p](const plugins::Bundle* active, const plugins::Bundle& reverted,
+                                        const std::string& reason) {
+        return p.writer->run([&](storage::Database& wdb) {
+          return plugins::saveTrialRevert(wdb, active, reverted, p.clock.wallNow(), reason);
+        });
+      });
+      if (!r) log().error("reverting a rule bundle on trial failed: %s", r.status().toString());
+    });
+  });
   if (!contacts->empty()) log().information("%z live contacts restored", contacts->size());
 
   p.limiter = std::make_unique<auth::LoginLimiter>(

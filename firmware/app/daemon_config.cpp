@@ -90,6 +90,17 @@ const ConfigSchema& daemonConfigSchema() {
            .help = "Wall-clock time a rule may take per call before it is stopped.", .min = 1, .max = 10 * kSecond});
     s.add({.key = "plugins.memory_bytes", .type = ConfigType::kInt, .default_value = "16777216",
            .help = "Memory one bundle's Lua state may use.", .min = 1024 * 1024, .max = 1024ll * 1024 * 1024});
+    s.add({.key = "plugins.trial_seconds", .type = ConfigType::kInt, .default_value = "300",
+           .help = "Trial window of a newly installed rule bundle (0: no trial).", .min = 0, .max = 86400});
+    s.add({.key = "plugins.trial_max_error_pct", .type = ConfigType::kInt, .default_value = "20",
+           .help = "Error-or-limit rate (percent of calls) above which a bundle on trial is reverted.", .min = 0, .max = 100});
+    s.add({.key = "plugins.trial_min_calls", .type = ConfigType::kInt, .default_value = "20",
+           .help = "Calls a bundle on trial makes before its error rate counts.", .min = 1, .max = 1000000});
+    s.add({.key = "plugins.recent_window", .type = ConfigType::kDuration, .default_value = "2h",
+           .help = "How far back a run of heavy contacts counts for the candidate field recent_heavy.",
+           .min = 60 * kSecond, .max = 7 * 24 * 3600 * kSecond});
+    s.add({.key = "plugins.utc_offset_minutes", .type = ConfigType::kInt, .default_value = "480",
+           .help = "The site's offset from UTC, for the day of practice_today.", .min = -720, .max = 840});
     s.add({.key = "log.level", .type = ConfigType::kEnum, .default_value = "information",
            .help = "Least severe log level written.",
            .allowed = {"fatal", "critical", "error", "warning", "notice", "information", "debug", "trace"}});

@@ -48,5 +48,6 @@ std::vector<Command> packageCommands();
 std::vector<Command> contentCommands();
 std::vector<Command> ivrCommands();
 std::vector<Command> bundleCommands();
+std::vector<Command> bundleRemoteCommands();  // install, list, rollback on an appliance
 
 }  // namespace outpost::ctl

@@ -21,7 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::set<std::string> kHooks = {"classify_contact", "rank_candidates"};
+const std::set<std::string> kHooks = {"classify_contact", "rank_candidates", "on_event"};
 const std::set<std::string> kTypes = {"string", "number", "integer", "boolean"};
 
 // A copy of `o` without `keys`: the strict reader reads the rest, the caller the free values.
@@ -63,7 +63,7 @@ Result<std::vector<TestVector>> parseVectors(const std::string& text, const std:
       break;
     }
     TestVector v;
-    codec::JsonReader strict(without(raw, {"contact", "candidates", "ctx", "expect"}), at);
+    codec::JsonReader strict(without(raw, {"contact", "candidates", "ctx", "expect", "event"}), at);
     strict.string("name", v.name, true).string("hook", v.hook, true);
     if (Status s = strict.finish(); !s) {
       fail(s);
@@ -77,9 +77,18 @@ Result<std::vector<TestVector>> parseVectors(const std::string& text, const std:
     auto x = fromJson(raw->get("ctx"));
     auto e = fromJson(raw->get("expect"));
     auto k = fromJson(raw->get("candidates"));
-    if (!c || !x || !e || !k) {
+    auto ev = fromJson(raw->get("event"));
+    if (!c || !x || !e || !k || !ev) {
       fail(Status::invalidArgument("unreadable vector", at));
       continue;
+    }
+    if (v.hook == "on_event") {
+      if (!ev->isObject() || !(*ev)["type"].isString()) {
+        fail(Status::invalidArgument("on_event needs an \"event\" object with a \"type\"", at + "/event"));
+        continue;
+      }
+      v.event = std::move(ev.value());
+      if (c->isNil()) c = Value(Value::Object{});
     }
     if (!c->isObject()) {
       fail(Status::invalidArgument("\"contact\" must be an object", at + "/contact"));
@@ -200,7 +209,7 @@ Result<Bundle> verifyBundle(const std::map<std::string, std::string>& files, con
   }
   for (const auto& h : b.hooks) {
     if (!kHooks.count(h)) {
-      return Status::invalidArgument("unknown hook \"" + h + "\" (classify_contact, rank_candidates)",
+      return Status::invalidArgument("unknown hook \"" + h + "\" (classify_contact, rank_candidates, on_event)",
                                      "manifest.json /hooks");
     }
   }

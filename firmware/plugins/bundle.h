@@ -6,7 +6,7 @@
 //   "site":    the site code it is for, or "group:<name>" for a site group
 //   "api":     the plugin API version it needs (this build speaks kApiVersion)
 //   "expires": RFC 3339 UTC; refused after it
-//   "hooks":   the hooks it implements (classify_contact, rank_candidates)
+//   "hooks":   the hooks it implements (classify_contact, rank_candidates, on_event)
 //   "sources": the Lua files, in load order (each listed in "files")
 //   "config":  {"<name>": {"type": "string|number|integer|boolean", "default": …}}
 //   "vectors": the test-vector file (listed in "files"), run before activation
@@ -45,6 +45,7 @@ struct TestVector {
   Value contact;
   Value candidates;  // rank_candidates only
   Value ctx;         // extra ctx fields (e.g. now)
+  Value event;       // on_event only
   Value expect;
 };
 

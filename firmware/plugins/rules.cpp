@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <set>
 
 #include "codec/json.h"
@@ -17,6 +18,7 @@ namespace {
 
 constexpr const char* kClassify = "classify_contact";
 constexpr const char* kRank = "rank_candidates";
+constexpr const char* kOnEvent = "on_event";
 
 bool isWhole(double d) { return std::isfinite(d) && d == std::floor(d); }
 
@@ -256,6 +258,22 @@ Result<std::vector<size_t>> RuleSet::rank(Value contact, const std::vector<std::
   return order;
 }
 
+Result<std::vector<EventAction>> RuleSet::onEvent(Value event, WallTime now) {
+  std::vector<Value> args;
+  args.reserve(2);
+  args.push_back(std::move(event));
+  args.push_back(ctxValue(now));
+  auto r = invoke(kOnEvent, args);
+  if (!r) return r.status();
+  auto actions = validateEventActions(r.value());
+  if (!actions) {
+    ++errors_;
+    return Status(actions.status().code(), "on_event returned a bad result: " + actions.status().message(),
+                  actions.status().where());
+  }
+  return actions;
+}
+
 std::vector<RuleSet::VectorOutcome> RuleSet::runVectors() {
   std::vector<VectorOutcome> out;
   for (size_t i = 0; i < bundle_.vectors.size(); ++i) {
@@ -266,7 +284,7 @@ std::vector<RuleSet::VectorOutcome> RuleSet::runVectors() {
     o.where = bundle_.vectors_path + " /vectors/" + std::to_string(i) + " (" + v.name + ")";
     Value expect = v.expect;
     if (v.hook == kClassify && expect.isArray() && expect.asArray().empty()) expect = Value(Value::Object{});
-    if (v.hook == kRank && expect.isNil()) expect = Value(Value::Array{});
+    if ((v.hook == kRank || v.hook == kOnEvent) && expect.isNil()) expect = Value(Value::Array{});
     o.expected = toJsonText(expect);
     WallTime now = fromEpochMillis(1'767'225'600'000);
     if (v.ctx["now"].isNumber()) now = fromEpochMillis(static_cast<int64_t>(v.ctx["now"].asNumber()));
@@ -289,6 +307,14 @@ std::vector<RuleSet::VectorOutcome> RuleSet::runVectors() {
         continue;
       }
       got = classificationValue(c.value());
+    } else if (v.hook == kOnEvent) {
+      auto a = onEvent(v.event, now);
+      if (!a) {
+        o.error = a.status().toString();
+        out.push_back(std::move(o));
+        continue;
+      }
+      got = actionsValue(a.value());
     } else {
       const auto ids = idsOf(v.candidates);
       auto r = rank(v.contact, ids, v.candidates, now);
@@ -329,7 +355,8 @@ RuleCounters RuleSet::counters() const {
 // RulesHost
 
 RulesHost::RulesHost(const Clock& clock, signing::TrustStore trust, RulesOptions options, Logger log)
-    : clock_(clock), trust_(std::move(trust)), options_(std::move(options)), log_(std::move(log)) {}
+    : clock_(clock), trust_(std::move(trust)), options_(std::move(options)), log_(std::move(log)),
+      workload_(options_.workload) {}
 
 namespace {
 RulesStatus::Entry entryOf(const RuleSet& rs) {
@@ -384,7 +411,15 @@ Result<RulesStatus::Entry> RulesHost::activate(Bundle bundle, bool check_version
   previous_ = std::move(active_);
   active_ = rs.value();
   rank_enabled_ = active_->has(kRank);
-  if (log_) log_("rules " + active_->bundle().id + " v" + std::to_string(active_->bundle().version) + " active");
+  events_enabled_ = active_->has(kOnEvent);
+  const WallTime now = clock_.wallNow();
+  const bool trial = check_version && options_.trial.window.count() > 0;
+  setState(trial ? "trial" : "active", now);
+  if (trial) trial_ends_ = now + options_.trial.window;
+  if (log_) {
+    log_("rules " + active_->bundle().id + " v" + std::to_string(active_->bundle().version) +
+         (trial ? " active on trial until " + formatRfc3339(trial_ends_) : std::string(" active")));
+  }
   return entryOf(*active_);
 }
 
@@ -404,6 +439,8 @@ Result<RulesStatus::Entry> RulesHost::rollback(const Persist& persist) {
   std::lock_guard lock(mu_);
   std::swap(active_, previous_);
   rank_enabled_ = active_->has(kRank);
+  events_enabled_ = active_->has(kOnEvent);
+  setState("active", clock_.wallNow());
   if (log_) {
     log_("rules rolled back to " + active_->bundle().id + " v" + std::to_string(active_->bundle().version));
   }
@@ -415,7 +452,107 @@ RulesStatus RulesHost::status() const {
   RulesStatus s;
   if (active_) s.active = entryOf(*active_);
   if (previous_) s.previous = entryOf(*previous_);
+  s.state = state_;
+  s.changed_at = changed_at_;
+  if (state_ == "trial") {
+    if (!trial_signalled_ && clock_.wallNow() >= trial_ends_) {
+      s.state = "active";  // the window passed without trouble (checkTrial records it)
+      s.changed_at = trial_ends_;
+    } else {
+      s.trial_ends = trial_ends_;
+    }
+  }
+  if (state_ == "reverted") {
+    s.reason = reason_;
+    s.reverted_id = reverted_id_;
+    s.reverted_version = reverted_version_;
+  }
   return s;
+}
+
+void RulesHost::setState(const char* state, WallTime at) {
+  state_ = state;
+  changed_at_ = at;
+  trial_signalled_ = false;
+  reason_.clear();
+  reverted_id_.clear();
+  reverted_version_ = 0;
+}
+
+void RulesHost::setTrialWatcher(TrialWatcher watcher) {
+  std::lock_guard lock(mu_);
+  watcher_ = std::move(watcher);
+}
+
+bool RulesHost::trialFailing(const RuleCounters& c) const {
+  if (c.calls == 0 || c.calls < options_.trial.min_calls) return false;
+  const double rate = static_cast<double>(c.errors + c.limit_hits) / static_cast<double>(c.calls);
+  return rate > options_.trial.max_error_rate;
+}
+
+void RulesHost::watchTrial(const RuleSet& rules) {
+  TrialWatcher watcher;
+  {
+    std::lock_guard lock(mu_);
+    if (state_ != "trial" || active_.get() != &rules || trial_signalled_) return;
+    if (clock_.wallNow() >= trial_ends_ || !trialFailing(rules.counters())) return;
+    trial_signalled_ = true;
+    watcher = watcher_;
+  }
+  if (watcher) watcher();
+}
+
+Result<bool> RulesHost::checkTrial(const RevertPersist& persist) {
+  std::lock_guard install(install_mu_);
+  std::shared_ptr<RuleSet> failed;
+  std::shared_ptr<RuleSet> back;
+  RuleCounters c;
+  {
+    std::lock_guard lock(mu_);
+    if (state_ != "trial" || !active_) return false;
+    const WallTime now = clock_.wallNow();
+    c = active_->counters();
+    const bool failing = trial_signalled_ || (now < trial_ends_ && trialFailing(c));
+    if (!failing) {
+      if (now >= trial_ends_) {
+        setState("active", trial_ends_);
+        if (log_) log_("rules " + active_->bundle().id + " v" + std::to_string(active_->bundle().version) +
+                       " passed its trial");
+      }
+      return false;
+    }
+    failed = active_;
+    back = previous_;
+  }
+  char rate[32];
+  std::snprintf(rate, sizeof rate, "%.0f%%",
+                100.0 * static_cast<double>(c.errors + c.limit_hits) / static_cast<double>(std::max<uint64_t>(c.calls, 1)));
+  char max_rate[32];
+  std::snprintf(max_rate, sizeof max_rate, "%.0f%%", 100.0 * options_.trial.max_error_rate);
+  const std::string reason = failed->bundle().id + " v" + std::to_string(failed->bundle().version) + " failed its trial: " +
+                             std::to_string(c.errors) + " errors and " + std::to_string(c.limit_hits) +
+                             " limit hits in " + std::to_string(c.calls) + " calls (" + rate + ", over the " + max_rate +
+                             " allowed); " +
+                             (back ? "reverted to " + back->bundle().id + " v" + std::to_string(back->bundle().version)
+                                   : std::string("no previous bundle: the built-in behaviour decides"));
+  if (persist) {
+    if (Status s = persist(back ? &back->bundle() : nullptr, failed->bundle(), reason); !s) {
+      std::lock_guard lock(mu_);
+      trial_signalled_ = false;  // the next failure tries again
+      return s;
+    }
+  }
+  std::lock_guard lock(mu_);
+  active_ = back;
+  previous_ = failed;
+  rank_enabled_ = active_ && active_->has(kRank);
+  events_enabled_ = active_ && active_->has(kOnEvent);
+  setState("reverted", clock_.wallNow());
+  reason_ = reason;
+  reverted_id_ = failed->bundle().id;
+  reverted_version_ = failed->bundle().version;
+  if (log_) log_("rules " + reason);
+  return true;
 }
 
 std::shared_ptr<RuleSet> RulesHost::active() const {
@@ -436,6 +573,7 @@ std::optional<routing::ContactSpec> RulesHost::classify(const routing::ContactSp
   if (!c) {
     rs->countFallback();
     logFailure(*rs, kClassify, c.status());
+    watchTrial(*rs);
     return std::nullopt;
   }
   if (!c->skills && !c->segment && !c->priority && !c->queue) return std::nullopt;
@@ -445,6 +583,27 @@ std::optional<routing::ContactSpec> RulesHost::classify(const routing::ContactSp
   if (c->priority) out.priority = *c->priority;
   if (c->queue) out.queue = *c->queue;
   return out;
+}
+
+void RulesHost::onEvent(const engine::DomainEvent& event, WallTime now) {
+  auto rs = active();
+  if (!rs || !rs->has(kOnEvent)) return;
+  auto ev = eventValue(event);
+  if (!ev) return;
+  const std::string type = (*ev)["type"].asString();
+  auto r = rs->onEvent(std::move(*ev), now);
+  if (!r) {
+    rs->countFallback();
+    logFailure(*rs, kOnEvent, r.status());
+    watchTrial(*rs);
+    return;
+  }
+  if (!r->empty() && sink_) sink_(rs->bundle(), type, r.value());
+}
+
+void RulesHost::observe(const engine::DomainEvent& event, WallTime now) {
+  workload_.record(event);
+  onEvent(event, now);
 }
 
 void RulesHost::refused(const routing::ContactSpec& /*changed*/, const Status& why) {
@@ -464,12 +623,17 @@ std::optional<size_t> RulesHost::choose(const routing::ContactView& contact,
   list.reserve(candidates.size());
   for (const auto* a : candidates) {
     ids.push_back(a->id);
-    list.push_back(candidateValue(*a));
+    workload_.noteProfile(*a);
+    Value c = candidateValue(*a);
+    c.asObject().emplace("recent_heavy", Value(workload_.recentHeavy(a->id, now)));
+    c.asObject().emplace("practice_today", Value(workload_.practiceToday(a->id, now)));
+    list.push_back(std::move(c));
   }
   auto r = rs->rank(contactValue(*contact.spec), ids, Value(std::move(list)), now);
   if (!r) {
     rs->countFallback();
     logFailure(*rs, kRank, r.status());
+    watchTrial(*rs);
     return std::nullopt;
   }
   if (r->empty()) return std::nullopt;

@@ -4,6 +4,7 @@
 //
 //   classify_contact(contact, ctx) → {skills = {code = level}, segment, priority, queue}
 //   rank_candidates(contact, candidates, ctx) → {"agent id", …}  (an order and/or a filter)
+//   on_event(event, ctx) → {{kind = "points"|"alert", …}, …}  (plugins/event_hook.h)
 //
 // Inputs are plain tables (docs/plugin-api.md); ctx.now is the decision's time in
 // epoch milliseconds, ctx.config the bundle's declared config (read-only). Results are
@@ -30,7 +31,9 @@
 #include "core/status.h"
 #include "engine/engine.h"
 #include "plugins/bundle.h"
+#include "plugins/event_hook.h"
 #include "plugins/sandbox.h"
+#include "plugins/workload.h"
 #include "routing/router.h"
 #include "routing/types.h"
 
@@ -84,6 +87,7 @@ class RuleSet {
   bool has(const std::string& hook) const;
   Result<Classification> classify(Value contact, WallTime now);
   Result<std::vector<size_t>> rank(Value contact, const std::vector<std::string>& ids, Value candidates, WallTime now);
+  Result<std::vector<EventAction>> onEvent(Value event, WallTime now);
 
   const Bundle& bundle() const { return bundle_; }
   RuleCounters counters() const;
@@ -104,11 +108,23 @@ class RuleSet {
   std::atomic<uint64_t> calls_{0}, errors_{0}, limits_hit_{0}, rebuilds_{0}, fallbacks_{0};
 };
 
+// A newly installed bundle runs on trial: while its window lasts, once it has made at
+// least `min_calls` calls, an error-or-limit rate ((errors + limit_hits) / calls) above
+// `max_error_rate` reverts to the previous bundle (or to the built-in behaviour when
+// there is none). After the window without that, the bundle is simply active.
+struct TrialPolicy {
+  Millis window{300000};  // 0: no trial
+  double max_error_rate = 0.2;
+  uint64_t min_calls = 20;
+};
+
 struct RulesOptions {
   std::string site;                      // this appliance's site code
   std::vector<std::string> site_groups;
   Limits limits;
   uint64_t seed = 1;
+  TrialPolicy trial;
+  WorkloadOptions workload;
 };
 
 struct RulesStatus {
@@ -124,6 +140,14 @@ struct RulesStatus {
   };
   std::optional<Entry> active;
   std::optional<Entry> previous;
+  // none (no bundle ever active), trial, active, or reverted (a trial failed; the
+  // previous bundle, or the built-in behaviour, decides again).
+  std::string state = "none";
+  std::optional<WallTime> trial_ends;  // trial: when it becomes active
+  std::string reason;                  // reverted: why
+  std::string reverted_id;             // reverted: the bundle that failed its trial
+  int64_t reverted_version = 0;
+  std::optional<WallTime> changed_at;  // when the state last changed
 };
 
 class RulesHost final : public engine::ContactClassifier, public routing::CandidateRanker {
@@ -145,11 +169,36 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
   Result<RulesStatus::Entry> activate(Bundle bundle, bool check_version, const Persist& persist = nullptr);
   // Re-activates the previous bundle (the active one becomes the previous).
   Result<RulesStatus::Entry> rollback(const Persist& persist = nullptr);
+
+  // Trial (TrialPolicy). A new install (activate with check_version) starts a trial;
+  // start-up restores and rollbacks do not. The watcher is called (on the hook's
+  // thread, at most once per trial unless checkTrial fails) when a failed call makes
+  // the trial rate pass the threshold; it should arrange for checkTrial to run.
+  using TrialWatcher = std::function<void()>;
+  void setTrialWatcher(TrialWatcher watcher);
+  // Makes a trial revert durable before it takes effect: the bundle active after it
+  // (null: built-in behaviour), the one that failed, and why.
+  using RevertPersist = std::function<Status(const Bundle* active, const Bundle& reverted, const std::string& reason)>;
+  // Ends the trial when its window has passed; reverts when the trial rate passed the
+  // threshold within the window. True when it reverted.
+  Result<bool> checkTrial(const RevertPersist& persist = nullptr);
   // The target for verifying bundles here (site, groups, now).
   InstallTarget target() const;
   const signing::TrustStore& trust() const { return trust_; }
   RulesStatus status() const;
   std::shared_ptr<RuleSet> active() const;
+
+  // on_event: the actions of a bundle's rules, for the sink (set before events flow).
+  using ActionSink = std::function<void(const Bundle& bundle, const std::string& event_type,
+                                        const std::vector<EventAction>& actions)>;
+  void setActionSink(ActionSink sink) { sink_ = std::move(sink); }
+  // True when the active bundle has on_event (callers may skip building events).
+  bool wantsEvents() const { return events_enabled_.load(std::memory_order_relaxed); }
+  // Runs on_event for a lifecycle event (others are ignored); on the engine loop.
+  void onEvent(const engine::DomainEvent& event, WallTime now);
+  // Every committed engine event, on the engine loop: the agents' workload (candidate
+  // fields recent_heavy, practice_today), then onEvent.
+  void observe(const engine::DomainEvent& event, WallTime now);
 
   // engine::ContactClassifier
   std::optional<routing::ContactSpec> classify(const routing::ContactSpec& spec, WallTime now) override;
@@ -161,6 +210,9 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
 
  private:
   void logFailure(const RuleSet& rules, const std::string& hook, const Status& s);
+  void watchTrial(const RuleSet& rules);
+  bool trialFailing(const RuleCounters& c) const;
+  void setState(const char* state, WallTime at);  // with mu_ held
 
   const Clock& clock_;
   signing::TrustStore trust_;
@@ -171,6 +223,18 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
   std::shared_ptr<RuleSet> active_;
   std::shared_ptr<RuleSet> previous_;
   std::atomic<bool> rank_enabled_{false};  // the active bundle has rank_candidates
+  std::atomic<bool> events_enabled_{false};  // the active bundle has on_event
+  AgentWorkload workload_;                     // engine loop only
+  ActionSink sink_;
+  // Trial state, under mu_.
+  TrialWatcher watcher_;
+  std::string state_ = "none";
+  std::optional<WallTime> changed_at_;
+  WallTime trial_ends_{};
+  bool trial_signalled_ = false;  // the rate passed the threshold within the window
+  std::string reason_;
+  std::string reverted_id_;
+  int64_t reverted_version_ = 0;
 };
 
 }  // namespace outpost::plugins

@@ -1,6 +1,10 @@
 #include "plugins/rules_store.h"
 
+#include <Poco/JSON/Object.h>
+
+#include "codec/json.h"
 #include "storage/directory_store.h"
+#include "storage/outbox.h"
 
 namespace outpost::plugins {
 namespace {
@@ -68,6 +72,44 @@ Status saveActivation(storage::Database& db, const Bundle& active, const Bundle*
   if (previous) before = R"({"id":")" + previous->id + R"(","version":)" + std::to_string(previous->version) + "}";
   return storage::appendAudit(db, storage::AuditEntry{0, at, actor, action, "rule_bundle", active.id, before, after,
                                                       address});
+}
+
+Status saveTrialRevert(storage::Database& db, const Bundle* active, const Bundle& reverted, WallTime at,
+                       const std::string& reason) {
+  auto q = db.query(
+      "INSERT INTO rule_active (slot, id, version, previous_id, previous_version, changed_at) "
+      "VALUES (1, ?1, ?2, ?3, ?4, ?5) ON CONFLICT(slot) DO UPDATE SET id = excluded.id, version = excluded.version, "
+      "previous_id = excluded.previous_id, previous_version = excluded.previous_version, changed_at = excluded.changed_at");
+  if (!q) return q.status();
+  if (active) {
+    q->bind(1, active->id).bind(2, active->version);
+  } else {
+    q->bindNull(1).bindNull(2);
+  }
+  q->bind(3, reverted.id).bind(4, reverted.version).bind(5, toEpochMillis(at));
+  if (auto r = q->step(); !r) return r.status();
+  auto ref = [](const Bundle* b) -> Poco::Dynamic::Var {
+    if (!b) return Poco::Dynamic::Var();
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("id", b->id);
+    o->set("version", b->version);
+    return o;
+  };
+  Poco::JSON::Object::Ptr after = new Poco::JSON::Object;
+  after->set("active", ref(active));
+  after->set("reason", reason);
+  Poco::JSON::Object::Ptr before = new Poco::JSON::Object;
+  before->set("id", reverted.id);
+  before->set("version", reverted.version);
+  OUTPOST_RETURN_IF_ERROR(storage::appendAudit(
+      db, storage::AuditEntry{0, at, "outpostd", "trial_revert", "rule_bundle", reverted.id, codec::toJson(before),
+                              codec::toJson(after), ""}));
+  Poco::JSON::Object::Ptr payload = new Poco::JSON::Object;
+  payload->set("reverted", ref(&reverted));
+  payload->set("active", ref(active));
+  payload->set("reason", reason);
+  return storage::appendOutbox(
+      db, storage::OutboxEntry{at, "rules.reverted", 1, codec::toJson(payload), storage::kClassAudit});
 }
 
 Result<StoredRules> loadStoredRules(storage::Database& db) {

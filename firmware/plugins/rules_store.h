@@ -22,6 +22,12 @@ namespace outpost::plugins {
 Status saveActivation(storage::Database& db, const Bundle& active, const Bundle* previous, WallTime at,
                       const std::string& actor, const std::string& action, const std::string& address);
 
+// A failed trial: `active` (null: none, the built-in behaviour) becomes the active
+// bundle and `reverted` the previous, with an audit row "trial_revert" by outpostd and
+// an outbox record "rules.reverted" carrying the reason.
+Status saveTrialRevert(storage::Database& db, const Bundle* active, const Bundle& reverted, WallTime at,
+                       const std::string& reason);
+
 struct StoredRules {
   std::optional<std::map<std::string, std::string>> active;    // path → bytes
   std::optional<std::map<std::string, std::string>> previous;

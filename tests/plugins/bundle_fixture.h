@@ -71,7 +71,7 @@ class BundleDir {
   std::string manifest(int version) const {
     return R"({"kind": "rules", "id": "demo", "version": )" + std::to_string(version) + R"(, "site": ")" + site +
            R"(", "api": )" + std::to_string(api) + R"(, "expires": ")" + expires +
-           R"(", "hooks": ["classify_contact", "rank_candidates"], "sources": ["main.lua"],
+           R"(", "hooks": )" + hooks + R"(, "sources": ["main.lua"],
   "config": {"vip_value": {"type": "number", "default": 100000}}, "vectors": "vectors.json", "files": []})";
   }
   // Writes, seals and signs version `version`.
@@ -93,6 +93,7 @@ class BundleDir {
   std::string site = "sz-01";
   int api = 1;
   std::string expires = "2030-01-01T00:00:00Z";
+  std::string hooks = R"(["classify_contact", "rank_candidates"])";
 
  private:
   std::filesystem::path dir_;

@@ -32,3 +32,27 @@ function classify_contact(contact, ctx)
   end
   return nil
 end
+
+-- Incentives and alerts (on_event): points for resolved contacts (more on first
+-- contact, more again for a heavy segment), an alert when a VIP or fraud caller
+-- gives up after waiting longer than `abandon_alert_s`.
+local HEAVY = {fraud = true, complaint = true, card_loss = true}
+
+function on_event(event, ctx)
+  if event.type == 'completed' then
+    if not event.outcome.resolved then return nil end
+    local points = event.outcome.first_contact_resolution and 3 or 1
+    if HEAVY[event.contact.segment] then points = points + 2 end
+    return {{kind = 'points', agent = event.agent, points = points,
+             reason = 'resolved ' .. event.contact.segment .. ' contact ' .. event.contact.id}}
+  end
+  if event.type == 'abandoned' then
+    local seg = event.contact.segment
+    if (seg == 'vip' or seg == 'fraud') and event.wait_ms >= ctx.config.abandon_alert_s * 1000 then
+      return {{kind = 'alert', severity = 'warning',
+               message = seg .. ' contact ' .. event.contact.id .. ' abandoned after ' ..
+                         math.floor(event.wait_ms / 1000) .. ' s'}}
+    end
+  end
+  return nil
+end

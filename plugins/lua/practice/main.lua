@@ -8,8 +8,9 @@
 -- in the built-in order; trainees at the cap are left out. Other contacts never go to
 -- trainees (they are filtered out). Nothing to change → nil (built-in order).
 --
--- Limits: practice_today is supplied by the host where it counts practice contacts;
--- without it a trainee counts as 0 (the cap does not bind).
+-- practice_today is supplied by the host: the practice contacts the agent accepted
+-- since the site's midnight (plugins.utc_offset_minutes); without it (an older host) a
+-- trainee counts as 0 and the cap does not bind.
 
 local RISKY = {vip = true, complaint = true, fraud = true, card_loss = true}
 

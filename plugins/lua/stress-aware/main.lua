@@ -7,10 +7,10 @@
 -- contact is not refused because everyone is stressed). Light contacts keep the
 -- built-in order.
 --
--- Limits: API 1 does not give rules any history (rules do not keep state between
--- calls), so the run length comes from the candidate's `recent_heavy` field, which the
--- host supplies only where it tracks it; without it every agent counts as rested and
--- the bundle keeps the built-in order. "For a while" is therefore the host's window.
+-- Rules keep no state between calls, so the run length comes from the candidate's
+-- `recent_heavy` field: the host counts each agent's current run of heavy contacts
+-- among those accepted within plugins.recent_window (2 h), which is "for a while".
+-- A candidate without the field (an older host) counts as rested.
 
 local HEAVY = {complaint = true, fraud = true}
 

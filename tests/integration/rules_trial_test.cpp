@@ -1,0 +1,179 @@
+// Trial activation through the real outpostd: a bundle signed with a key made by
+// outpostctl, installed over HTTP, fails on real contacts and is reverted to the
+// previous one; the revert is stored, audited, and survives a restart.
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+
+#include "integration/support/contacts.h"
+#include "integration/support/db_snapshot.h"
+#include "integration/support/fixtures.h"
+
+namespace outpost::itest {
+namespace {
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+std::string ctl(const std::string& args, int* code) {
+  std::string out;
+  FILE* p = ::popen((std::string(OUTPOSTCTL_PATH) + " " + args + " 2>&1").c_str(), "r");
+  if (!p) return out;
+  std::array<char, 4096> buf{};
+  size_t n;
+  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  const int status = ::pclose(p);
+  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return out;
+}
+
+void writeFile(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
+
+std::string readFile(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+class RulesTrialTest : public DemoSiteTest {
+ protected:
+  void SetUp() override {
+    OUTPOST_REQUIRE_DAEMON();
+    dir_ = fs::temp_directory_path() / ("outpost-trial-" + std::to_string(::getpid()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+    int code = -1;
+    const std::string out = ctl("keys generate --id trial-key --out " + (dir_ / "keys").string(), &code);
+    ASSERT_EQ(code, 0) << out;
+    DemoSiteTest::SetUp();
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  DaemonOptions options() const override {
+    DaemonOptions o;
+    o.extra = {"--set", "plugins.trust_file=" + (dir_ / "keys" / "trial-key.pub").string(),
+               "--set", "plugins.site=demo",
+               "--set", "plugins.trial_seconds=600",
+               "--set", "plugins.trial_max_error_pct=20",
+               "--set", "plugins.trial_min_calls=3"};
+    return o;
+  }
+  // A signed bundle "trial" version `version` with `lua` as main.lua; its install body.
+  std::string bundle(int version, const std::string& lua) {
+    const fs::path d = dir_ / ("v" + std::to_string(version));
+    fs::create_directories(d);
+    writeFile(d / "main.lua", lua);
+    writeFile(d / "vectors.json", R"({"vectors": []})");
+    writeFile(d / "manifest.json", R"({"kind": "rules", "id": "trial", "version": )" + std::to_string(version) +
+                                       R"(, "site": "demo", "api": 1, "expires": "2030-01-01T00:00:00Z",
+ "hooks": ["classify_contact"], "sources": ["main.lua"], "config": {}, "vectors": "vectors.json", "files": []})");
+    int code = -1;
+    std::string out = ctl("bundle build " + d.string(), &code);
+    EXPECT_EQ(code, 0) << out;
+    out = ctl("bundle sign --key " + (dir_ / "keys" / "trial-key.key").string() + " --key-id trial-key " + d.string(),
+              &code);
+    EXPECT_EQ(code, 0) << out;
+    Poco::JSON::Object::Ptr files = new Poco::JSON::Object;
+    for (const char* f : {"manifest.json", "manifest.sig", "main.lua", "vectors.json"}) files->set(f, readFile(d / f));
+    Poco::JSON::Object body;
+    body.set("files", files);
+    std::stringstream ss;
+    body.stringify(ss);
+    return ss.str();
+  }
+  Object::Ptr rules() {
+    auto r = http().get("/api/v1/rules", admin_);
+    EXPECT_EQ(r.status, 200) << r;
+    return r.json;
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(RulesTrialTest, AFailingBundleIsRevertedAndSaysWhy) {
+  auto v1 = http().post("/api/v1/rules/install", bundle(1, "function classify_contact(c, ctx) return nil end"), admin_);
+  ASSERT_TRUE(hasStatus(v1, 200));
+  EXPECT_EQ(rules()->getValue<std::string>("state"), "trial");
+  EXPECT_TRUE(rules()->has("trial_ends"));
+
+  auto v2 = http().post("/api/v1/rules/install",
+                        bundle(2, "function classify_contact(c, ctx) error('trial boom ' .. c.id) end"), admin_);
+  ASSERT_TRUE(hasStatus(v2, 200));
+  EXPECT_EQ(rules()->getValue<std::string>("state"), "trial");
+  for (int i = 0; i < 3; ++i) {
+    const Response r = http().post("/api/v1/contacts", contactBody("c-trial-" + std::to_string(i)), supervisor_);
+    ASSERT_EQ(r.status, 201) << r;  // the built-in behaviour decided
+  }
+  ASSERT_TRUE(eventually([&] { return rules()->getValue<std::string>("state") == "reverted"; }, 10s)) << rules();
+  auto s = rules();
+  EXPECT_NE(s->getValue<std::string>("reason").find("trial v2 failed its trial: 3 errors"), std::string::npos) << s;
+  EXPECT_EQ(s->getObject("reverted")->getValue<int>("version"), 2);
+  EXPECT_EQ(s->getObject("active")->getValue<int>("version"), 1);
+  EXPECT_EQ(s->getObject("previous")->getValue<int>("version"), 2);
+
+  const DbRows audit = queryDb(daemon_.dbPath(), "SELECT actor FROM audit WHERE action = 'trial_revert'");
+  ASSERT_TRUE(audit.error.empty()) << audit.error;
+  ASSERT_EQ(audit.rows.size(), 1u);
+  EXPECT_EQ(audit.rows[0][0], "outpostd");
+
+  // Stored: v1 is active after a restart.
+  ASSERT_TRUE(daemon_.restart());
+  http_ = std::make_unique<HttpClient>(daemon_);
+  s = rules();
+  EXPECT_EQ(s->getValue<std::string>("state"), "active");
+  EXPECT_EQ(s->getObject("active")->getValue<int>("version"), 1);
+}
+
+// outpostctl bundle install|list|rollback against the running appliance, admin login.
+TEST_F(RulesTrialTest, OutpostctlInstallListRollback) {
+  bundle(1, "function classify_contact(c, ctx) return nil end");
+  bundle(2, "function classify_contact(c, ctx) return {priority = 60} end");
+  const std::string pw = (dir_ / "pw").string();
+  writeFile(pw, daemon_.password("admin") + "\n");
+  const std::string remote = " --url " + daemon_.baseUrl() + " --password-file " + pw + " ";
+  int code = -1;
+  std::string out = ctl("bundle install" + remote + (dir_ / "v1").string(), &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("installed trial v1"), std::string::npos) << out;
+  out = ctl("bundle install" + remote + (dir_ / "v2").string(), &code);
+  ASSERT_EQ(code, 0) << out;
+  // The same version again: refused with the appliance's reason.
+  out = ctl("bundle install" + remote + (dir_ / "v2").string(), &code);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("not above the active version 2"), std::string::npos) << out;
+
+  out = ctl("bundle list" + remote, &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("state:    trial"), std::string::npos) << out;
+  EXPECT_NE(out.find("active:   trial v2"), std::string::npos) << out;
+  EXPECT_NE(out.find("previous: trial v1"), std::string::npos) << out;
+
+  out = ctl("bundle rollback" + remote, &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("rolled back; active: trial v1"), std::string::npos) << out;
+  auto s = rules();
+  EXPECT_EQ(s->getObject("active")->getValue<int>("version"), 1);
+  const DbRows audit = queryDb(daemon_.dbPath(), "SELECT action FROM audit WHERE entity = 'rule_bundle' ORDER BY id");
+  ASSERT_EQ(audit.rows.size(), 3u);
+  EXPECT_EQ(audit.rows[2][0], "rollback");
+  out = ctl("bundle list --json" + remote, &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find(R"("state":"active")"), std::string::npos) << out;
+
+  // A wrong password, a non-admin, plain HTTP to another host: refused, saying why.
+  writeFile(pw, "wrong\n");
+  out = ctl("bundle list" + remote, &code);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("login"), std::string::npos) << out;
+  writeFile(pw, daemon_.password("supervisor") + "\n");
+  out = ctl("bundle list --user supervisor" + remote, &code);
+  EXPECT_EQ(code, 1) << out;
+  out = ctl("bundle list --url http://192.0.2.1:8080 --password-file " + pw, &code);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("loopback"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace outpost::itest
