@@ -5,9 +5,9 @@
 namespace outpost::ivr {
 
 Status checkHookAction(const Flow& flow, const HookAction& a) {
-  if (a.go && a.transfer) return Status::invalidArgument("give goto or transfer, not both", "/goto");
-  if (a.go && !flow.node(*a.go)) {
-    return Status::invalidArgument("no node \"" + *a.go + "\" in flow " + flow.id, "/goto");
+  if (a.next && a.transfer) return Status::invalidArgument("give next or transfer, not both", "/next");
+  if (a.next && !flow.node(*a.next)) {
+    return Status::invalidArgument("no node \"" + *a.next + "\" in flow " + flow.id, "/next");
   }
   if (a.say) OUTPOST_RETURN_IF_ERROR(checkFlowText(*a.say, "/say", true));
   if (a.slots.size() > 32) return Status::invalidArgument("at most 32 slots", "/slots");

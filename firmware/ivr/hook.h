@@ -8,9 +8,9 @@
 // At a hooked waiting node the session asks the hook first on every caller input
 // (not on no-input events, not on escapes). The answer (docs/ivr.md, "Lua hooks"):
 //   nothing          → the node's built-in behaviour
-//   say              → said first (then the built-in behaviour, or the goto/transfer)
+//   say              → said first (then the built-in behaviour, or the next/transfer)
 //   slots            → stored in the session (then as above)
-//   goto             → enter that node instead of the built-in behaviour
+//   next             → enter that node instead of the built-in behaviour
 //   transfer         → to a human now (queue, priority, segment, skills)
 // An error, a limit, or an answer the flow cannot take (unknown node, bad slot) falls
 // back to the built-in behaviour: the call never waits on a broken rule.
@@ -52,11 +52,11 @@ struct HookTransfer {
 };
 
 struct HookAction {
-  std::optional<std::string> go;  // "goto"
+  std::optional<std::string> next;  // the node to enter ("next"; Lua reserves "goto")
   std::optional<Text> say;
   std::map<std::string, std::string> slots;
   std::optional<HookTransfer> transfer;
-  bool empty() const { return !go && !say && slots.empty() && !transfer; }
+  bool empty() const { return !next && !say && slots.empty() && !transfer; }
 };
 
 class ActionHook {
@@ -66,8 +66,8 @@ class ActionHook {
   virtual Result<HookAction> run(const std::string& hook, const HookCall& call) = 0;
 };
 
-// Checks an answer against the flow (goto names a node, slot names and values, queue,
-// texts in both languages); errors name the field, e.g. "/goto".
+// Checks an answer against the flow (next names a node, slot names and values, queue,
+// texts in both languages); errors name the field, e.g. "/next".
 Status checkHookAction(const Flow& flow, const HookAction& action);
 
 }  // namespace outpost::ivr

@@ -353,9 +353,9 @@ bool Session::runHook(const Node& node, const Input& in, Step& step) {
   step.hook = "applied";
   if (a.say) step.say.push_back(a.say->in(language_));
   for (const auto& [name, value] : a.slots) slots_[name] = value;
-  if (a.go) {
+  if (a.next) {
     step.event = "hook";
-    enter(*a.go, step);
+    enter(*a.next, step);
     return true;
   }
   if (a.transfer) {

@@ -10,6 +10,8 @@
 //   "sources": the Lua files, in load order (each listed in "files")
 //   "config":  {"<name>": {"type": "string|number|integer|boolean", "default": …}}
 //   "vectors": the test-vector file (listed in "files"), run before activation
+//   "flow":    optional: an IVR flow (JSON, listed in "files"); decoded and validated
+//              here, it replaces the site's configured flow while the bundle is active
 //
 // Verification order, stopping at the first problem with its reason: size caps →
 // signature (trusted key) → kind and fields → site → API → expiry → every file's
@@ -19,11 +21,13 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "ivr/flow.h"
 #include "plugins/value.h"
 #include "signing/package.h"
 #include "signing/trust_store.h"
@@ -46,6 +50,8 @@ struct TestVector {
   Value candidates;  // rank_candidates only
   Value ctx;         // extra ctx fields (e.g. now)
   Value expect;
+  Value session;     // ivr_action only
+  Value input;       // ivr_action only
 };
 
 struct Bundle {
@@ -64,6 +70,8 @@ struct Bundle {
   std::string raw_manifest;                  // manifest.json and manifest.sig as signed
   std::string raw_signature;
   std::vector<TestVector> vectors;
+  std::string flow_path;                  // "" when the bundle carries no IVR flow
+  std::shared_ptr<const ivr::Flow> flow;  // decoded and validated
 
   // The declared config's defaults as an object.
   Value configValues() const;

@@ -4,6 +4,8 @@
 //
 //   classify_contact(contact, ctx) → {skills = {code = level}, segment, priority, queue}
 //   rank_candidates(contact, candidates, ctx) → {"agent id", …}  (an order and/or a filter)
+//   ivr_action(session, input, ctx) → {next, say = {zh, en}, slots, transfer}  (ivr/hook.h;
+//     run through plugins/ivr_actions.h in a sandbox of its own)
 //
 // Inputs are plain tables (docs/plugin-api.md); ctx.now is the decision's time in
 // epoch milliseconds, ctx.config the bundle's declared config (read-only). Results are
@@ -29,6 +31,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "engine/engine.h"
+#include "ivr/hook.h"
 #include "plugins/bundle.h"
 #include "plugins/sandbox.h"
 #include "routing/router.h"
@@ -47,6 +50,15 @@ struct Classification {
 Result<Classification> validateClassification(const Value& result);
 // Indices into `candidate_ids`, in the rule's order; unknown or repeated ids are errors.
 Result<std::vector<size_t>> validateRanking(const Value& result, const std::vector<std::string>& candidate_ids);
+
+// ivr_action's answer; errors name the field ("/transfer/priority").
+Result<ivr::HookAction> validateIvrAction(const Value& result);
+// Its canonical table form (vectors compare it).
+Value ivrActionValue(const ivr::HookAction& action);
+// ivr_action's inputs: session = {id, language, node, path, slots, intent, confidence,
+// segment}; input = {dtmf = "…"} or {text = "…"}.
+Value ivrSessionValue(const ivr::HookCall& call);
+Value ivrInputValue(const ivr::HookCall& call);
 
 // The plain-table forms of the hooks' inputs.
 Value contactValue(const routing::ContactSpec& spec);
@@ -84,6 +96,7 @@ class RuleSet {
   bool has(const std::string& hook) const;
   Result<Classification> classify(Value contact, WallTime now);
   Result<std::vector<size_t>> rank(Value contact, const std::vector<std::string>& ids, Value candidates, WallTime now);
+  Result<ivr::HookAction> ivrAction(Value session, Value input, WallTime now);
 
   const Bundle& bundle() const { return bundle_; }
   RuleCounters counters() const;
@@ -151,6 +164,14 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
   RulesStatus status() const;
   std::shared_ptr<RuleSet> active() const;
 
+  // Told before a bundle becomes active (an error refuses it; nothing changes) and
+  // after it did (install, start-up restore, rollback). The IVR swaps its flow here.
+  struct Listener {
+    std::function<Status(const Bundle& bundle)> check;
+    std::function<void(const std::shared_ptr<RuleSet>& active)> activated;
+  };
+  void setListener(Listener listener);
+
   // engine::ContactClassifier
   std::optional<routing::ContactSpec> classify(const routing::ContactSpec& spec, WallTime now) override;
   void refused(const routing::ContactSpec& changed, const Status& why) override;
@@ -171,6 +192,7 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
   std::shared_ptr<RuleSet> active_;
   std::shared_ptr<RuleSet> previous_;
   std::atomic<bool> rank_enabled_{false};  // the active bundle has rank_candidates
+  Listener listener_;                      // set before serving
 };
 
 }  // namespace outpost::plugins

@@ -80,7 +80,7 @@ TEST_F(HookTest, TheHookSeesSessionInputAndTime) {
 TEST_F(HookTest, GotoSayAndSlotsReplaceTheBuiltInStep) {
   hook_->answer = [](const HookCall&) {
     HookAction a;
-    a.go = "vip";
+    a.next = "vip";
     a.say = t("您是贵宾", "You are a VIP");
     a.slots["tier"] = "gold";
     return a;
@@ -135,15 +135,15 @@ TEST_F(HookTest, FailuresFallBackToTheBuiltInBehaviour) {
   std::vector<Case> cases = {
       {"error", [](const HookCall&) -> Result<HookAction> { return Status::resourceExhausted("instruction budget"); },
        "instruction budget"},
-      {"unknown node", [](const HookCall&) -> Result<HookAction> { HookAction a; a.go = "nowhere"; return a; },
-       "/goto"},
+      {"unknown node", [](const HookCall&) -> Result<HookAction> { HookAction a; a.next = "nowhere"; return a; },
+       "/next"},
       {"bad slot", [](const HookCall&) -> Result<HookAction> { HookAction a; a.slots["Bad Name"] = "x"; return a; },
        "/slots/Bad Name"},
       {"one language", [](const HookCall&) -> Result<HookAction> { HookAction a; a.say = t("只有中文", ""); return a; },
        "/say/en"},
       {"both", [](const HookCall&) -> Result<HookAction> {
          HookAction a;
-         a.go = "bye";
+         a.next = "bye";
          a.transfer = HookTransfer{"q", {}, {}, {}};
          return a;
        }, "not both"},
