@@ -77,7 +77,7 @@ TEST_F(HookTest, TheHookSeesSessionInputAndTime) {
   EXPECT_EQ(st.state, SessionState::kSelfServed);
 }
 
-TEST_F(HookTest, GotoSayAndSlotsReplaceTheBuiltInStep) {
+TEST_F(HookTest, NextSayAndSlotsReplaceTheBuiltInStep) {
   hook_->answer = [](const HookCall&) {
     HookAction a;
     a.next = "vip";
