@@ -98,6 +98,7 @@ Object::Ptr stepObject(const IvrFrontEnd::Entry& e, const ivr::Step& step, const
   o->set("kind", std::string(ivr::nodeKindName(step.kind)));
   o->set("expects", step.expects);
   o->set("event", step.event);
+  if (!step.hook.empty()) o->set("hook", step.hook);
   o->set("say", codec::encodeStrings(step.say));
   o->set("language", s.language());
   if (!s.intent().empty()) {

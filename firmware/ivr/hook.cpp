@@ -20,6 +20,9 @@ Status checkHookAction(const Flow& flow, const HookAction& a) {
   if (a.transfer) {
     const HookTransfer& t = *a.transfer;
     if (!validFlowId(t.queue)) return Status::invalidArgument("needs a queue id", "/transfer/queue");
+    if (!t.chat_queue.empty() && !validFlowId(t.chat_queue)) {
+      return Status::invalidArgument("is not a queue id", "/transfer/chat_queue");
+    }
     if (t.priority && (*t.priority < 0 || *t.priority > 100)) {
       return Status::invalidArgument("must be 0..100", "/transfer/priority");
     }

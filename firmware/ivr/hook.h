@@ -46,6 +46,7 @@ struct HookCall {
 
 struct HookTransfer {
   std::string queue;
+  std::string chat_queue;               // optional: for chat sessions
   std::optional<int> priority;          // 0..100, default 50
   std::optional<std::string> segment;   // default: the session's segment, or "standard"
   std::vector<SkillNeed> skills;

@@ -361,6 +361,7 @@ bool Session::runHook(const Node& node, const Input& in, Step& step) {
   if (a.transfer) {
     TransferRequest t;
     t.queue = a.transfer->queue;
+    t.chat_queue = a.transfer->chat_queue;
     t.skills = a.transfer->skills;
     t.priority = a.transfer->priority.value_or(50);
     t.segment = a.transfer->segment.value_or(segment_.empty() ? "standard" : segment_);

@@ -161,6 +161,9 @@ Result<ivr::HookAction> validateIvrAction(const Value& r) {
         if (field == "queue") {
           if (!id(x)) return Status::invalidArgument("must be a queue id", fat);
           t.queue = x.asString();
+        } else if (field == "chat_queue") {
+          if (!id(x)) return Status::invalidArgument("must be a queue id", fat);
+          t.chat_queue = x.asString();
         } else if (field == "priority") {
           if (!x.isNumber() || !isWhole(x.asNumber()) || x.asNumber() < 0 || x.asNumber() > 100) {
             return Status::invalidArgument("must be a whole number from 0 to 100", fat);
@@ -180,7 +183,7 @@ Result<ivr::HookAction> validateIvrAction(const Value& r) {
             t.skills.push_back({code, static_cast<int>(level.asNumber())});
           }
         } else {
-          return Status::invalidArgument("unknown field (queue, priority, segment, skills)", fat);
+          return Status::invalidArgument("unknown field (queue, chat_queue, priority, segment, skills)", fat);
         }
       }
       if (t.queue.empty()) return Status::invalidArgument("is required", at + "/queue");
@@ -204,6 +207,7 @@ Value ivrActionValue(const ivr::HookAction& a) {
   }
   if (a.transfer) {
     Value::Object t{{"queue", Value(a.transfer->queue)}};
+    if (!a.transfer->chat_queue.empty()) t.emplace("chat_queue", Value(a.transfer->chat_queue));
     if (a.transfer->priority) t.emplace("priority", Value(*a.transfer->priority));
     if (a.transfer->segment) t.emplace("segment", Value(*a.transfer->segment));
     if (!a.transfer->skills.empty()) {

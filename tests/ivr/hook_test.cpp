@@ -111,7 +111,7 @@ TEST_F(HookTest, SayAloneThenTheNodeHandlesTheInput) {
 TEST_F(HookTest, TransferGoesToAHumanWithTheRulesQueueAndPriority) {
   hook_->answer = [](const HookCall&) {
     HookAction a;
-    a.transfer = HookTransfer{"fraud-voice", 95, "fraud", {{"fraud", 3}}};
+    a.transfer = HookTransfer{"fraud-voice", "", 95, "fraud", {{"fraud", 3}}};
     return a;
   };
   auto s = make();
@@ -144,12 +144,12 @@ TEST_F(HookTest, FailuresFallBackToTheBuiltInBehaviour) {
       {"both", [](const HookCall&) -> Result<HookAction> {
          HookAction a;
          a.next = "bye";
-         a.transfer = HookTransfer{"q", {}, {}, {}};
+         a.transfer = HookTransfer{"q", "", {}, {}, {}};
          return a;
        }, "not both"},
       {"bad queue", [](const HookCall&) -> Result<HookAction> {
          HookAction a;
-         a.transfer = HookTransfer{"", {}, {}, {}};
+         a.transfer = HookTransfer{"", "", {}, {}, {}};
          return a;
        }, "/transfer/queue"},
   };
