@@ -66,6 +66,9 @@ void addContactRoutes(Router& router, ApiContext& ctx);    // contacts, offers, 
 void addDesktopRoutes(Router& router, ApiContext& ctx);    // what the agent desktop adds: my day
 void addSyncRoutes(Router& router, ApiContext& ctx);       // sync outbox counters and link (docs/sync.md)
 void addIvrRoutes(Router& router, ApiContext& ctx);        // IVR sessions (channel API)
+// The IVR figures of [from, to) as one ivr.metrics outbox record (telemetry; none for a
+// quiet window), in the caller's transaction (docs/ivr.md "Metrics").
+Status appendIvrMetrics(storage::Database& db, WallTime from, WallTime to);
 
 // Creates a contact as POST /api/v1/contacts does: validates the spec, checks its
 // queue and skills against the directory, hands it to the router and returns once

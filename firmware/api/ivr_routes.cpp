@@ -377,27 +377,24 @@ Result<Reply> getSession(ApiContext& ctx, Request& req) {
   return Reply::json(200, o);
 }
 
-Result<Reply> metrics(ApiContext& ctx, Request& req) {
-  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
-  auto m = withReader(ctx, [](Database& db) { return storage::ivrMetrics(db); });
-  if (!m) return m.status();
+Object::Ptr metricsObject(const storage::IvrMetrics& m) {
   auto count = [&](const char* state) {
-    auto it = m->by_state.find(state);
-    return it == m->by_state.end() ? int64_t{0} : it->second;
+    auto it = m.by_state.find(state);
+    return it == m.by_state.end() ? int64_t{0} : it->second;
   };
   Object::Ptr o = new Object;
-  o->set("sessions", m->sessions);
+  o->set("sessions", m.sessions);
   Object::Ptr states = new Object;
   for (const char* st : {"active", "self_served", "transferred", "hung_up", "expired"}) states->set(st, count(st));
   o->set("by_state", states);
-  const double total = static_cast<double>(m->sessions);
+  const double total = static_cast<double>(m.sessions);
   o->set("containment", total > 0 ? static_cast<double>(count("self_served")) / total : 0.0);
   o->set("abandonment", total > 0 ? static_cast<double>(count("expired")) / total : 0.0);
   Object::Ptr by_intent = new Object;
-  for (const auto& [intent, n] : m->transfers_by_intent) by_intent->set(intent.empty() ? "(none)" : intent, n);
+  for (const auto& [intent, n] : m.transfers_by_intent) by_intent->set(intent.empty() ? "(none)" : intent, n);
   o->set("transfers_by_intent", by_intent);
   Object::Ptr nodes = new Object;
-  for (const auto& [node, e] : m->node_events) {
+  for (const auto& [node, e] : m.node_events) {
     Object::Ptr ne = new Object;
     ne->set("no_input", e.first);
     ne->set("no_match", e.second);
@@ -405,9 +402,16 @@ Result<Reply> metrics(ApiContext& ctx, Request& req) {
   }
   o->set("node_events", nodes);
   Array::Ptr hist = new Array;
-  for (int64_t n : m->confidence_histogram) hist->add(n);
+  for (int64_t n : m.confidence_histogram) hist->add(n);
   o->set("confidence_histogram", hist);
-  return Reply::json(200, o);
+  return o;
+}
+
+Result<Reply> metrics(ApiContext& ctx, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  auto m = withReader(ctx, [](Database& db) { return storage::ivrMetrics(db); });
+  if (!m) return m.status();
+  return Reply::json(200, metricsObject(*m));
 }
 
 // ---- FreeSWITCH mod_httapi adapter (docs/ivr.md "FreeSWITCH (mod_httapi)") ----
@@ -576,6 +580,16 @@ Result<Reply> httapiRequest(ApiContext& ctx, Request& req) {
 }
 
 }  // namespace
+
+Status appendIvrMetrics(Database& db, WallTime from, WallTime to) {
+  auto m = storage::ivrMetrics(db, from, to);
+  if (!m) return m.status();
+  if (m->sessions == 0 && m->node_events.empty()) return Status::ok();  // a quiet window: no record
+  Object::Ptr o = metricsObject(*m);
+  o->set("from", toEpochMillis(from));
+  o->set("to", toEpochMillis(to));
+  return storage::appendOutbox(db, storage::OutboxEntry{to, "ivr.metrics", 1, codec::toJson(o), storage::kClassTelemetry});
+}
 
 void addIvrRoutes(Router& router, ApiContext& ctx) {
   router.add("POST", "/api/v1/ivr/sessions", Access::kSupervisor, [&ctx](Request& r) { return startSession(ctx, r); });

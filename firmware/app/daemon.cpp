@@ -215,6 +215,22 @@ struct Daemon::Parts {
     });
   }
 
+  // The IVR figures of each interval into the outbox (telemetry; docs/ivr.md "Metrics").
+  Millis ivr_metrics_interval{300000};
+  WallTime ivr_metrics_from{};
+  void scheduleIvrMetrics() {
+    loop->runAfter(ivr_metrics_interval, [this] {
+      const WallTime from = ivr_metrics_from;
+      const WallTime to = clock.wallNow();
+      ivr_metrics_from = to;
+      writer->submit([from, to](storage::Database& db) { return api::appendIvrMetrics(db, from, to); },
+                     [](const Status& s) {
+                       if (!s.isOk()) log().warning("writing IVR metrics failed: %s", s.toString());
+                     });
+      scheduleIvrMetrics();
+    });
+  }
+
   void schedulePurge() {
     loop->runAfter(kSessionPurgeEvery, [this] {
       writer->submit(
@@ -454,6 +470,9 @@ Status Daemon::start() {
   p.loop->start("outpost-engine");
   p.engine->resume();
   p.schedulePurge();
+  p.ivr_metrics_interval = config_.getDuration("ivr.metrics_interval");
+  p.ivr_metrics_from = p.clock.wallNow();
+  p.scheduleIvrMetrics();
   if (p.publisher) p.scheduleHealth();
   p.hub->start();
 

@@ -12,8 +12,10 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "integration/support/contacts.h"
+#include "integration/support/db_snapshot.h"
 #include "integration/support/fixtures.h"
 
 namespace outpost::itest {
@@ -178,6 +180,49 @@ TEST_F(IvrBundleTest, RollbackRestoresTheConfiguredFlow) {
   Response pb = input(on_bank.str("id"), "dtmf", "8");
   EXPECT_EQ(pb.str("state"), "transferred") << pb;
   EXPECT_EQ(pb.str("hook"), "applied") << pb;
+}
+
+class IvrMetricsTest : public IvrBundleTest {
+ protected:
+  DaemonOptions options() const override {
+    DaemonOptions o = IvrBundleTest::options();
+    for (const char* kv : {"ivr.metrics_interval=1s", "sync.enabled=true", "sync.site_id=site-test",
+                           "sync.broker=127.0.0.1:9"}) {  // no broker: records stay in the outbox
+      o.extra.push_back("--set");
+      o.extra.push_back(kv);
+    }
+    return o;
+  }
+};
+
+// The figures of each interval reach the sync outbox as one ivr.metrics record.
+TEST_F(IvrMetricsTest, MetricsGoToTheOutboxPerInterval) {
+  Response s = start("en");
+  ASSERT_EQ(s.status, 201) << s;
+  EXPECT_EQ(input(s.str("id"), "dtmf", "7").str("event"), "no_match");
+  Response human = input(s.str("id"), "dtmf", "0");
+  ASSERT_EQ(human.str("state"), "transferred") << human;
+  // Within a second or two; the steps may fall into two intervals (two records).
+  std::string all;
+  for (int i = 0; i < 100 && all.find(R"("transferred":1)") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    DbRows rows = queryDb(daemon_.dbPath(), "SELECT payload, class FROM outbox WHERE type = 'ivr.metrics' ORDER BY seq");
+    ASSERT_TRUE(rows.error.empty()) << rows.error;
+    all.clear();
+    for (const auto& r : rows.rows) {
+      EXPECT_EQ(r[1], "telemetry");
+      all += r[0] + "\n";
+    }
+  }
+  EXPECT_NE(all.find(R"("transferred":1)"), std::string::npos) << all;
+  EXPECT_NE(all.find(R"("no_match":1)"), std::string::npos) << all;
+  EXPECT_NE(all.find(R"("from":)"), std::string::npos) << all;
+  EXPECT_NE(all.find(R"("containment":0)"), std::string::npos) << all;
+  // Quiet intervals write nothing more.
+  const std::string count_sql = "SELECT COUNT(*) FROM outbox WHERE type = 'ivr.metrics'";
+  const std::string before = queryDb(daemon_.dbPath(), count_sql).rows[0][0];
+  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
+  EXPECT_EQ(queryDb(daemon_.dbPath(), count_sql).rows[0][0], before);
 }
 
 }  // namespace
