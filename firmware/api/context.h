@@ -70,6 +70,9 @@ void addDesktopRoutes(Router& router, ApiContext& ctx);    // what the agent des
 void addSyncRoutes(Router& router, ApiContext& ctx);       // sync outbox counters and link (docs/sync.md)
 void addIvrRoutes(Router& router, ApiContext& ctx);        // IVR sessions (channel API)
 void addChatRoutes(Router& router, ApiContext& ctx);       // chat transcripts (contacts/{id}/messages)
+// The IVR figures of [from, to) as one ivr.metrics outbox record (telemetry; none for a
+// quiet window), in the caller's transaction (docs/ivr.md "Metrics").
+Status appendIvrMetrics(storage::Database& db, WallTime from, WallTime to);
 
 // Creates a contact as POST /api/v1/contacts does: validates the spec, checks its
 // queue and skills against the directory, hands it to the router and returns once

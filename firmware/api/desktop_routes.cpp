@@ -200,7 +200,8 @@ Result<Reply> knowledge(ApiContext& ctx, Request& req) {
   const auto q = req.query.find("q");
   if (q == req.query.end()) return Status::invalidArgument("is required", "?q");
   static const std::vector<ivr::Article> kNone;
-  auto hits = searchKnowledge(ctx.ivr ? ctx.ivr->flow().articles : kNone, q->second, lang);
+  auto flow = ctx.ivr ? ctx.ivr->currentFlow() : nullptr;
+  auto hits = searchKnowledge(flow ? flow->articles : kNone, q->second, lang);
   if (!hits) return hits.status();
   Object::Ptr out = new Object;
   out->set("query", q->second);

@@ -4,7 +4,25 @@ namespace outpost::api {
 
 IvrFrontEnd::IvrFrontEnd(std::shared_ptr<const ivr::Flow> flow, std::shared_ptr<const ivr::IntentModel> model,
                          const Clock& clock, size_t max_sessions)
-    : flow_(std::move(flow)), model_(std::move(model)), clock_(clock), max_sessions_(max_sessions) {}
+    : model_(std::move(model)), clock_(clock), max_sessions_(max_sessions), flow_(std::move(flow)) {}
+
+void IvrFrontEnd::setFlow(std::shared_ptr<const ivr::Flow> flow, std::shared_ptr<ivr::ActionHook> hook,
+                          std::string source) {
+  std::lock_guard lock(mu_);
+  flow_ = std::move(flow);
+  hook_ = std::move(hook);
+  flow_source_ = std::move(source);
+}
+
+std::shared_ptr<const ivr::Flow> IvrFrontEnd::currentFlow() const {
+  std::lock_guard lock(mu_);
+  return flow_;
+}
+
+std::string IvrFrontEnd::flowSource() const {
+  std::lock_guard lock(mu_);
+  return flow_source_;
+}
 
 Result<std::shared_ptr<IvrFrontEnd::Entry>> IvrFrontEnd::create(const std::string& id, const std::string& channel,
                                                                 const std::string& caller_id,
@@ -14,8 +32,11 @@ Result<std::shared_ptr<IvrFrontEnd::Entry>> IvrFrontEnd::create(const std::strin
   e->channel = channel;
   e->caller_id = caller_id;
   e->started_at = clock_.wallNow();
-  e->session = std::make_unique<ivr::Session>(flow_, model_, language, clock_);
   std::lock_guard lock(mu_);
+  if (!flow_) return Status::unavailable("no IVR flow is configured on this appliance (ivr.flow or a rule bundle)");
+  e->session = std::make_unique<ivr::Session>(flow_, model_, language, clock_);
+  e->session->setId(id);
+  e->session->setHook(hook_);
   if (sessions_.size() >= max_sessions_) {
     return Status::resourceExhausted("too many IVR sessions at once (ivr.max_sessions = " +
                                      std::to_string(max_sessions_) + ")");

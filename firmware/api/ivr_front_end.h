@@ -2,8 +2,10 @@
 
 // IvrFrontEnd: the live IVR sessions behind /api/v1/ivr/… (routes in ivr_routes.cpp).
 //
-// Holds the site's validated flow and intent model, and the sessions that have not
-// ended yet, each with its own mutex so one caller's inputs are taken one at a time
+// Holds the flow new sessions start on (the site's configured flow, or the active rule
+// bundle's flow — docs/ivr.md "Flows in bundles") with the hook its nodes call, the
+// intent model, and the sessions that have not ended yet. Each session keeps the flow
+// and hook it started with when a bundle swaps them; sessions are kept each with its own mutex so one caller's inputs are taken one at a time
 // while other callers proceed. Ended sessions leave memory at once (their record
 // stays in SQLite); idle ones are expired by sweep().
 //
@@ -19,6 +21,7 @@
 #include "core/status.h"
 #include "ivr/classifier.h"
 #include "ivr/flow.h"
+#include "ivr/hook.h"
 #include "ivr/session.h"
 
 namespace outpost::api {
@@ -35,8 +38,16 @@ class IvrFrontEnd {
     std::unique_ptr<ivr::Session> session;  // guarded by mu
   };
 
+  // `flow` may be null: no IVR until a bundle brings a flow.
   IvrFrontEnd(std::shared_ptr<const ivr::Flow> flow, std::shared_ptr<const ivr::IntentModel> model,
               const Clock& clock, size_t max_sessions);
+
+  // The flow and node hook for new sessions (null flow: the IVR is off). `source` says
+  // where the flow came from ("config" or "bundle <id> v<version>").
+  void setFlow(std::shared_ptr<const ivr::Flow> flow, std::shared_ptr<ivr::ActionHook> hook, std::string source);
+  std::shared_ptr<const ivr::Flow> currentFlow() const;
+  std::string flowSource() const;
+  bool hasModel() const { return model_ != nullptr; }
 
   // The FreeSWITCH mod_httapi adapter's settings (ivr.httapi_*); set before serving.
   struct HttapiOptions {
@@ -46,10 +57,10 @@ class IvrFrontEnd {
   void setHttapi(HttapiOptions options) { httapi_ = std::move(options); }
   const HttapiOptions& httapi() const { return httapi_; }
 
-  const ivr::Flow& flow() const { return *flow_; }
   const Clock& clock() const { return clock_; }
 
-  // A new session (not yet started). kResourceExhausted when max_sessions are live.
+  // A new session (not yet started) on the current flow and hook. kResourceExhausted
+  // when max_sessions are live; kUnavailable without a flow.
   Result<std::shared_ptr<Entry>> create(const std::string& id, const std::string& channel,
                                         const std::string& caller_id, const std::string& language);
   std::shared_ptr<Entry> find(const std::string& id) const;
@@ -60,13 +71,15 @@ class IvrFrontEnd {
   size_t live() const;
 
  private:
-  std::shared_ptr<const ivr::Flow> flow_;
   std::shared_ptr<const ivr::IntentModel> model_;
   const Clock& clock_;
   size_t max_sessions_;
   HttapiOptions httapi_;
   mutable std::mutex mu_;
   std::map<std::string, std::shared_ptr<Entry>> sessions_;  // guarded by mu_
+  std::shared_ptr<const ivr::Flow> flow_;                    // guarded by mu_
+  std::shared_ptr<ivr::ActionHook> hook_;                    // guarded by mu_
+  std::string flow_source_ = "config";                       // guarded by mu_
 };
 
 }  // namespace outpost::api

@@ -26,7 +26,9 @@ using Poco::JSON::Object;
 using storage::Database;
 
 Result<IvrFrontEnd*> frontEnd(ApiContext& ctx) {
-  if (!ctx.ivr) return Status::unavailable("no IVR flow is configured on this appliance (ivr.flow)");
+  if (!ctx.ivr || !ctx.ivr->currentFlow()) {
+    return Status::unavailable("no IVR flow is configured on this appliance (ivr.flow or a rule bundle)");
+  }
   return ctx.ivr;
 }
 
@@ -53,8 +55,8 @@ storage::IvrSessionRow sessionRow(const IvrFrontEnd& fe, const IvrFrontEnd::Entr
   const ivr::Session& s = *e.session;
   storage::IvrSessionRow r;
   r.id = e.id;
-  r.flow_id = fe.flow().id;
-  r.flow_version = fe.flow().version;
+  r.flow_id = s.flow().id;
+  r.flow_version = s.flow().version;
   r.channel = e.channel;
   r.caller_id = e.caller_id;
   r.language = s.language();
@@ -63,7 +65,7 @@ storage::IvrSessionRow sessionRow(const IvrFrontEnd& fe, const IvrFrontEnd::Entr
   r.intent = s.intent();
   r.intent_confidence = s.intentConfidence();
   r.path_json = codec::toJson(codec::encodeStrings(s.path()));
-  r.slots_json = codec::toJson(slotsObject(fe.flow(), s));
+  r.slots_json = codec::toJson(slotsObject(s.flow(), s));
   r.csat = s.csat();
   r.contact_id = contact_id;
   r.started_at = e.started_at;
@@ -96,6 +98,7 @@ Object::Ptr stepObject(const IvrFrontEnd::Entry& e, const ivr::Step& step, const
   o->set("kind", std::string(ivr::nodeKindName(step.kind)));
   o->set("expects", step.expects);
   o->set("event", step.event);
+  if (!step.hook.empty()) o->set("hook", step.hook);
   o->set("say", codec::encodeStrings(step.say));
   o->set("language", s.language());
   if (!s.intent().empty()) {
@@ -124,12 +127,14 @@ Object::Ptr stepObject(const IvrFrontEnd::Entry& e, const ivr::Step& step, const
 }
 
 // Waiting steps say how long the channel should wait before sending an empty input.
-void addTimeout(const IvrFrontEnd& fe, const ivr::Step& step, Object::Ptr& o) {
-  if (step.expects != "none") o->set("no_input_timeout_s", static_cast<int64_t>(fe.flow().no_input_timeout.count() / 1000));
+void addTimeout(const IvrFrontEnd::Entry& e, const ivr::Step& step, Object::Ptr& o) {
+  if (step.expects != "none") {
+    o->set("no_input_timeout_s", static_cast<int64_t>(e.session->flow().no_input_timeout.count() / 1000));
+  }
 }
 
 // The contact a transfer creates, carrying what the caller already told the IVR.
-routing::ContactSpec contactSpec(const IvrFrontEnd& fe, const IvrFrontEnd::Entry& e, const ivr::TransferRequest& t) {
+routing::ContactSpec contactSpec(const IvrFrontEnd::Entry& e, const ivr::TransferRequest& t) {
   const ivr::Session& s = *e.session;
   routing::ContactSpec spec;
   spec.id = "c-" + auth::newToken().substr(0, 22);
@@ -144,11 +149,11 @@ routing::ContactSpec contactSpec(const IvrFrontEnd& fe, const IvrFrontEnd::Entry
   spec.ivr_path = s.path();
   Object::Ptr ivr = new Object;
   ivr->set("session_id", e.id);
-  ivr->set("flow", fe.flow().id);
-  ivr->set("flow_version", fe.flow().version);
+  ivr->set("flow", s.flow().id);
+  ivr->set("flow_version", s.flow().version);
   ivr->set("caller_id", e.caller_id);
   ivr->set("reason", t.reason);
-  ivr->set("slots", slotsObject(fe.flow(), s));
+  ivr->set("slots", slotsObject(s.flow(), s));
   Object::Ptr attributes = new Object;
   attributes->set("ivr", ivr);
   spec.attributes_json = codec::toJson(attributes);
@@ -217,7 +222,7 @@ Result<Reply> startSession(ApiContext& ctx, Request& req) {
   const ivr::Step step = (*entry)->session->start();
   std::optional<std::string> contact_id;
   if (step.transfer) {  // a flow that starts by handing over (e.g. out of hours)
-    auto queued = submitContact(ctx, contactSpec(**fe, **entry, *step.transfer));
+    auto queued = submitContact(ctx, contactSpec(**entry, *step.transfer));
     if (!queued) {
       (*fe)->remove(id);
       return queued.status();
@@ -235,8 +240,8 @@ Result<Reply> startSession(ApiContext& ctx, Request& req) {
   }
   if (step.state != ivr::SessionState::kActive) (*fe)->remove(id);
   Object::Ptr out = stepObject(**entry, step, contact_id);
-  out->set("expires_in_s", static_cast<int64_t>((*fe)->flow().session_ttl.count() / 1000));
-  addTimeout(**fe, step, out);
+  out->set("expires_in_s", static_cast<int64_t>((*entry)->session->flow().session_ttl.count() / 1000));
+  addTimeout(**entry, step, out);
   Reply reply = Reply::json(201, out);
   reply.headers.emplace_back("Location", "/api/v1/ivr/sessions/" + id);
   return reply;
@@ -292,14 +297,14 @@ Result<Reply> sessionInput(ApiContext& ctx, Request& req) {
   }
   // Taken on a copy: if the transfer or the commit fails, the session stays as it was.
   auto next = std::make_unique<ivr::Session>(*entry->session);
-  const ivr::Node* node = (*fe)->flow().node(next->currentNode());
+  const ivr::Node* node = next->flow().node(next->currentNode());
   auto step = next->input(in);
   if (!step) return step.status();
   std::optional<std::string> contact_id;
   std::swap(entry->session, next);
   auto restore = [&] { std::swap(entry->session, next); };
   if (step->transfer) {
-    routing::ContactSpec spec = contactSpec(**fe, *entry, *step->transfer);
+    routing::ContactSpec spec = contactSpec(*entry, *step->transfer);
     auto queued = submitContact(ctx, std::move(spec));
     if (!queued) {
       restore();
@@ -325,7 +330,7 @@ Result<Reply> sessionInput(ApiContext& ctx, Request& req) {
   }
   if (step->state != ivr::SessionState::kActive) (*fe)->remove(id);
   Object::Ptr out = stepObject(*entry, *step, contact_id);
-  addTimeout(**fe, *step, out);
+  addTimeout(*entry, *step, out);
   return Reply::json(200, out);
 }
 
@@ -372,27 +377,24 @@ Result<Reply> getSession(ApiContext& ctx, Request& req) {
   return Reply::json(200, o);
 }
 
-Result<Reply> metrics(ApiContext& ctx, Request& req) {
-  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
-  auto m = withReader(ctx, [](Database& db) { return storage::ivrMetrics(db); });
-  if (!m) return m.status();
+Object::Ptr metricsObject(const storage::IvrMetrics& m) {
   auto count = [&](const char* state) {
-    auto it = m->by_state.find(state);
-    return it == m->by_state.end() ? int64_t{0} : it->second;
+    auto it = m.by_state.find(state);
+    return it == m.by_state.end() ? int64_t{0} : it->second;
   };
   Object::Ptr o = new Object;
-  o->set("sessions", m->sessions);
+  o->set("sessions", m.sessions);
   Object::Ptr states = new Object;
   for (const char* st : {"active", "self_served", "transferred", "hung_up", "expired"}) states->set(st, count(st));
   o->set("by_state", states);
-  const double total = static_cast<double>(m->sessions);
+  const double total = static_cast<double>(m.sessions);
   o->set("containment", total > 0 ? static_cast<double>(count("self_served")) / total : 0.0);
   o->set("abandonment", total > 0 ? static_cast<double>(count("expired")) / total : 0.0);
   Object::Ptr by_intent = new Object;
-  for (const auto& [intent, n] : m->transfers_by_intent) by_intent->set(intent.empty() ? "(none)" : intent, n);
+  for (const auto& [intent, n] : m.transfers_by_intent) by_intent->set(intent.empty() ? "(none)" : intent, n);
   o->set("transfers_by_intent", by_intent);
   Object::Ptr nodes = new Object;
-  for (const auto& [node, e] : m->node_events) {
+  for (const auto& [node, e] : m.node_events) {
     Object::Ptr ne = new Object;
     ne->set("no_input", e.first);
     ne->set("no_match", e.second);
@@ -400,9 +402,16 @@ Result<Reply> metrics(ApiContext& ctx, Request& req) {
   }
   o->set("node_events", nodes);
   Array::Ptr hist = new Array;
-  for (int64_t n : m->confidence_histogram) hist->add(n);
+  for (int64_t n : m.confidence_histogram) hist->add(n);
   o->set("confidence_histogram", hist);
-  return Reply::json(200, o);
+  return o;
+}
+
+Result<Reply> metrics(ApiContext& ctx, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+  auto m = withReader(ctx, [](Database& db) { return storage::ivrMetrics(db); });
+  if (!m) return m.status();
+  return Reply::json(200, metricsObject(*m));
 }
 
 // ---- FreeSWITCH mod_httapi adapter (docs/ivr.md "FreeSWITCH (mod_httapi)") ----
@@ -438,7 +447,7 @@ Reply stepDocument(const IvrFrontEnd& fe, const IvrFrontEnd::Entry& e, const ivr
   v.state = std::string(ivr::sessionStateName(step.state));
   v.kind = std::string(ivr::nodeKindName(step.kind));
   v.expects = step.expects;
-  v.digit_timeout_ms = static_cast<int>(fe.flow().no_input_timeout.count());
+  v.digit_timeout_ms = static_cast<int>(e.session->flow().no_input_timeout.count());
   v.contact_id = contact_id;
   if (step.transfer && contact_id) v.transfer_target = httapi::transferTarget(fe.httapi().transfer, step.transfer->queue, *contact_id);
   return xmlReply(httapi::render(v));
@@ -500,7 +509,7 @@ Result<Reply> httapiRequest(ApiContext& ctx, Request& req) {
     const ivr::Step step = (*created)->session->start();
     std::optional<std::string> contact_id;
     if (step.transfer) {
-      auto queued = submitContact(ctx, contactSpec(**fe, **created, *step.transfer));
+      auto queued = submitContact(ctx, contactSpec(**created, *step.transfer));
       if (!queued) {
         (*fe)->remove(id);
         return queued.status();
@@ -540,14 +549,14 @@ Result<Reply> httapiRequest(ApiContext& ctx, Request& req) {
   const ivr::Input in{keys.empty() ? ivr::Input::Kind::kNoInput : ivr::Input::Kind::kDtmf, keys};
 
   auto next = std::make_unique<ivr::Session>(*entry->session);
-  const ivr::Node* node = (*fe)->flow().node(next->currentNode());
+  const ivr::Node* node = next->flow().node(next->currentNode());
   auto step = next->input(in);
   if (!step) return step.status();
   std::swap(entry->session, next);
   auto restore = [&] { std::swap(entry->session, next); };
   std::optional<std::string> contact_id;
   if (step->transfer) {
-    auto queued = submitContact(ctx, contactSpec(**fe, *entry, *step->transfer));
+    auto queued = submitContact(ctx, contactSpec(*entry, *step->transfer));
     if (!queued) {
       restore();
       return queued.status();
@@ -571,6 +580,16 @@ Result<Reply> httapiRequest(ApiContext& ctx, Request& req) {
 }
 
 }  // namespace
+
+Status appendIvrMetrics(Database& db, WallTime from, WallTime to) {
+  auto m = storage::ivrMetrics(db, from, to);
+  if (!m) return m.status();
+  if (m->sessions == 0 && m->node_events.empty()) return Status::ok();  // a quiet window: no record
+  Object::Ptr o = metricsObject(*m);
+  o->set("from", toEpochMillis(from));
+  o->set("to", toEpochMillis(to));
+  return storage::appendOutbox(db, storage::OutboxEntry{to, "ivr.metrics", 1, codec::toJson(o), storage::kClassTelemetry});
+}
 
 void addIvrRoutes(Router& router, ApiContext& ctx) {
   router.add("POST", "/api/v1/ivr/sessions", Access::kSupervisor, [&ctx](Request& r) { return startSession(ctx, r); });

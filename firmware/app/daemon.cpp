@@ -4,6 +4,7 @@
 #include <Poco/Net/SSLManager.h>
 
 #include <cstdlib>
+#include <optional>
 #include <filesystem>
 #include <limits>
 #include <fstream>
@@ -22,6 +23,7 @@
 #include "engine/engine.h"
 #include "ivr/classifier.h"
 #include "ivr/dataset.h"
+#include "plugins/ivr_actions.h"
 #include "plugins/rules.h"
 #include "plugins/rules_store.h"
 #include "signing/trust_store.h"
@@ -88,14 +90,18 @@ Result<std::string> agentClientDir(const Config& config) {
 
 constexpr auto kSessionPurgeEvery = std::chrono::hours(1);
 
-// The IVR front end from ivr.flow, with the intent model from ivr.model or trained at
-// start from ivr.training_data.
+// The IVR front end from ivr.flow (none: no IVR until a rule bundle brings a flow),
+// with the intent model from ivr.model or trained at start from ivr.training_data.
 Result<std::unique_ptr<api::IvrFrontEnd>> loadIvr(const Config& config, const Clock& clock) {
   const std::string flow_path = config.getString("ivr.flow");
-  auto json = ivr::readFile(flow_path, 4 << 20);
-  if (!json) return Status(json.status().code(), json.status().message(), "ivr.flow");
-  auto flow = codec::decodeFlow(*json);
-  if (!flow) return flow.status().under(flow_path + ":");
+  std::optional<ivr::Flow> flow;
+  if (!flow_path.empty()) {
+    auto json = ivr::readFile(flow_path, 4 << 20);
+    if (!json) return Status(json.status().code(), json.status().message(), "ivr.flow");
+    auto decoded = codec::decodeFlow(*json);
+    if (!decoded) return decoded.status().under(flow_path + ":");
+    flow = std::move(*decoded);
+  }
   std::shared_ptr<const ivr::IntentModel> model;
   const std::string model_path = config.getString("ivr.model");
   const std::string data_path = config.getString("ivr.training_data");
@@ -115,12 +121,51 @@ Result<std::unique_ptr<api::IvrFrontEnd>> loadIvr(const Config& config, const Cl
     if (!m) return m.status().under("ivr.training_data");
     log().information("IVR intent model trained on %z utterances (%z intents)", examples->size(), m->intents().size());
     model = std::make_shared<const ivr::IntentModel>(std::move(*m));
-  } else if (flow->usesIntents()) {
+  } else if (flow && flow->usesIntents()) {
     return Status::invalidArgument("the flow has intent nodes; set ivr.model or ivr.training_data", "ivr.flow");
   }
-  log().information("IVR flow %s version %d loaded (%z nodes)", flow->id, flow->version, flow->nodes.size());
-  return std::make_unique<api::IvrFrontEnd>(std::make_shared<const ivr::Flow>(std::move(*flow)), std::move(model),
-                                            clock, static_cast<size_t>(config.getInt("ivr.max_sessions")));
+  if (flow) log().information("IVR flow %s version %d loaded (%z nodes)", flow->id, flow->version, flow->nodes.size());
+  return std::make_unique<api::IvrFrontEnd>(flow ? std::make_shared<const ivr::Flow>(std::move(*flow)) : nullptr,
+                                            std::move(model), clock,
+                                            static_cast<size_t>(config.getInt("ivr.max_sessions")));
+}
+
+// The IVR follows the active rule bundle (docs/ivr.md, "Flows in bundles"): new sessions
+// start on the bundle's flow, or the configured one when it brings none, and hooked
+// nodes call the bundle's ivr_action in a sandbox of its own. Sessions in progress
+// keep the flow and hook they started with.
+void followRules(api::IvrFrontEnd& fe, const std::shared_ptr<const ivr::Flow>& configured,
+                 const std::shared_ptr<plugins::RuleSet>& rules, const Clock& clock, const plugins::RulesOptions& options) {
+  const plugins::Bundle& b = rules->bundle();
+  std::shared_ptr<ivr::ActionHook> hook;
+  if (rules->has("ivr_action")) {
+    auto built = plugins::IvrActions::build(b, clock, options.limits, options.seed + 1,
+                                            [](const std::string& line) { log().information("%s", line); });
+    if (built) {
+      hook = std::move(*built);
+    } else {
+      log().warning("the ivr_action hook of %s v%s is not used: %s", b.id, std::to_string(b.version),
+                    built.status().toString());
+    }
+  }
+  if (b.flow && (!b.flow->usesIntents() || fe.hasModel())) {
+    fe.setFlow(b.flow, std::move(hook), "bundle " + b.id + " v" + std::to_string(b.version));
+    log().information("IVR flow %s version %d from rule bundle %s v%s", b.flow->id, b.flow->version, b.id,
+                      std::to_string(b.version));
+  } else {
+    fe.setFlow(configured, std::move(hook), "config");
+  }
+}
+
+// A bundle whose flow classifies intents needs the appliance's intent model.
+Status checkBundleFlow(const api::IvrFrontEnd& fe, const plugins::Bundle& b) {
+  if (b.flow && b.flow->usesIntents() && !fe.hasModel()) {
+    return Status::failedPrecondition(
+        "the bundle's IVR flow has intent nodes but this appliance has no intent model (set ivr.model or "
+        "ivr.training_data)",
+        b.flow_path);
+  }
+  return Status::ok();
 }
 
 }  // namespace
@@ -168,6 +213,22 @@ struct Daemon::Parts {
             if (!s.isOk()) log().warning("writing a health sample failed: %s", s.toString());
           });
       scheduleHealth();
+    });
+  }
+
+  // The IVR figures of each interval into the outbox (telemetry; docs/ivr.md "Metrics").
+  Millis ivr_metrics_interval{300000};
+  WallTime ivr_metrics_from{};
+  void scheduleIvrMetrics() {
+    loop->runAfter(ivr_metrics_interval, [this] {
+      const WallTime from = ivr_metrics_from;
+      const WallTime to = clock.wallNow();
+      ivr_metrics_from = to;
+      writer->submit([from, to](storage::Database& db) { return api::appendIvrMetrics(db, from, to); },
+                     [](const Status& s) {
+                       if (!s.isOk()) log().warning("writing IVR metrics failed: %s", s.toString());
+                     });
+      scheduleIvrMetrics();
     });
   }
 
@@ -412,12 +473,24 @@ Status Daemon::start() {
       },
       nullptr});
   api::ApiContext& ctx = *p.context;
-  if (!config_.getString("ivr.flow").empty()) {
+  {
     auto front_end = loadIvr(config_, p.clock);
     if (!front_end) return front_end.status();
     p.ivr = std::move(*front_end);
     p.ivr->setHttapi({config_.getString("ivr.httapi_secret"), config_.getString("ivr.httapi_transfer")});
     ctx.ivr = p.ivr.get();
+    auto configured = p.ivr->currentFlow();
+    p.rules->setListener({[fe = p.ivr.get()](const plugins::Bundle& b) { return checkBundleFlow(*fe, b); },
+                          [fe = p.ivr.get(), configured, &clock = p.clock, rules_options](
+                              const std::shared_ptr<plugins::RuleSet>& rs) {
+                            followRules(*fe, configured, rs, clock, rules_options);
+                          }});
+    if (auto active = p.rules->active()) {
+      if (Status s = checkBundleFlow(*p.ivr, active->bundle()); !s) {
+        log().warning("the active rule bundle's IVR flow is not used: %s", s.toString());
+      }
+      followRules(*p.ivr, configured, active, p.clock, rules_options);
+    }
   }
   p.hub = std::make_unique<api::WsHub>(
       [&ctx](const std::string& token) { return api::authenticate(ctx, token); },
@@ -450,6 +523,9 @@ Status Daemon::start() {
   p.loop->start("outpost-engine");
   p.engine->resume();
   p.schedulePurge();
+  p.ivr_metrics_interval = config_.getDuration("ivr.metrics_interval");
+  p.ivr_metrics_from = p.clock.wallNow();
+  p.scheduleIvrMetrics();
   if (p.publisher) p.scheduleHealth();
   p.hub->start();
 

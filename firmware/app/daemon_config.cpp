@@ -78,6 +78,9 @@ const ConfigSchema& daemonConfigSchema() {
            .help = "Shared secret FreeSWITCH's mod_httapi gives as ?key= on /api/v1/ivr/httapi; empty turns the adapter off."});
     s.add({.key = "ivr.httapi_transfer", .type = ConfigType::kString, .default_value = "{queue} XML default",
            .help = "Data of the transfer application on hand-off ({queue}, {contact_id} replaced), docs/ivr.md."});
+    s.add({.key = "ivr.metrics_interval", .type = ConfigType::kDuration, .default_value = "300s",
+           .help = "How often the IVR figures of the last interval go to the outbox as an ivr.metrics record.",
+           .min = kSecond, .max = 86400 * kSecond});
     s.add({.key = "plugins.trust_file", .type = ConfigType::kString, .default_value = "",
            .help = "Trust file of the keys that may sign Lua rule bundles (docs/packages.md); empty: every bundle is refused."});
     s.add({.key = "plugins.site", .type = ConfigType::kString, .default_value = "",

@@ -50,6 +50,7 @@ void node(JsonReader& r, ivr::Node& n, std::vector<std::string>& ids, size_t ind
     });
     r.integer("max_attempts", n.max_attempts, false, 1, 10);
     r.boolean("human_escape", n.human_escape, false);
+    r.string("hook", n.hook, false);
   }
   switch (n.kind) {
     case ivr::NodeKind::kMenu:

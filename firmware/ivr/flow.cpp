@@ -7,9 +7,8 @@
 #include "ivr/utf8.h"
 
 namespace outpost::ivr {
-namespace {
 
-bool validId(const std::string& id) {
+bool validFlowId(const std::string& id) {
   if (id.empty() || id.size() > 64) return false;
   for (char c : id) {
     if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.')) return false;
@@ -17,7 +16,7 @@ bool validId(const std::string& id) {
   return true;
 }
 
-Status checkText(const Text& t, const std::string& where, bool required) {
+Status checkFlowText(const Text& t, const std::string& where, bool required) {
   if (t.empty() && !required) return Status::ok();
   if (t.zh.empty()) return Status::invalidArgument("needs zh-CN text", where + "/zh-CN");
   if (t.en.empty()) return Status::invalidArgument("needs English text", where + "/en");
@@ -29,16 +28,14 @@ Status checkText(const Text& t, const std::string& where, bool required) {
   return Status::ok();
 }
 
-Status checkSkills(const std::vector<SkillNeed>& skills, const std::string& where) {
+Status checkSkillNeeds(const std::vector<SkillNeed>& skills, const std::string& where) {
   for (size_t i = 0; i < skills.size(); ++i) {
     const std::string at = where + "/" + std::to_string(i);
-    if (!validId(skills[i].skill)) return Status::invalidArgument("is not a valid skill code", at + "/skill");
+    if (!validFlowId(skills[i].skill)) return Status::invalidArgument("is not a valid skill code", at + "/skill");
     if (skills[i].level < 1 || skills[i].level > 5) return Status::invalidArgument("must be 1..5", at + "/level");
   }
   return Status::ok();
 }
-
-}  // namespace
 
 std::string_view nodeKindName(NodeKind kind) {
   switch (kind) {
@@ -104,7 +101,7 @@ bool luhnValid(const std::string& digits) {
 }
 
 Status validateFlow(const Flow& flow) {
-  if (!validId(flow.id)) return Status::invalidArgument("must be 1..64 of [a-z0-9_.-]", "/id");
+  if (!validFlowId(flow.id)) return Status::invalidArgument("must be 1..64 of [a-z0-9_.-]", "/id");
   if (flow.version < 1) return Status::invalidArgument("must be at least 1", "/version");
   if (flow.nodes.empty()) return Status::invalidArgument("a flow needs nodes", "/nodes");
   if (flow.nodes.size() > 500) return Status::invalidArgument("at most 500 nodes", "/nodes");
@@ -114,21 +111,21 @@ Status validateFlow(const Flow& flow) {
   if (flow.session_ttl.count() < 10000 || flow.session_ttl.count() > 86400000) {
     return Status::invalidArgument("must be 10 s .. 24 h", "/session_ttl_s");
   }
-  OUTPOST_RETURN_IF_ERROR(checkText(flow.no_match, "/no_match", false));
-  OUTPOST_RETURN_IF_ERROR(checkText(flow.no_input, "/no_input", false));
-  OUTPOST_RETURN_IF_ERROR(checkText(flow.did_it_help, "/did_it_help", false));
+  OUTPOST_RETURN_IF_ERROR(checkFlowText(flow.no_match, "/no_match", false));
+  OUTPOST_RETURN_IF_ERROR(checkFlowText(flow.no_input, "/no_input", false));
+  OUTPOST_RETURN_IF_ERROR(checkFlowText(flow.did_it_help, "/did_it_help", false));
   std::set<std::string> ids;
   for (const auto& n : flow.nodes) {
-    if (!validId(n.id)) return Status::invalidArgument("node id \"" + n.id + "\" must be 1..64 of [a-z0-9_.-]", "/nodes");
+    if (!validFlowId(n.id)) return Status::invalidArgument("node id \"" + n.id + "\" must be 1..64 of [a-z0-9_.-]", "/nodes");
     if (!ids.insert(n.id).second) return Status::invalidArgument("node id used twice", "/nodes/" + n.id);
   }
   std::set<std::string> article_ids;
   for (const auto& a : flow.articles) {
     const std::string at = "/articles/" + a.id;
-    if (!validId(a.id)) return Status::invalidArgument("article id must be 1..64 of [a-z0-9_.-]", "/articles");
+    if (!validFlowId(a.id)) return Status::invalidArgument("article id must be 1..64 of [a-z0-9_.-]", "/articles");
     if (!article_ids.insert(a.id).second) return Status::invalidArgument("article id used twice", at);
-    OUTPOST_RETURN_IF_ERROR(checkText(a.title, at + "/title", true));
-    OUTPOST_RETURN_IF_ERROR(checkText(a.body, at + "/body", true));
+    OUTPOST_RETURN_IF_ERROR(checkFlowText(a.title, at + "/title", true));
+    OUTPOST_RETURN_IF_ERROR(checkFlowText(a.body, at + "/body", true));
   }
   auto ref = [&](const std::string& id, const std::string& where, bool required) -> Status {
     if (id.empty()) return required ? Status::invalidArgument("is required", where) : Status::ok();
@@ -143,17 +140,24 @@ Status validateFlow(const Flow& flow) {
   for (const auto& [intent, routing] : flow.intents) {
     const std::string at = "/intents/" + intent;
     if (!isIntentCode(intent)) return Status::invalidArgument("is not an intent code", at);
-    OUTPOST_RETURN_IF_ERROR(checkSkills(routing.skills, at + "/skills"));
+    OUTPOST_RETURN_IF_ERROR(checkSkillNeeds(routing.skills, at + "/skills"));
     if (routing.priority < 0 || routing.priority > 100) return Status::invalidArgument("must be 0..100", at + "/priority");
-    if (!routing.segment.empty() && !validId(routing.segment)) return Status::invalidArgument("bad segment", at + "/segment");
+    if (!routing.segment.empty() && !validFlowId(routing.segment)) return Status::invalidArgument("bad segment", at + "/segment");
   }
   for (const auto& n : flow.nodes) {
     const std::string at = "/nodes/" + n.id;
-    OUTPOST_RETURN_IF_ERROR(checkText(n.prompt, at + "/prompt", n.kind != NodeKind::kTransfer));
+    OUTPOST_RETURN_IF_ERROR(checkFlowText(n.prompt, at + "/prompt", n.kind != NodeKind::kTransfer));
     for (size_t i = 0; i < n.reprompts.size(); ++i) {
-      OUTPOST_RETURN_IF_ERROR(checkText(n.reprompts[i], at + "/reprompts/" + std::to_string(i), true));
+      OUTPOST_RETURN_IF_ERROR(checkFlowText(n.reprompts[i], at + "/reprompts/" + std::to_string(i), true));
     }
     if (n.max_attempts < 1 || n.max_attempts > 10) return Status::invalidArgument("must be 1..10", at + "/max_attempts");
+    if (!n.hook.empty()) {
+      if (n.hook != "ivr_action") return Status::invalidArgument("the only node hook is \"ivr_action\"", at + "/hook");
+      if (n.kind == NodeKind::kPrompt || n.kind == NodeKind::kTransfer || n.kind == NodeKind::kHangup) {
+        return Status::invalidArgument("a hook needs a node that waits for input (menu, collect, intent, answer, survey)",
+                                       at + "/hook");
+      }
+    }
     switch (n.kind) {
       case NodeKind::kMenu: {
         if (n.options.empty()) return Status::invalidArgument("a menu needs options", at + "/options");
@@ -166,7 +170,7 @@ Status validateFlow(const Flow& flow) {
           }
           if (!digits.insert(o.digit).second) return Status::invalidArgument("digit used twice", oat + "/digit");
           OUTPOST_RETURN_IF_ERROR(ref(o.next, oat + "/next", true));
-          if (!o.segment.empty() && !validId(o.segment)) return Status::invalidArgument("bad segment", oat + "/segment");
+          if (!o.segment.empty() && !validFlowId(o.segment)) return Status::invalidArgument("bad segment", oat + "/segment");
         }
         break;
       }
@@ -178,7 +182,7 @@ Status validateFlow(const Flow& flow) {
         }
         break;
       case NodeKind::kCollect:
-        if (!validId(n.slot)) return Status::invalidArgument("needs a slot name of [a-z0-9_.-]", at + "/slot");
+        if (!validFlowId(n.slot)) return Status::invalidArgument("needs a slot name of [a-z0-9_.-]", at + "/slot");
         if (n.min_length < 1 || n.max_length > 256 || n.min_length > n.max_length) {
           return Status::invalidArgument("needs 1 <= min_length <= max_length <= 256", at + "/max_length");
         }
@@ -211,12 +215,12 @@ Status validateFlow(const Flow& flow) {
         OUTPOST_RETURN_IF_ERROR(ref(n.not_helped, at + "/not_helped", false));
         break;
       case NodeKind::kTransfer:
-        if (!validId(n.queue)) return Status::invalidArgument("needs a queue id", at + "/queue");
-        if (!n.chat_queue.empty() && !validId(n.chat_queue)) {
+        if (!validFlowId(n.queue)) return Status::invalidArgument("needs a queue id", at + "/queue");
+        if (!n.chat_queue.empty() && !validFlowId(n.chat_queue)) {
           return Status::invalidArgument("is not a queue id", at + "/chat_queue");
         }
-        OUTPOST_RETURN_IF_ERROR(checkSkills(n.skills, at + "/skills"));
-        if (!n.segment.empty() && !validId(n.segment)) return Status::invalidArgument("bad segment", at + "/segment");
+        OUTPOST_RETURN_IF_ERROR(checkSkillNeeds(n.skills, at + "/skills"));
+        if (!n.segment.empty() && !validFlowId(n.segment)) return Status::invalidArgument("bad segment", at + "/segment");
         if (n.priority < 0 || n.priority > 100) return Status::invalidArgument("must be 0..100", at + "/priority");
         break;
       case NodeKind::kHangup:

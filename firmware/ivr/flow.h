@@ -51,6 +51,7 @@ struct Node {
   std::vector<Text> reprompts;  // escalating: the n-th event plays reprompts[min(n, size) - 1]
   int max_attempts = 3;         // events of one kind before the caller goes to a human
   bool human_escape = true;     // "0"/"人工"/"agent" works here (if the flow allows it)
+  std::string hook;             // waiting nodes: a rule asked first on each input ("ivr_action"; ivr/hook.h)
   std::string next;             // prompt, collect, survey, answer (when it helped); intent default
 
   // menu
@@ -117,5 +118,12 @@ Status validateFlow(const Flow& flow);
 
 // The Luhn checksum over a string of digits (false for empty or non-digits).
 bool luhnValid(const std::string& digits);
+
+// Identifiers in flows (node, slot, queue, segment, skill ids): 1..64 of [a-z0-9_.-].
+bool validFlowId(const std::string& id);
+// A text in both languages, valid UTF-8, at most 4000 bytes each.
+Status checkFlowText(const Text& text, const std::string& where, bool required);
+// Skill codes and levels 1..5; errors name the index.
+Status checkSkillNeeds(const std::vector<SkillNeed>& skills, const std::string& where);
 
 }  // namespace outpost::ivr

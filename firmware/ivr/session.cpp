@@ -313,8 +313,67 @@ Result<Step> Session::input(const Input& in) {
     toHuman("requested", step);
     return step;
   }
+  if (!node->hook.empty() && runHook(*node, in, step)) return step;
   handle(*node, in, step);
   return step;
+}
+
+bool Session::runHook(const Node& node, const Input& in, Step& step) {
+  if (!hook_) {
+    step.hook = "failed";
+    step.hook_error = "no bundle with an " + node.hook + " hook is active";
+    return false;
+  }
+  HookCall call;
+  call.session_id = id_;
+  call.language = language_;
+  call.node = node.id;
+  call.path = path_;
+  call.slots = slots_;
+  call.intent = intent_;
+  call.confidence = confidence_;
+  call.segment = segment_;
+  call.input_kind = in.kind == Input::Kind::kDtmf ? "dtmf" : "text";
+  call.input = trim(in.value);
+  call.now = clock_.wallNow();
+  auto action = hook_->run(node.hook, call);
+  if (action) {
+    if (Status s = checkHookAction(*flow_, *action); !s) action = Status(s.code(), s.message(), s.where());
+  }
+  if (!action) {
+    step.hook = "failed";
+    step.hook_error = action.status().describe();
+    return false;
+  }
+  const HookAction& a = *action;
+  if (a.empty()) {
+    step.hook = "declined";
+    return false;
+  }
+  step.hook = "applied";
+  if (a.say) step.say.push_back(a.say->in(language_));
+  for (const auto& [name, value] : a.slots) slots_[name] = value;
+  if (a.next) {
+    step.event = "hook";
+    enter(*a.next, step);
+    return true;
+  }
+  if (a.transfer) {
+    TransferRequest t;
+    t.queue = a.transfer->queue;
+    t.chat_queue = a.transfer->chat_queue;
+    t.skills = a.transfer->skills;
+    t.priority = a.transfer->priority.value_or(50);
+    t.segment = a.transfer->segment.value_or(segment_.empty() ? "standard" : segment_);
+    t.reason = "rule";
+    step.event = "hook";
+    step.node = current_;
+    step.kind = node.kind;
+    step.transfer = std::move(t);
+    finish(SessionState::kTransferred, step);
+    return true;
+  }
+  return false;  // said something or kept slots: the node's own handling goes on
 }
 
 std::optional<Step> Session::tick() {

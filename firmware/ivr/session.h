@@ -26,6 +26,7 @@
 #include "core/status.h"
 #include "ivr/classifier.h"
 #include "ivr/flow.h"
+#include "ivr/hook.h"
 
 namespace outpost::ivr {
 
@@ -56,6 +57,8 @@ struct Step {
   std::string event;             // how the input was taken: "start", "match", "no_input", "no_match",
                                  // "escape", "expired"
   std::optional<TransferRequest> transfer;
+  std::string hook;        // at a hooked node: "applied", "declined" (nothing to do) or "failed" (built-in used)
+  std::string hook_error;  // why it failed
 };
 
 struct NodeCounters {
@@ -68,6 +71,12 @@ class Session {
   // `model` may be null when the flow has no intent node. `language` is "zh-CN" or "en".
   Session(std::shared_ptr<const Flow> flow, std::shared_ptr<const IntentModel> model, std::string language,
           const Clock& clock);
+
+  // The rule asked at nodes with a hook (null: hooked nodes use their built-in
+  // behaviour), and the id the hook sees. Set before start().
+  void setHook(std::shared_ptr<ActionHook> hook) { hook_ = std::move(hook); }
+  void setId(std::string id) { id_ = std::move(id); }
+  const Flow& flow() const { return *flow_; }
 
   // Enters the start node. Call once.
   Step start();
@@ -98,9 +107,13 @@ class Session {
   void finish(SessionState s, Step& step);
   void handle(const Node& node, const Input& in, Step& step);
   std::string expectsOf(const Node& node) const;
+  // Asks the node's hook; true when its answer decided the step.
+  bool runHook(const Node& node, const Input& in, Step& step);
 
   std::shared_ptr<const Flow> flow_;
   std::shared_ptr<const IntentModel> model_;
+  std::shared_ptr<ActionHook> hook_;
+  std::string id_;
   std::string language_;
   const Clock& clock_;
   SessionState state_ = SessionState::kActive;

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <set>
 
+#include "codec/ivr_flow_codec.h"
 #include "codec/json.h"
 #include "signing/digest.h"
 
@@ -21,7 +22,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::set<std::string> kHooks = {"classify_contact", "rank_candidates", "on_event"};
+const std::set<std::string> kHooks = {"classify_contact", "rank_candidates", "on_event", "ivr_action"};
 const std::set<std::string> kTypes = {"string", "number", "integer", "boolean"};
 
 // A copy of `o` without `keys`: the strict reader reads the rest, the caller the free values.
@@ -63,7 +64,7 @@ Result<std::vector<TestVector>> parseVectors(const std::string& text, const std:
       break;
     }
     TestVector v;
-    codec::JsonReader strict(without(raw, {"contact", "candidates", "ctx", "expect", "event"}), at);
+    codec::JsonReader strict(without(raw, {"contact", "candidates", "ctx", "expect", "event", "session", "input"}), at);
     strict.string("name", v.name, true).string("hook", v.hook, true);
     if (Status s = strict.finish(); !s) {
       fail(s);
@@ -78,7 +79,9 @@ Result<std::vector<TestVector>> parseVectors(const std::string& text, const std:
     auto e = fromJson(raw->get("expect"));
     auto k = fromJson(raw->get("candidates"));
     auto ev = fromJson(raw->get("event"));
-    if (!c || !x || !e || !k || !ev) {
+    auto se = fromJson(raw->get("session"));
+    auto in = fromJson(raw->get("input"));
+    if (!c || !x || !e || !k || !ev || !se || !in) {
       fail(Status::invalidArgument("unreadable vector", at));
       continue;
     }
@@ -89,6 +92,18 @@ Result<std::vector<TestVector>> parseVectors(const std::string& text, const std:
       }
       v.event = std::move(ev.value());
       if (c->isNil()) c = Value(Value::Object{});
+    } else if (v.hook == "ivr_action") {
+      if (!se->isObject()) {
+        fail(Status::invalidArgument("ivr_action needs a \"session\" object", at + "/session"));
+        continue;
+      }
+      if (!in->isObject()) {
+        fail(Status::invalidArgument("ivr_action needs an \"input\" object", at + "/input"));
+        continue;
+      }
+      v.session = std::move(se.value());
+      v.input = std::move(in.value());
+      c = Value(Value::Object{});
     }
     if (!c->isObject()) {
       fail(Status::invalidArgument("\"contact\" must be an object", at + "/contact"));
@@ -183,6 +198,7 @@ Result<Bundle> verifyBundle(const std::map<std::string, std::string>& files, con
   r.string("site", b.site, true).integer("api", b.api, true, 1, 1000).string("expires", expires, true);
   r.stringArray("hooks", b.hooks, true, 16).stringArray("sources", b.sources, true, 64);
   r.string("vectors", b.vectors_path, true);
+  r.string("flow", b.flow_path, false);
   std::string config_text;
   r.freeObject("config", config_text, false, 64 * 1024);
   if (Status s = r.finish(); !s) return Status(s.code(), s.message(), "manifest.json " + s.where());
@@ -209,7 +225,7 @@ Result<Bundle> verifyBundle(const std::map<std::string, std::string>& files, con
   }
   for (const auto& h : b.hooks) {
     if (!kHooks.count(h)) {
-      return Status::invalidArgument("unknown hook \"" + h + "\" (classify_contact, rank_candidates, on_event)",
+      return Status::invalidArgument("unknown hook \"" + h + "\" (classify_contact, rank_candidates, on_event, ivr_action)",
                                      "manifest.json /hooks");
     }
   }
@@ -246,6 +262,25 @@ Result<Bundle> verifyBundle(const std::map<std::string, std::string>& files, con
   }
   if (!b.files.count(b.vectors_path)) {
     return Status::invalidArgument("\"" + b.vectors_path + "\" is not among the files", "manifest.json /vectors");
+  }
+  if (!b.flow_path.empty()) {
+    auto fit = b.files.find(b.flow_path);
+    if (fit == b.files.end()) {
+      return Status::invalidArgument("\"" + b.flow_path + "\" is not among the files", "manifest.json /flow");
+    }
+    auto flow = codec::decodeFlow(fit->second);
+    if (!flow) {
+      return Status(flow.status().code(), "the IVR flow is invalid: " + flow.status().message(),
+                    b.flow_path + " " + flow.status().where());
+    }
+    const bool has_action = std::find(b.hooks.begin(), b.hooks.end(), "ivr_action") != b.hooks.end();
+    for (const auto& n : flow->nodes) {
+      if (!n.hook.empty() && !has_action) {
+        return Status::invalidArgument("the node names hook " + n.hook + " but the bundle does not declare it",
+                                       b.flow_path + " /nodes/" + n.id + "/hook");
+      }
+    }
+    b.flow = std::make_shared<const ivr::Flow>(std::move(flow.value()));
   }
   auto vectors = parseVectors(b.files[b.vectors_path], b.vectors_path, b.hooks);
   if (!vectors) return vectors.status();

@@ -6,10 +6,12 @@
 //   "site":    the site code it is for, or "group:<name>" for a site group
 //   "api":     the plugin API version it needs (this build speaks kApiVersion)
 //   "expires": RFC 3339 UTC; refused after it
-//   "hooks":   the hooks it implements (classify_contact, rank_candidates, on_event)
+//   "hooks":   the hooks it implements (classify_contact, rank_candidates, on_event, ivr_action)
 //   "sources": the Lua files, in load order (each listed in "files")
 //   "config":  {"<name>": {"type": "string|number|integer|boolean", "default": …}}
 //   "vectors": the test-vector file (listed in "files"), run before activation
+//   "flow":    optional: an IVR flow (JSON, listed in "files"); decoded and validated
+//              here, it replaces the site's configured flow while the bundle is active
 //
 // Verification order, stopping at the first problem with its reason: size caps →
 // signature (trusted key) → kind and fields → site → API → expiry → every file's
@@ -19,11 +21,13 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "ivr/flow.h"
 #include "plugins/value.h"
 #include "signing/package.h"
 #include "signing/trust_store.h"
@@ -47,6 +51,8 @@ struct TestVector {
   Value ctx;         // extra ctx fields (e.g. now)
   Value event;       // on_event only
   Value expect;
+  Value session;     // ivr_action only
+  Value input;       // ivr_action only
 };
 
 struct Bundle {
@@ -65,6 +71,8 @@ struct Bundle {
   std::string raw_manifest;                  // manifest.json and manifest.sig as signed
   std::string raw_signature;
   std::vector<TestVector> vectors;
+  std::string flow_path;                  // "" when the bundle carries no IVR flow
+  std::shared_ptr<const ivr::Flow> flow;  // decoded and validated
 
   // The declared config's defaults as an object.
   Value configValues() const;

@@ -19,6 +19,7 @@ namespace {
 constexpr const char* kClassify = "classify_contact";
 constexpr const char* kRank = "rank_candidates";
 constexpr const char* kOnEvent = "on_event";
+constexpr const char* kIvrAction = "ivr_action";
 
 bool isWhole(double d) { return std::isfinite(d) && d == std::floor(d); }
 
@@ -120,6 +121,123 @@ Result<std::vector<size_t>> validateRanking(const Value& r, const std::vector<st
   }
   return out;
 }
+
+Result<ivr::HookAction> validateIvrAction(const Value& r) {
+  ivr::HookAction a;
+  if (r.isNil() || (r.isArray() && r.asArray().empty())) return a;
+  if (!r.isObject()) return Status::invalidArgument("ivr_action must return a table or nil");
+  auto id = [](const Value& v) { return v.isString() && ivr::validFlowId(v.asString()); };
+  for (const auto& [key, v] : r.asObject()) {
+    const std::string at = "/" + key;
+    if (key == "next") {
+      if (!id(v)) return Status::invalidArgument("must be a node id (1 to 64 of a-z 0-9 _ . -)", at);
+      a.next = v.asString();
+    } else if (key == "say") {
+      if (!v.isObject()) return Status::invalidArgument("must be a table {zh = \"…\", en = \"…\"}", at);
+      ivr::Text t;
+      for (const auto& [lang, text] : v.asObject()) {
+        if (lang != "zh" && lang != "en") return Status::invalidArgument("unknown language (zh, en)", at + "/" + lang);
+        if (!text.isString() || text.asString().empty()) return Status::invalidArgument("must be a non-empty string", at + "/" + lang);
+        (lang == "zh" ? t.zh : t.en) = text.asString();
+      }
+      if (t.zh.empty()) return Status::invalidArgument("needs zh text", at + "/zh");
+      if (t.en.empty()) return Status::invalidArgument("needs en text", at + "/en");
+      a.say = std::move(t);
+    } else if (key == "slots") {
+      if (v.isArray() && v.asArray().empty()) continue;
+      if (!v.isObject()) return Status::invalidArgument("must be a table {name = value}", at);
+      for (const auto& [name, value] : v.asObject()) {
+        if (value.isString()) {
+          a.slots[name] = value.asString();
+        } else if (value.isNumber() && isWhole(value.asNumber()) && std::fabs(value.asNumber()) < 1e15) {
+          a.slots[name] = std::to_string(static_cast<int64_t>(value.asNumber()));
+        } else {
+          return Status::invalidArgument("must be a string or a whole number", at + "/" + name);
+        }
+      }
+    } else if (key == "transfer") {
+      if (!v.isObject()) return Status::invalidArgument("must be a table {queue, priority, segment, skills}", at);
+      ivr::HookTransfer t;
+      for (const auto& [field, x] : v.asObject()) {
+        const std::string fat = at + "/" + field;
+        if (field == "queue") {
+          if (!id(x)) return Status::invalidArgument("must be a queue id", fat);
+          t.queue = x.asString();
+        } else if (field == "chat_queue") {
+          if (!id(x)) return Status::invalidArgument("must be a queue id", fat);
+          t.chat_queue = x.asString();
+        } else if (field == "priority") {
+          if (!x.isNumber() || !isWhole(x.asNumber()) || x.asNumber() < 0 || x.asNumber() > 100) {
+            return Status::invalidArgument("must be a whole number from 0 to 100", fat);
+          }
+          t.priority = static_cast<int>(x.asNumber());
+        } else if (field == "segment") {
+          if (!x.isString() || !validSegment(x.asString())) return Status::invalidArgument("must be 1 to 32 of a-z 0-9 _ -", fat);
+          t.segment = x.asString();
+        } else if (field == "skills") {
+          if (x.isArray() && x.asArray().empty()) continue;
+          if (!x.isObject() || x.asObject().size() > 16) return Status::invalidArgument("must be a table {skill = level} (at most 16)", fat);
+          for (const auto& [code, level] : x.asObject()) {
+            if (!ivr::validFlowId(code)) return Status::invalidArgument("is not a skill code", fat + "/" + code);
+            if (!level.isNumber() || !isWhole(level.asNumber()) || level.asNumber() < 1 || level.asNumber() > 5) {
+              return Status::invalidArgument("level must be a whole number from 1 to 5", fat + "/" + code);
+            }
+            t.skills.push_back({code, static_cast<int>(level.asNumber())});
+          }
+        } else {
+          return Status::invalidArgument("unknown field (queue, chat_queue, priority, segment, skills)", fat);
+        }
+      }
+      if (t.queue.empty()) return Status::invalidArgument("is required", at + "/queue");
+      a.transfer = std::move(t);
+    } else {
+      return Status::invalidArgument("unknown field (next, say, slots, transfer)", at);
+    }
+  }
+  if (a.next && a.transfer) return Status::invalidArgument("give next or transfer, not both", "/next");
+  return a;
+}
+
+Value ivrActionValue(const ivr::HookAction& a) {
+  Value::Object o;
+  if (a.next) o.emplace("next", Value(*a.next));
+  if (a.say) o.emplace("say", Value(Value::Object{{"zh", Value(a.say->zh)}, {"en", Value(a.say->en)}}));
+  if (!a.slots.empty()) {
+    Value::Object slots;
+    for (const auto& [k, v] : a.slots) slots.emplace(k, Value(v));
+    o.emplace("slots", Value(std::move(slots)));
+  }
+  if (a.transfer) {
+    Value::Object t{{"queue", Value(a.transfer->queue)}};
+    if (!a.transfer->chat_queue.empty()) t.emplace("chat_queue", Value(a.transfer->chat_queue));
+    if (a.transfer->priority) t.emplace("priority", Value(*a.transfer->priority));
+    if (a.transfer->segment) t.emplace("segment", Value(*a.transfer->segment));
+    if (!a.transfer->skills.empty()) {
+      Value::Object sk;
+      for (const auto& s : a.transfer->skills) sk.emplace(s.skill, Value(s.level));
+      t.emplace("skills", Value(std::move(sk)));
+    }
+    o.emplace("transfer", Value(std::move(t)));
+  }
+  return Value(std::move(o));
+}
+
+Value ivrSessionValue(const ivr::HookCall& c) {
+  Value::Array path;
+  for (const auto& p : c.path) path.emplace_back(p);
+  Value::Object slots;
+  for (const auto& [k, v] : c.slots) slots.emplace(k, Value(v));
+  return Value(Value::Object{{"id", Value(c.session_id)},
+                             {"language", Value(c.language)},
+                             {"node", Value(c.node)},
+                             {"path", Value(std::move(path))},
+                             {"slots", Value(std::move(slots))},
+                             {"intent", Value(c.intent)},
+                             {"confidence", Value(c.confidence)},
+                             {"segment", Value(c.segment)}});
+}
+
+Value ivrInputValue(const ivr::HookCall& c) { return Value(Value::Object{{c.input_kind, Value(c.input)}}); }
 
 Value contactValue(const routing::ContactSpec& spec) {
   Value::Object o;
@@ -274,6 +392,22 @@ Result<std::vector<EventAction>> RuleSet::onEvent(Value event, WallTime now) {
   return actions;
 }
 
+Result<ivr::HookAction> RuleSet::ivrAction(Value session, Value input, WallTime now) {
+  std::vector<Value> args;
+  args.reserve(3);
+  args.push_back(std::move(session));
+  args.push_back(std::move(input));
+  args.push_back(ctxValue(now));
+  auto r = invoke(kIvrAction, args);
+  if (!r) return r.status();
+  auto a = validateIvrAction(r.value());
+  if (!a) {
+    ++errors_;
+    return Status(a.status().code(), "ivr_action returned a bad result: " + a.status().message(), a.status().where());
+  }
+  return a;
+}
+
 std::vector<RuleSet::VectorOutcome> RuleSet::runVectors() {
   std::vector<VectorOutcome> out;
   for (size_t i = 0; i < bundle_.vectors.size(); ++i) {
@@ -285,6 +419,9 @@ std::vector<RuleSet::VectorOutcome> RuleSet::runVectors() {
     Value expect = v.expect;
     if (v.hook == kClassify && expect.isArray() && expect.asArray().empty()) expect = Value(Value::Object{});
     if ((v.hook == kRank || v.hook == kOnEvent) && expect.isNil()) expect = Value(Value::Array{});
+    if (v.hook == kIvrAction && (expect.isNil() || (expect.isArray() && expect.asArray().empty()))) {
+      expect = Value(Value::Object{});
+    }
     o.expected = toJsonText(expect);
     WallTime now = fromEpochMillis(1'767'225'600'000);
     if (v.ctx["now"].isNumber()) now = fromEpochMillis(static_cast<int64_t>(v.ctx["now"].asNumber()));
@@ -315,6 +452,14 @@ std::vector<RuleSet::VectorOutcome> RuleSet::runVectors() {
         continue;
       }
       got = actionsValue(a.value());
+    } else if (v.hook == kIvrAction) {
+      auto a = ivrAction(v.session, v.input, now);
+      if (!a) {
+        o.error = a.status().toString();
+        out.push_back(std::move(o));
+        continue;
+      }
+      got = ivrActionValue(a.value());
     } else {
       const auto ids = idsOf(v.candidates);
       auto r = rank(v.contact, ids, v.candidates, now);
@@ -403,24 +548,29 @@ Result<RulesStatus::Entry> RulesHost::activate(Bundle bundle, bool check_version
   auto rs = RuleSet::build(std::move(bundle), clock_, options_.limits, options_.seed, log_);
   if (!rs) return rs.status();
   if (Status s = rs.value()->selfTest(); !s) return s;
+  if (listener_.check) OUTPOST_RETURN_IF_ERROR(listener_.check(rs.value()->bundle()));
   if (persist) {
     auto current = this->active();
     if (Status s = persist(rs.value()->bundle(), current ? &current->bundle() : nullptr); !s) return s;
   }
-  std::lock_guard lock(mu_);
-  previous_ = std::move(active_);
-  active_ = rs.value();
-  rank_enabled_ = active_->has(kRank);
-  events_enabled_ = active_->has(kOnEvent);
   const WallTime now = clock_.wallNow();
   const bool trial = check_version && options_.trial.window.count() > 0;
-  setState(trial ? "trial" : "active", now);
-  if (trial) trial_ends_ = now + options_.trial.window;
-  if (log_) {
-    log_("rules " + active_->bundle().id + " v" + std::to_string(active_->bundle().version) +
-         (trial ? " active on trial until " + formatRfc3339(trial_ends_) : std::string(" active")));
+  {
+    std::lock_guard lock(mu_);
+    previous_ = std::move(active_);
+    active_ = rs.value();
+    rank_enabled_ = active_->has(kRank);
+    events_enabled_ = active_->has(kOnEvent);
+    setState(trial ? "trial" : "active", now);
+    if (trial) trial_ends_ = now + options_.trial.window;
   }
-  return entryOf(*active_);
+  const auto& now_active = rs.value();
+  if (log_) {
+    log_("rules " + now_active->bundle().id + " v" + std::to_string(now_active->bundle().version) +
+         (trial ? " active on trial until " + formatRfc3339(now + options_.trial.window) : std::string(" active")));
+  }
+  if (listener_.activated) listener_.activated(now_active);  // outside mu_: hooks keep running meanwhile
+  return entryOf(*now_active);
 }
 
 Result<RulesStatus::Entry> RulesHost::rollback(const Persist& persist) {
@@ -433,18 +583,27 @@ Result<RulesStatus::Entry> RulesHost::rollback(const Persist& persist) {
     previous = previous_;
   }
   if (!previous) return Status::failedPrecondition("there is no previous bundle to roll back to");
+  if (listener_.check) OUTPOST_RETURN_IF_ERROR(listener_.check(previous->bundle()));
   if (persist) {
     if (Status s = persist(previous->bundle(), current ? &current->bundle() : nullptr); !s) return s;
   }
-  std::lock_guard lock(mu_);
-  std::swap(active_, previous_);
-  rank_enabled_ = active_->has(kRank);
-  events_enabled_ = active_->has(kOnEvent);
-  setState("active", clock_.wallNow());
-  if (log_) {
-    log_("rules rolled back to " + active_->bundle().id + " v" + std::to_string(active_->bundle().version));
+  {
+    std::lock_guard lock(mu_);
+    std::swap(active_, previous_);
+    rank_enabled_ = active_->has(kRank);
+    events_enabled_ = active_->has(kOnEvent);
+    setState("active", clock_.wallNow());
   }
-  return entryOf(*active_);
+  if (log_) {
+    log_("rules rolled back to " + previous->bundle().id + " v" + std::to_string(previous->bundle().version));
+  }
+  if (listener_.activated) listener_.activated(previous);
+  return entryOf(*previous);
+}
+
+void RulesHost::setListener(Listener listener) {
+  std::lock_guard install(install_mu_);
+  listener_ = std::move(listener);
 }
 
 RulesStatus RulesHost::status() const {

@@ -5,6 +5,8 @@
 //   classify_contact(contact, ctx) → {skills = {code = level}, segment, priority, queue}
 //   rank_candidates(contact, candidates, ctx) → {"agent id", …}  (an order and/or a filter)
 //   on_event(event, ctx) → {{kind = "points"|"alert", …}, …}  (plugins/event_hook.h)
+//   ivr_action(session, input, ctx) → {next, say = {zh, en}, slots, transfer}  (ivr/hook.h;
+//     run through plugins/ivr_actions.h in a sandbox of its own)
 //
 // Inputs are plain tables (docs/plugin-api.md); ctx.now is the decision's time in
 // epoch milliseconds, ctx.config the bundle's declared config (read-only). Results are
@@ -30,6 +32,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "engine/engine.h"
+#include "ivr/hook.h"
 #include "plugins/bundle.h"
 #include "plugins/event_hook.h"
 #include "plugins/sandbox.h"
@@ -50,6 +53,15 @@ struct Classification {
 Result<Classification> validateClassification(const Value& result);
 // Indices into `candidate_ids`, in the rule's order; unknown or repeated ids are errors.
 Result<std::vector<size_t>> validateRanking(const Value& result, const std::vector<std::string>& candidate_ids);
+
+// ivr_action's answer; errors name the field ("/transfer/priority").
+Result<ivr::HookAction> validateIvrAction(const Value& result);
+// Its canonical table form (vectors compare it).
+Value ivrActionValue(const ivr::HookAction& action);
+// ivr_action's inputs: session = {id, language, node, path, slots, intent, confidence,
+// segment}; input = {dtmf = "…"} or {text = "…"}.
+Value ivrSessionValue(const ivr::HookCall& call);
+Value ivrInputValue(const ivr::HookCall& call);
 
 // The plain-table forms of the hooks' inputs.
 Value contactValue(const routing::ContactSpec& spec);
@@ -88,6 +100,7 @@ class RuleSet {
   Result<Classification> classify(Value contact, WallTime now);
   Result<std::vector<size_t>> rank(Value contact, const std::vector<std::string>& ids, Value candidates, WallTime now);
   Result<std::vector<EventAction>> onEvent(Value event, WallTime now);
+  Result<ivr::HookAction> ivrAction(Value session, Value input, WallTime now);
 
   const Bundle& bundle() const { return bundle_; }
   RuleCounters counters() const;
@@ -199,6 +212,13 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
   // Every committed engine event, on the engine loop: the agents' workload (candidate
   // fields recent_heavy, practice_today), then onEvent.
   void observe(const engine::DomainEvent& event, WallTime now);
+  // Told before a bundle becomes active (an error refuses it; nothing changes) and
+  // after it did (install, start-up restore, rollback). The IVR swaps its flow here.
+  struct Listener {
+    std::function<Status(const Bundle& bundle)> check;
+    std::function<void(const std::shared_ptr<RuleSet>& active)> activated;
+  };
+  void setListener(Listener listener);
 
   // engine::ContactClassifier
   std::optional<routing::ContactSpec> classify(const routing::ContactSpec& spec, WallTime now) override;
@@ -235,6 +255,7 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
   std::string reason_;
   std::string reverted_id_;
   int64_t reverted_version_ = 0;
+  Listener listener_;                      // set before serving
 };
 
 }  // namespace outpost::plugins

@@ -103,39 +103,50 @@ Result<int> endLiveIvrSessions(Database& db, WallTime now) {
   return n;
 }
 
-Result<IvrMetrics> ivrMetrics(Database& db) {
+namespace {
+
+// Every figure; with a window, over sessions that ended in it and steps taken in it.
+Result<IvrMetrics> metricsOver(Database& db, std::optional<std::pair<WallTime, WallTime>> window) {
   IvrMetrics m;
-  auto each = [&db](const char* sql, const std::function<void(Query&)>& fn) -> Status {
+  const std::string ended = window ? " AND ended_at >= ?1 AND ended_at < ?2" : "";
+  const std::string at = window ? " AND at >= ?1 AND at < ?2" : "";
+  auto each = [&](const std::string& sql, const std::function<void(Query&)>& fn) -> Status {
     auto q = db.query(sql);
     if (!q) return q.status();
-    for (;;) {
-      auto row = q->step();
-      if (!row) return row.status();
-      if (!*row) return Status::ok();
-      fn(*q);
-    }
+    if (window) q->bind(1, toEpochMillis(window->first)).bind(2, toEpochMillis(window->second));
+    return q->forEachRow([&] { fn(*q); });
   };
-  OUTPOST_RETURN_IF_ERROR(each("SELECT state, COUNT(*) FROM ivr_sessions GROUP BY state", [&](Query& q) {
-    m.by_state[q.columnText(0)] = q.columnInt(1);
-    m.sessions += q.columnInt(1);
-  }));
+  OUTPOST_RETURN_IF_ERROR(each("SELECT state, COUNT(*) FROM ivr_sessions WHERE 1" + ended + " GROUP BY state",
+                               [&](Query& q) {
+                                 m.by_state[q.columnText(0)] = q.columnInt(1);
+                                 m.sessions += q.columnInt(1);
+                               }));
   OUTPOST_RETURN_IF_ERROR(each(
-      "SELECT intent, COUNT(*) FROM ivr_sessions WHERE state = 'transferred' GROUP BY intent",
+      "SELECT intent, COUNT(*) FROM ivr_sessions WHERE state = 'transferred'" + ended + " GROUP BY intent",
       [&](Query& q) { m.transfers_by_intent[q.columnText(0)] = q.columnInt(1); }));
   OUTPOST_RETURN_IF_ERROR(each(
-      "SELECT node, event, COUNT(*) FROM ivr_steps WHERE event IN ('no_input', 'no_match') GROUP BY node, event",
+      "SELECT node, event, COUNT(*) FROM ivr_steps WHERE event IN ('no_input', 'no_match')" + at +
+          " GROUP BY node, event",
       [&](Query& q) {
         auto& e = m.node_events[q.columnText(0)];
         (q.columnText(1) == "no_input" ? e.first : e.second) = q.columnInt(2);
       }));
   OUTPOST_RETURN_IF_ERROR(each(
-      "SELECT MIN(CAST(intent_confidence * 10 AS INTEGER), 9), COUNT(*) FROM ivr_sessions WHERE intent != '' "
-      "GROUP BY 1",
+      "SELECT MIN(CAST(intent_confidence * 10 AS INTEGER), 9), COUNT(*) FROM ivr_sessions WHERE intent != ''" +
+          ended + " GROUP BY 1",
       [&](Query& q) {
         const auto b = q.columnInt(0);
         if (b >= 0 && b < 10) m.confidence_histogram[static_cast<size_t>(b)] = q.columnInt(1);
       }));
   return m;
+}
+
+}  // namespace
+
+Result<IvrMetrics> ivrMetrics(Database& db) { return metricsOver(db, std::nullopt); }
+
+Result<IvrMetrics> ivrMetrics(Database& db, WallTime from, WallTime to) {
+  return metricsOver(db, std::make_pair(from, to));
 }
 
 }  // namespace outpost::storage

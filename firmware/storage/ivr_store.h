@@ -59,6 +59,9 @@ struct IvrMetrics {
 
 // Figures over every recorded session (see docs/ivr.md, Metrics).
 Result<IvrMetrics> ivrMetrics(Database& db);
+// The same over the sessions that ended in [from, to) and the no-input/no-match steps
+// taken in it (the periodic ivr.metrics outbox record).
+Result<IvrMetrics> ivrMetrics(Database& db, WallTime from, WallTime to);
 
 // Marks every active session expired (at start-up: live sessions do not survive a
 // restart). Returns how many there were.

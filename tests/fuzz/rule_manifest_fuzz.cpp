@@ -48,7 +48,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (data[0] % 2 == 1) {
     vectors = input;
     manifest = R"({"kind": "rules", "id": "f", "version": 1, "site": "s", "api": 1, "expires": "2030-01-01T00:00:00Z",)"
-               R"( "hooks": ["classify_contact"], "sources": ["main.lua"], "vectors": "vectors.json", "files": [)"
+               R"( "hooks": ["classify_contact", "ivr_action"], "sources": ["main.lua"], "vectors": "vectors.json", "files": [)"
                R"({"path": "main.lua", "size": )" + std::to_string(std::string(kLua).size()) + R"(, "sha256": ")" +
                signing::sha256Hex(kLua) + R"("}, {"path": "vectors.json", "size": )" + std::to_string(vectors.size()) +
                R"(, "sha256": ")" + signing::sha256Hex(vectors) + R"("}]})";

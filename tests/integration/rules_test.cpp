@@ -26,7 +26,7 @@ std::string slurp(const std::string& path) {
 
 std::string installBody(const std::string& dir, const std::string& replace_main = "") {
   Poco::JSON::Object::Ptr files = new Poco::JSON::Object;
-  for (const char* f : {"manifest.json", "manifest.sig", "main.lua", "vectors.json"}) {
+  for (const char* f : {"manifest.json", "manifest.sig", "main.lua", "vectors.json", "flow.json"}) {
     files->set(f, slurp(dir + "/" + f));
   }
   if (!replace_main.empty()) files->set("main.lua", replace_main);
@@ -43,7 +43,9 @@ class RulesApiTest : public DemoSiteTest {
     DaemonOptions o;
     o.extra = {"--set", "plugins.trust_file=" + sourceDir() + "/plugins/lua/demo-trust.txt",
                "--set", "plugins.site=demo",
-               "--set", "http.max_body_bytes=1048576"};
+               "--set", "http.max_body_bytes=1048576",
+               // demo-bank carries an IVR flow with intent nodes: the appliance needs a model.
+               "--set", "ivr.training_data=" + sourceDir() + "/models/ivr/bank.train.tsv"};
     return o;
   }
   const std::string bundle_ = sourceDir() + "/plugins/lua/demo-bank";
@@ -71,7 +73,7 @@ TEST_F(RulesApiTest, InstallRefusalsAndRestart) {
   auto ok = http().post("/api/v1/rules/install", installBody(bundle_), admin_);
   ASSERT_TRUE(hasStatus(ok, 200));
   EXPECT_EQ(ok.str("id"), "demo-bank");
-  EXPECT_EQ(ok.json->getValue<int>("version"), 1);
+  EXPECT_EQ(ok.json->getValue<int>("version"), 2);
 
   // The same version again: refused.
   EXPECT_TRUE(isProblem(http().post("/api/v1/rules/install", installBody(bundle_), admin_), {409}));

@@ -22,7 +22,7 @@ TEST(ShippedBundles, DemoBankInstallsAndPassesItsVectors) {
   auto e = host.installDir(sourceDir() + "/plugins/lua/demo-bank");
   ASSERT_TRUE(e.isOk()) << e.status().toString();
   EXPECT_EQ(e->id, "demo-bank");
-  EXPECT_EQ(e->hooks.size(), 2u);
+  EXPECT_EQ(e->hooks.size(), 3u);
 }
 
 }  // namespace

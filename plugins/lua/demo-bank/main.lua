@@ -50,3 +50,24 @@ function rank_candidates(contact, candidates, ctx)
   for i, e in ipairs(order) do out[i] = e.c.id end
   return out
 end
+
+-- IVR (flow.json, nodes "main" and "ask"): key 8 at the main menu is the private
+-- banking line (not a menu option: the rule takes it); a caller at "ask" who mentions
+-- fraud goes straight to a card specialist, ahead of the intent model. Anything else:
+-- nil, and the node's own behaviour applies. ("next" names the node to enter: Lua
+-- reserves "goto".)
+local FRAUD_IVR_WORDS = {'fraud', 'scam', 'stolen', '盗刷', '诈骗', '被盗'}
+
+function ivr_action(session, input, ctx)
+  if session.node == 'main' and input.dtmf == '8' then
+    return {next = 'to_wealth', slots = {line = 'private_banking'},
+            say = {zh = '私人银行专线。', en = 'Private banking line.'}}
+  end
+  if session.node == 'ask' and input.text and mentions(input.text, FRAUD_IVR_WORDS) then
+    return {say = {zh = '听起来可能是盗刷，正在为您优先转接反欺诈专员。',
+                   en = 'This sounds like fraud: connecting you to a card specialist first.'},
+            transfer = {queue = 'cards-voice', chat_queue = 'online-chat', priority = 95, segment = 'fraud',
+                        skills = {cards = 3}}}
+  end
+  return nil
+end
