@@ -14,6 +14,7 @@
 #include "learning/gamification.h"
 #include "storage/content_package.h"
 #include "storage/learning_store.h"
+#include "storage/xapi.h"
 
 namespace outpost::api {
 namespace {
@@ -117,17 +118,18 @@ std::string statementId(const std::string& seed) {
   return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
 }
 
-// An xAPI 1.0.3 statement for a learning action.
-storage::StatementRow statement(const std::string& agent_id, const std::string& verb, const std::string& object_id,
-                                const learning::Text& name, const Object::Ptr& result, WallTime at,
-                                const std::string& seed) {
+// Records a learning action as an xAPI 1.0.3 statement through the Statements
+// resource's own parser and store (so it is held to the same rules and reaches the
+// outbox), inside the caller's transaction.
+Status recordStatement(Database& db, const std::string& agent_id, const std::string& verb,
+                       const std::string& object_id, const learning::Text& name, const Object::Ptr& result, WallTime at,
+                       const std::string& seed) {
   Object::Ptr s = new Object;
-  const std::string id = statementId(seed);
-  s->set("id", id);
+  s->set("id", statementId(seed));
   Object::Ptr actor = new Object;
   actor->set("objectType", "Agent");
   Object::Ptr account = new Object;
-  account->set("homePage", "urn:outpost:site");
+  account->set("homePage", std::string(storage::kSiteHomePage));
   account->set("name", agent_id);
   actor->set("account", account);
   s->set("actor", actor);
@@ -149,9 +151,11 @@ storage::StatementRow statement(const std::string& agent_id, const std::string& 
   s->set("object", obj);
   if (result) s->set("result", result);
   s->set("timestamp", formatRfc3339(at));
-  s->set("stored", formatRfc3339(at));
-  s->set("version", "1.0.3");
-  return {id, agent_id, verb, object_id, codec::toJson(s), toEpochMillis(at)};
+  s->set("version", std::string(storage::kXapiVersion));
+  auto parsed = storage::readStatement(s);
+  if (!parsed.isOk()) return Status::internal("an appliance statement is not valid xAPI: " + parsed.status().describe());
+  auto stored = storage::storeStatement(db, *parsed, at, "outpostd");
+  return stored.status();
 }
 
 // {"key": value, …} where every value passes `each`; errors name "/<field>/<key>".
@@ -404,9 +408,8 @@ Result<Reply> postAttempt(ApiContext& ctx, LearningServices& l, Request& req) {
     res->set("score", score);
     res->set("success", result->passed);
     res->set("completion", true);
-    return storage::insertStatement(
-        db, statement(*agent, result->passed ? "passed" : "failed", object_id, quiz->title, res, now,
-                      "quiz-attempt/" + std::to_string(attempt_id) + "/" + *agent + "/" + std::to_string(now_ms)));
+    return recordStatement(db, *agent, result->passed ? "passed" : "failed", object_id, quiz->title, res, now,
+                           "quiz-attempt/" + std::to_string(attempt_id) + "/" + *agent + "/" + std::to_string(now_ms));
   });
   OUTPOST_RETURN_IF_ERROR(s);
   Object::Ptr o = new Object;
@@ -482,10 +485,8 @@ Result<Reply> postDrillAttempt(ApiContext& ctx, LearningServices& l, Request& re
     res->set("score", score);
     res->set("completion", true);
     res->set("duration", "PT" + std::to_string(seconds) + "S");
-    return storage::insertStatement(db, statement(*agent, "completed", "urn:outpost:content:" + id + "/" + drill_id,
-                                                  drill->title, res, now,
-                                                  "drill/" + *agent + "/" + id + "/" + drill_id + "/" +
-                                                      std::to_string(now_ms)));
+    return recordStatement(db, *agent, "completed", "urn:outpost:content:" + id + "/" + drill_id, drill->title, res,
+                           now, "drill/" + *agent + "/" + id + "/" + drill_id + "/" + std::to_string(now_ms));
   }));
   Object::Ptr o = new Object;
   o->set("fraction", result.fraction);
@@ -521,10 +522,8 @@ Result<Reply> postLessonDone(ApiContext& ctx, LearningServices& l, Request& req)
     OUTPOST_RETURN_IF_ERROR(storage::markStepDone(db, *agent, id + "/" + lesson_id, "lesson", now_ms));
     Object::Ptr res = new Object;
     res->set("completion", true);
-    return storage::insertStatement(db, statement(*agent, "completed", "urn:outpost:content:" + id + "/" + lesson_id,
-                                                  lesson->title, res, now,
-                                                  "lesson/" + *agent + "/" + id + "/" + lesson_id + "/" +
-                                                      std::to_string(now_ms)));
+    return recordStatement(db, *agent, "completed", "urn:outpost:content:" + id + "/" + lesson_id, lesson->title,
+                           res, now, "lesson/" + *agent + "/" + id + "/" + lesson_id + "/" + std::to_string(now_ms));
   }));
   return Reply::noContent();
 }

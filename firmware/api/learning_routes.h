@@ -20,6 +20,8 @@ struct LearningServices {
 };
 
 void addLearningRoutes(Router& router, ApiContext& ctx, LearningServices& learning);
+// The xAPI 1.0.3 Statements resource, /api/v1/learning/xapi/statements (api/xapi_routes.cpp).
+void addXapiRoutes(Router& router, ApiContext& ctx);
 
 // "bytes=a-b" / "bytes=a-" / "bytes=-n" against a resource of `size` bytes: the offset
 // and length served. Several ranges are not supported (the whole resource is served);

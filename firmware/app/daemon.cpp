@@ -420,6 +420,7 @@ Status Daemon::start() {
     p.learning = std::make_unique<api::LearningServices>(
         api::LearningServices{*p.content, learning::defaultFramework(), {}, map_options});
     api::addLearningRoutes(*p.router, ctx, *p.learning);
+    api::addXapiRoutes(*p.router, ctx);
   }
   api::addIvrRoutes(*p.router, ctx);
   api::addRulesRoutes(*p.router, ctx, *p.rules);

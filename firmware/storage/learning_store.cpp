@@ -138,28 +138,6 @@ Result<TeamMembers> teamOfAgent(Database& db, const std::string& agent_id) {
   return t;
 }
 
-Status insertStatement(Database& db, const StatementRow& row) {
-  auto existing = db.query("SELECT statement FROM xapi_statements WHERE id = ?");
-  if (!existing.isOk()) return existing.status();
-  existing->bind(1, row.id);
-  auto hit = existing->step();
-  if (!hit.isOk()) return hit.status();
-  if (*hit) {
-    if (existing->columnText(0) == row.statement_json) return Status::ok();
-    return Status::conflict("a different statement with id " + row.id + " is already stored", "/id");
-  }
-  auto q = db.query(
-      "INSERT INTO xapi_statements (id, agent_id, verb, object_id, statement, stored) VALUES (?, ?, ?, ?, ?, ?)");
-  if (!q.isOk()) return q.status();
-  return q->bind(1, row.id)
-      .bind(2, row.agent_id)
-      .bind(3, row.verb)
-      .bind(4, row.object_id)
-      .bind(5, row.statement_json)
-      .bind(6, row.stored_ms)
-      .exec();
-}
-
 Result<std::vector<StatementRow>> statementsOf(Database& db, const std::string& agent_id, int limit) {
   auto q = db.query(
       "SELECT id, agent_id, verb, object_id, statement, stored FROM xapi_statements WHERE agent_id = ? AND voided = 0 "

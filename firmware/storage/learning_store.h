@@ -51,7 +51,7 @@ struct TeamMembers {
 Result<TeamMembers> teamOfAgent(Database& db, const std::string& agent_id);
 Result<std::vector<std::string>> teamMembers(Database& db, const std::string& team);
 
-// xAPI statements: insert (a repeated id with the same statement is not an error).
+// xAPI statements of one agent, newest first (storing them: storage/xapi.h).
 struct StatementRow {
   std::string id;
   std::string agent_id;
@@ -60,7 +60,6 @@ struct StatementRow {
   std::string statement_json;
   int64_t stored_ms = 0;
 };
-Status insertStatement(Database& db, const StatementRow& row);
 Result<std::vector<StatementRow>> statementsOf(Database& db, const std::string& agent_id, int limit);
 
 // Gamification input: completed lessons and quiz attempts, oldest first.
