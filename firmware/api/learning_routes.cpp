@@ -800,6 +800,62 @@ Result<Reply> teamReport(ApiContext& ctx, LearningServices& l, Request& req) {
   return Reply::json(200, o);
 }
 
+// Before/after for one agent: each item's score at `before` (e.g. when a plan started)
+// and now, with the change, and the plan progress (steps done since).
+Result<Reply> agentReport(ApiContext& ctx, LearningServices& l, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {"before"}));
+  const std::string& agent_id = req.params.at("id");
+  if (!mayActFor(req, agent_id)) return Status::permissionDenied("agents may only see their own report");
+  auto b = req.query.find("before");
+  if (b == req.query.end()) return Status::invalidArgument("is required (epoch milliseconds)", "?before");
+  const std::string& v = b->second;
+  if (v.empty() || v.size() > 15 || !std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    return Status::invalidArgument("must be a time in epoch milliseconds", "?before");
+  }
+  const int64_t before = std::stoll(v);
+  auto team = withReader(ctx, [&](Database& db) { return storage::teamOfAgent(db, agent_id); });
+  if (!team.isOk()) return team.status();
+  auto ledger = ledgerFor(ctx, l, {agent_id});
+  if (!ledger.isOk()) return ledger.status();
+  const auto then = ledger->agentScoresAt(agent_id, before);
+  const auto now = ledger->agentScores(agent_id);
+  Object::Ptr items = new Object;
+  for (const auto& [item, s] : now) {
+    Object::Ptr x = new Object;
+    auto t = then.find(item);
+    if (t != then.end()) {
+      x->set("before", t->second.score);
+      x->set("delta", s.score - t->second.score);
+    } else {
+      x->set("before", Poco::Dynamic::Var());
+      x->set("delta", Poco::Dynamic::Var());
+    }
+    x->set("after", s.score);
+    items->set(item, x);
+  }
+  auto events = withReader(ctx, [&](Database& db) { return storage::learningEvents(db, agent_id); });
+  if (!events.isOk()) return events.status();
+  int lessons = 0, quizzes_passed = 0;
+  for (const auto& e : *events) {
+    if (e.at_ms < before) continue;
+    if (e.kind == learning::EventKind::kLessonCompleted) ++lessons;
+    if (e.kind == learning::EventKind::kQuizPassed) ++quizzes_passed;
+  }
+  Object::Ptr o = new Object;
+  o->set("agent", agent_id);
+  o->set("team", team->team);
+  o->set("before", before);
+  o->set("items", items);
+  Object::Ptr since = new Object;
+  since->set("lessons", lessons);
+  since->set("quizzes_passed", quizzes_passed);
+  o->set("since_before", since);
+  // KPI deltas (satisfaction, first-contact resolution) join once QA/KPI evidence exists.
+  Object::Ptr kpis = new Object;
+  o->set("kpis", kpis);
+  return Reply::json(200, o);
+}
+
 Object::Ptr encodeProgress(const std::string& agent_id, const learning::Progress& p) {
   Object::Ptr o = new Object;
   o->set("agent", agent_id);
@@ -1009,6 +1065,8 @@ void addLearningRoutes(Router& router, ApiContext& ctx, LearningServices& l) {
   });
   router.add("GET", "/api/v1/learning/teams/{team}/leaderboard", Access::kAgent,
              [&ctx](Request& req) { return leaderboard(ctx, req); });
+  router.add("GET", "/api/v1/learning/agents/{id}/report", Access::kAgent,
+             [&ctx, &l](Request& req) { return agentReport(ctx, l, req); });
   router.add("GET", "/api/v1/learning/teams/{team}/report", Access::kSupervisor,
              [&ctx, &l](Request& req) { return teamReport(ctx, l, req); });
 }
