@@ -163,11 +163,13 @@ Result<std::vector<StatementRow>> statementsOf(Database& db, const std::string& 
 Result<std::vector<learning::LearningEvent>> learningEvents(Database& db, const std::string& agent_id) {
   std::vector<learning::LearningEvent> out;
   {
-    auto q = db.query("SELECT at FROM learning_progress WHERE agent_id = ? AND kind = 'lesson'");
+    auto q = db.query("SELECT at, kind FROM learning_progress WHERE agent_id = ? AND kind IN ('lesson', 'drill')");
     if (!q.isOk()) return q.status();
     q->bind(1, agent_id);
     OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
-      out.push_back({learning::EventKind::kLessonCompleted, q->columnInt(0), 0});
+      const bool drill = q->columnText(1) == "drill";
+      out.push_back({drill ? learning::EventKind::kDrillCompleted : learning::EventKind::kLessonCompleted,
+                     q->columnInt(0), drill ? 1.0 : 0});
     }));
   }
   auto q = db.query("SELECT passed, points, max_points, at FROM quiz_attempts WHERE agent_id = ? ORDER BY at, id");

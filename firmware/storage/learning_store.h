@@ -64,7 +64,7 @@ struct StatementRow {
 };
 Result<std::vector<StatementRow>> statementsOf(Database& db, const std::string& agent_id, int limit);
 
-// Gamification input: completed lessons and quiz attempts, oldest first.
+// Gamification input: completed lessons and drills (first completion), and quiz attempts.
 Result<std::vector<learning::LearningEvent>> learningEvents(Database& db, const std::string& agent_id);
 Status setLeaderboardHidden(Database& db, const std::string& agent_id, bool hidden, int64_t at_ms);
 Result<bool> leaderboardHidden(Database& db, const std::string& agent_id);

@@ -3,6 +3,7 @@
 # Chromium is missing — scripts/test installs both (install-deps --browser).
 #   run.sh e2e  <outpostd> <screenshot dir>   the browser end-to-end flow
 #   run.sh unit                               vitest (state logic, i18n)
+#   run.sh script <file.mjs> <args…>          another browser flow (e.g. learning_flow.mjs)
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 client="$here/../../agent-client"
@@ -13,7 +14,7 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "SKIP: node/npm not installed (scripts/install-deps --browser installs them)"
   exit 77
 fi
-if [[ "$kind" == e2e && ! -x /usr/bin/chromium ]]; then
+if [[ ( "$kind" == e2e || "$kind" == script ) && ! -x /usr/bin/chromium ]]; then
   echo "SKIP: /usr/bin/chromium not installed (scripts/install-deps --browser installs it)"
   exit 77
 fi
@@ -23,5 +24,6 @@ fi
 case "$kind" in
   e2e) exec node "$here/agent_flow.mjs" "$@" ;;
   unit) cd "$client" && exec npx --no-install vitest run ;;
+  script) script="$1"; shift; exec node "$here/$script" "$@" ;;
   *) echo "unknown kind $kind" >&2; exit 2 ;;
 esac

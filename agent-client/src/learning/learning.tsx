@@ -83,7 +83,7 @@ function ProgressStrip(props: { agentId: string; tick: number }) {
   );
 }
 
-function StepRow(props: { step: Step; onOpen: (o: Open) => void }) {
+function StepRow(props: { step: Step; sameReasons: boolean; onOpen: (o: Open) => void }) {
   const s = props.step;
   return (
     <li class="step" data-testid="map-step">
@@ -95,11 +95,15 @@ function StepRow(props: { step: Step; onOpen: (o: Open) => void }) {
         {s.minutes > 0 && <span class="muted">{t('learning.minutes', { n: s.minutes })}</span>}
         {s.group && <span class="tag">{t('learning.group')}</span>}
       </div>
-      <ul class="reasons" aria-label={t('learning.why')}>
-        {s.reasons.map((r, i) => (
-          <li key={i} class={`reason reason-${r.kind}`} data-testid="map-reason">{tx(r.text)}</li>
-        ))}
-      </ul>
+      {props.sameReasons ? (
+        <p class="reasons muted">{t('learning.sameReasons')}</p>
+      ) : (
+        <ul class="reasons" aria-label={t('learning.why')}>
+          {s.reasons.map((r, i) => (
+            <li key={i} class={`reason reason-${r.kind}`} data-testid="map-reason">{tx(r.text)}</li>
+          ))}
+        </ul>
+      )}
     </li>
   );
 }
@@ -128,7 +132,13 @@ function MapPanel(props: { tick: number; onOpen: (o: Open) => void }) {
       {map.steps.length === 0 ? (
         <p data-testid="map-empty">{t('learning.map.empty')}</p>
       ) : (
-        <ol class="steps">{map.steps.map((s) => <StepRow key={`${s.course}/${s.ref}`} step={s} onOpen={props.onOpen} />)}</ol>
+        <ol class="steps">
+          {map.steps.map((s, i) => {
+            const prev = i > 0 ? map.steps[i - 1] : null;
+            const same = !!prev && prev.course === s.course && JSON.stringify(prev.reasons) === JSON.stringify(s.reasons);
+            return <StepRow key={`${s.course}/${s.ref}`} step={s} sameReasons={same} onOpen={props.onOpen} />;
+          })}
+        </ol>
       )}
       {map.uncovered.length > 0 && <p class="muted">{t('learning.map.uncovered', { items: map.uncovered.join(', ') })}</p>}
     </div>
@@ -382,8 +392,12 @@ function ProgressPanel(props: { agentId: string; tick: number; onChange: () => v
   }, [team, props.tick]);
   if (!p) return <p class="loading">{t('app.loading')}</p>;
   const hide = async (hidden: boolean) => {
-    await put('/api/v1/learning/me/leaderboard', { hidden });
-    props.onChange();
+    setP({ ...p, leaderboard_hidden: hidden });
+    try {
+      await put('/api/v1/learning/me/leaderboard', { hidden });
+    } finally {
+      props.onChange();
+    }
   };
   return (
     <div class="progress" data-testid="learning-progress">
