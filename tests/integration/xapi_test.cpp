@@ -176,5 +176,34 @@ TEST_F(XapiTest, AgentsRecordAndReadOnlyTheirOwnStatements) {
   EXPECT_EQ(get("", supervisor_).array("statements")->size(), 1u);
 }
 
+// With sync on (and no broker, so records stay in the outbox): every stored statement is
+// a learning.statement record, committed with it; a refused batch leaves none.
+class XapiOutboxTest : public XapiTest {
+ protected:
+  DaemonOptions options() const override {
+    DaemonOptions o;
+    o.extra = {"--set", "sync.enabled=true", "--set", "sync.site_id=site-test", "--set", "sync.broker=127.0.0.1:9"};
+    return o;
+  }
+};
+
+TEST_F(XapiOutboxTest, EveryStoredStatementIsForwardedThroughTheOutbox) {
+  ASSERT_EQ(post("[" + statement(kId1) + "," + statement(kId2) + "]", agent_).status, 200);
+  auto rows = queryDb(daemon_.dbPath(),
+                      "SELECT type, class, json_extract(payload, '$.id') FROM outbox WHERE type = 'learning.statement' "
+                      "ORDER BY seq");
+  ASSERT_TRUE(rows.error.empty()) << rows.error;
+  ASSERT_EQ(rows.rows.size(), 2u);
+  EXPECT_EQ(rows.rows[0][1], "learning");
+  EXPECT_EQ(rows.rows[0][2], kId1);
+  EXPECT_EQ(rows.rows[1][2], kId2);
+  // The same statements again, and a refused batch: no new records.
+  EXPECT_EQ(post(statement(kId1), agent_).status, 200);
+  EXPECT_TRUE(isProblem(post("[" + statement("") + "," + statement(kId1, "failed") + "]", agent_), 409));
+  rows = queryDb(daemon_.dbPath(), "SELECT count(*) FROM outbox WHERE type = 'learning.statement'");
+  ASSERT_EQ(rows.rows.size(), 1u);
+  EXPECT_EQ(rows.rows[0][0], "2");
+}
+
 }  // namespace
 }  // namespace outpost::itest
