@@ -723,7 +723,24 @@ Result<Reply> postAssessment(ApiContext& ctx, LearningServices& l, Request& req)
     if (!id.isOk()) return id.status();
     assessment_id = *id;
     for (auto& o : *obs) o.ref = "assessment/" + std::to_string(assessment_id);
-    return storage::insertObservations(db, *obs);
+    OUTPOST_RETURN_IF_ERROR(storage::insertObservations(db, *obs));
+    // The record: the agent responded to their self-assessment, or was scored by a
+    // supervisor (who is the statement's instructor); the item scores in the result.
+    Object::Ptr res = new Object;
+    Object::Ptr ext = new Object;
+    Object::Ptr scores = new Object;
+    for (const auto& x : *obs) scores->set(x.item, x.score);
+    ext->set("urn:outpost:xapi:items", scores);
+    ext->set("urn:outpost:xapi:assessor", p.username);
+    res->set("extensions", ext);
+    res->set("completion", true);
+    const bool self = *source == learning::Source::kSelf;
+    const std::string kind = self ? "self-assessment" : "supervisor-assessment";
+    return recordStatement(db, agent_id, self ? "responded" : "scored",
+                           "urn:outpost:framework:" + l.framework.id + "/" + kind,
+                           self ? learning::Text{"能力自评", "Competency self-assessment"}
+                                : learning::Text{"主管能力评估", "Supervisor competency assessment"},
+                           res, ctx.clock.wallNow(), "assessment/" + std::to_string(assessment_id));
   }));
   Object::Ptr o = new Object;
   o->set("id", assessment_id);

@@ -187,8 +187,9 @@ Result<bool> boolParam(const Request& req, const std::string& name, bool fallbac
 }
 
 Result<Reply> getStatements(ApiContext& ctx, Request& req) {
-  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {"statementId", "voidedStatementId", "agent", "verb", "activity", "since",
-                                           "until", "limit", "ascending", "format", "attachments", "cursor"}));
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {"statementId", "voidedStatementId", "agent", "verb", "activity",
+                                           "registration", "since", "until", "limit", "ascending", "format",
+                                           "attachments", "cursor"}));
   if (auto f = req.query.find("format"); f != req.query.end() && f->second != "exact" && f->second != "ids" &&
                                           f->second != "canonical") {
     return Status::invalidArgument("must be exact, ids or canonical", "?format");
@@ -237,6 +238,15 @@ Result<Reply> getStatements(ApiContext& ctx, Request& req) {
   }
   if (auto v = req.query.find("verb"); v != req.query.end()) q.verb = v->second;
   if (auto v = req.query.find("activity"); v != req.query.end()) q.activity = v->second;
+  if (auto v = req.query.find("registration"); v != req.query.end()) {
+    std::string reg = v->second;
+    for (char& c : reg) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool uuid = reg.size() == 36 && std::all_of(reg.begin(), reg.end(), [](unsigned char c) {
+      return std::isxdigit(c) || c == '-';
+    });
+    if (!uuid) return Status::invalidArgument("must be a UUID", "?registration");
+    q.registration = reg;
+  }
   for (const char* k : {"since", "until"}) {
     auto t = req.query.find(k);
     if (t == req.query.end()) continue;

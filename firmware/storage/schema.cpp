@@ -322,13 +322,14 @@ CREATE TABLE rule_active (
 
 // The xAPI Statements resource (docs/learning.md): an insertion sequence for queries
 // and `more` links, the actor's key (agent filter), the object's type, the statement a
-// voiding statement voids, and the user who stored it (authority).
+// voiding statement voids, the user who stored it (authority) and context.registration.
 constexpr std::string_view kV8XapiStatementsResource = R"sql(
 ALTER TABLE xapi_statements ADD COLUMN seq INTEGER;
 ALTER TABLE xapi_statements ADD COLUMN actor TEXT NOT NULL DEFAULT '';
 ALTER TABLE xapi_statements ADD COLUMN object_type TEXT NOT NULL DEFAULT 'Activity';
 ALTER TABLE xapi_statements ADD COLUMN voids TEXT;
 ALTER TABLE xapi_statements ADD COLUMN authority TEXT NOT NULL DEFAULT '';
+ALTER TABLE xapi_statements ADD COLUMN registration TEXT;
 UPDATE xapi_statements SET seq = rowid,
   actor = CASE WHEN agent_id IS NULL THEN '' ELSE 'agent|account|urn:outpost:site|' || agent_id END;
 CREATE UNIQUE INDEX xapi_statements_by_seq ON xapi_statements(seq);
@@ -336,6 +337,7 @@ CREATE INDEX xapi_statements_by_actor ON xapi_statements(actor, seq);
 CREATE INDEX xapi_statements_by_verb ON xapi_statements(verb, seq);
 CREATE INDEX xapi_statements_by_object ON xapi_statements(object_id, seq);
 CREATE INDEX xapi_statements_by_voids ON xapi_statements(voids) WHERE voids IS NOT NULL;
+CREATE INDEX xapi_statements_by_registration ON xapi_statements(registration, seq) WHERE registration IS NOT NULL;
 )sql";
 
 constexpr Migration kMigrations[] = {

@@ -658,6 +658,9 @@ Result<XapiStatement> readStatement(const Object::Ptr& s, const std::string& pat
   }
   out.object_type = object.type;
   out.object_id = object.id;
+  if (auto ctx = s->getObject("context"); ctx && ctx->has("registration")) {
+    out.registration = lower(ctx->getValue<std::string>("registration"));
+  }
   out.voiding = out.verb == kVoidedVerb;
   if (out.voiding && object.type != "StatementRef") {
     return bad(path + "/object/objectType", "a voiding statement's object must be a StatementRef");
@@ -741,8 +744,8 @@ Result<bool> storeStatement(Database& db, XapiStatement& s, WallTime stored, con
   const std::string text = codec::toJson(s.json);
   auto q = db.query(
       "INSERT INTO xapi_statements (id, agent_id, verb, object_id, statement, stored, voided, seq, actor, "
-      "object_type, voids, authority) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
-      "(SELECT COALESCE(MAX(seq), 0) + 1 FROM xapi_statements), ?8, ?9, ?10, ?11)");
+      "object_type, voids, authority, registration) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+      "(SELECT COALESCE(MAX(seq), 0) + 1 FROM xapi_statements), ?8, ?9, ?10, ?11, ?12)");
   if (!q.isOk()) return q.status();
   if (s.site_agent.empty()) q->bindNull(2);
   else q->bind(2, s.site_agent);
@@ -750,6 +753,8 @@ Result<bool> storeStatement(Database& db, XapiStatement& s, WallTime stored, con
       .bind(8, s.actor).bind(9, s.object_type).bind(11, authority_user);
   if (s.voiding) q->bind(10, s.object_id);
   else q->bindNull(10);
+  if (s.registration.empty()) q->bindNull(12);
+  else q->bind(12, s.registration);
   OUTPOST_RETURN_IF_ERROR(q->exec());
   OUTPOST_RETURN_IF_ERROR(
       appendOutbox(db, OutboxEntry{stored, std::string(kStatementRecordType), 1, text, kClassLearning}));
@@ -792,6 +797,7 @@ Result<StatementPage> queryStatements(Database& db, const StatementQuery& sq) {
   }
   if (sq.verb) sql += " AND verb = " + text(*sq.verb);
   if (sq.activity) sql += " AND object_type = 'Activity' AND object_id = " + text(*sq.activity);
+  if (sq.registration) sql += " AND registration = " + text(*sq.registration);
   if (sq.since_ms) sql += " AND stored > " + integer(*sq.since_ms);
   if (sq.until_ms) sql += " AND stored <= " + integer(*sq.until_ms);
   if (sq.only_actor) {

@@ -37,6 +37,7 @@ struct XapiStatement {
   std::string object_type;  // Activity, Agent, Group, StatementRef, SubStatement
   std::string object_id;    // activity id, agent key, or the referenced statement id
   bool voiding = false;     // verb "voided": object_id is the statement it voids
+  std::string registration;  // context.registration (lower case), "" if none
   Poco::JSON::Object::Ptr json;
 };
 
@@ -74,6 +75,7 @@ struct StatementQuery {
   std::optional<std::string> agent;  // agentKey(): actor or object
   std::optional<std::string> verb;
   std::optional<std::string> activity;
+  std::optional<std::string> registration;  // a UUID (lower case)
   std::optional<int64_t> since_ms;  // stored after
   std::optional<int64_t> until_ms;  // stored at or before
   int limit = 100;

@@ -217,6 +217,11 @@ TEST_F(LearningTest, AssessmentsDriveTheMapAndTheTeamReport) {
                     supervisor_);
     ASSERT_TRUE(hasStatus(r, 201));
   }
+  // Every assessment is an xAPI statement too: one self-assessment, four supervisor ones.
+  EXPECT_EQ(count(daemon_.dbPath(),
+                  "SELECT count(*) FROM xapi_statements WHERE agent_id = 'a01' AND verb LIKE '%/responded'"),
+            1);
+  EXPECT_EQ(count(daemon_.dbPath(), "SELECT count(*) FROM xapi_statements WHERE verb LIKE '%/scored'"), 4);
   // Only the agent assesses themself; only supervisors assess as supervisor.
   EXPECT_TRUE(isProblem(http().post("/api/v1/learning/agents/a02/assessments",
                                     R"({"source": "self", "answers": {"affinity-1": 3}})", agent_),

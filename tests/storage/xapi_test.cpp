@@ -346,9 +346,16 @@ TEST_F(XapiStoreTest, QueriesFilterByAgentVerbActivityAndStoredTime) {
   t.since_ms = 1'000;
   t.until_ms = 2'000;
   EXPECT_EQ(count(t), 1u);
+  StatementQuery r;
+  r.registration = "ec531277-b57b-4c15-8d91-d292c5b2b8f7";
+  EXPECT_EQ(count(r), 0u);
+  auto with_reg = parse(kGood);
+  with_reg->set("id", "44444444-4444-4444-8444-444444444444");
+  ASSERT_TRUE(store(with_reg, 4'000).value());
+  EXPECT_EQ(count(r), 1u);
   StatementQuery a;
   a.activity = "http://example.com/a";
-  EXPECT_EQ(count(a), 3u);
+  EXPECT_EQ(count(a), 3u);  // not the fees course
   a.activity = "http://example.com/b";
   EXPECT_EQ(count(a), 0u);
 }
