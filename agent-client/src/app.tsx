@@ -10,9 +10,10 @@ import type { Contact, Me, QueueStats, ServerMessage } from './types';
 import { AgentView } from './agent';
 import { SupervisorView } from './supervisor';
 import { AdminView } from './admin';
+import { LearningView } from './learning/learning';
 
 export type Dispatch = (a: Action) => void;
-type View = 'agent' | 'supervisor' | 'admin';
+type View = 'agent' | 'supervisor' | 'admin' | 'learning';
 
 const wrapKey = (agent: string) => `outpost.wrapup.${agent}`;
 const liveKey = (agent: string) => `outpost.live.${agent}`;
@@ -29,6 +30,7 @@ function allowedViews(me: Me): View[] {
   if (me.agent_id) v.push('agent');
   if (me.role === 'supervisor' || me.role === 'admin') v.push('supervisor');
   if (me.role === 'admin') v.push('admin');
+  if (me.agent_id || me.role === 'supervisor' || me.role === 'admin') v.push('learning');
   return v.length ? v : ['agent'];
 }
 
@@ -217,6 +219,7 @@ export function App() {
         {view === 'agent' && me.agent_id && <AgentView state={state} dispatch={dispatch} now={now} />}
         {view === 'supervisor' && <SupervisorView state={state} now={now} />}
         {view === 'admin' && <AdminView />}
+        {view === 'learning' && <LearningView me={me} />}
       </main>
     </div>
   );

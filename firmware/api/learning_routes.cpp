@@ -10,10 +10,14 @@
 #include <optional>
 
 #include "codec/json.h"
+#include "codec/site_codec.h"
+#include "engine/directory_mapping.h"
+#include "storage/directory_store.h"
 #include "signing/digest.h"
 #include "learning/gamification.h"
 #include "storage/content_package.h"
 #include "storage/learning_store.h"
+#include "storage/xapi.h"
 
 namespace outpost::api {
 namespace {
@@ -117,17 +121,18 @@ std::string statementId(const std::string& seed) {
   return h.substr(0, 8) + "-" + h.substr(8, 4) + "-" + h.substr(12, 4) + "-" + h.substr(16, 4) + "-" + h.substr(20);
 }
 
-// An xAPI 1.0.3 statement for a learning action.
-storage::StatementRow statement(const std::string& agent_id, const std::string& verb, const std::string& object_id,
-                                const learning::Text& name, const Object::Ptr& result, WallTime at,
-                                const std::string& seed) {
+// Records a learning action as an xAPI 1.0.3 statement through the Statements
+// resource's own parser and store (so it is held to the same rules and reaches the
+// outbox), inside the caller's transaction.
+Status recordStatement(Database& db, const std::string& agent_id, const std::string& verb,
+                       const std::string& object_id, const learning::Text& name, const Object::Ptr& result, WallTime at,
+                       const std::string& seed) {
   Object::Ptr s = new Object;
-  const std::string id = statementId(seed);
-  s->set("id", id);
+  s->set("id", statementId(seed));
   Object::Ptr actor = new Object;
   actor->set("objectType", "Agent");
   Object::Ptr account = new Object;
-  account->set("homePage", "urn:outpost:site");
+  account->set("homePage", std::string(storage::kSiteHomePage));
   account->set("name", agent_id);
   actor->set("account", account);
   s->set("actor", actor);
@@ -149,9 +154,11 @@ storage::StatementRow statement(const std::string& agent_id, const std::string& 
   s->set("object", obj);
   if (result) s->set("result", result);
   s->set("timestamp", formatRfc3339(at));
-  s->set("stored", formatRfc3339(at));
-  s->set("version", "1.0.3");
-  return {id, agent_id, verb, object_id, codec::toJson(s), toEpochMillis(at)};
+  s->set("version", std::string(storage::kXapiVersion));
+  auto parsed = storage::readStatement(s);
+  if (!parsed.isOk()) return Status::internal("an appliance statement is not valid xAPI: " + parsed.status().describe());
+  auto stored = storage::storeStatement(db, *parsed, at, "outpostd");
+  return stored.status();
 }
 
 // {"key": value, …} where every value passes `each`; errors name "/<field>/<key>".
@@ -193,6 +200,15 @@ Object::Ptr encodeReason(const learning::Reason& r, const learning::Framework& f
   o->set("item", r.item);
   o->set("score", r.score);
   o->set("reference", r.reference);
+  if (r.kind == learning::ReasonKind::kNextTier) {
+    o->set("tier", r.tier);
+    o->set("skill_name", text(r.topic));
+  }
+  if (r.kind == learning::ReasonKind::kFrequentError) {
+    o->set("missed", text(r.topic));
+    o->set("misses", r.misses);
+    o->set("attempts", r.attempts);
+  }
   o->set("text", text(r.text(f)));
   return o;
 }
@@ -219,6 +235,7 @@ Array::Ptr encodeSteps(const std::vector<learning::PlanStep>& steps, const learn
     o->set("ref", s.ref);
     o->set("title", text(s.title));
     o->set("item", s.item);
+    if (!s.skill.empty()) o->set("skill", s.skill);
     o->set("minutes", s.minutes);
     o->set("group", s.group);
     Array::Ptr reasons = new Array;
@@ -256,7 +273,14 @@ Result<Reply> learningMap(ApiContext& ctx, LearningServices& l, const std::strin
   if (!done.isOk()) return done.status();
   auto catalog = courses(ctx, l);
   if (!catalog.isOk()) return catalog.status();
-  const auto map = learning::planForAgent(*ledger, *catalog, agent_id, team->agents, *done, l.map_options);
+  learning::AgentNeeds needs;
+  auto gaps = withReader(ctx, [&](Database& db) { return storage::loadNextTierGaps(db, agent_id, l.tier_requirements); });
+  if (!gaps.isOk()) return gaps.status();
+  needs.next_tier = std::move(*gaps);
+  auto outcomes = withReader(ctx, [&](Database& db) { return storage::attemptOutcomes(db, agent_id); });
+  if (!outcomes.isOk()) return outcomes.status();
+  needs.errors = learning::frequentErrors(*outcomes, l.map_options.error_min_misses);
+  const auto map = learning::planForAgent(*ledger, *catalog, agent_id, team->agents, *done, l.map_options, needs);
   Object::Ptr o = new Object;
   o->set("agent", agent_id);
   o->set("team", team->team);
@@ -267,6 +291,32 @@ Result<Reply> learningMap(ApiContext& ctx, LearningServices& l, const std::strin
   o->set("weak_items", weak);
   o->set("steps", encodeSteps(map.steps, l.framework));
   o->set("uncovered", strings(map.uncovered));
+  Array::Ptr tier = new Array;
+  for (const auto& g : map.next_tier) {
+    Object::Ptr x = new Object;
+    x->set("skill", g.skill);
+    x->set("name", text(g.skill_name));
+    x->set("tier", g.tier);
+    x->set("required", g.required);
+    x->set("current", g.current);
+    x->set("why", text(g.why));
+    tier->add(x);
+  }
+  o->set("next_tier", tier);
+  o->set("uncovered_skills", strings(map.uncovered_skills));
+  Array::Ptr errors = new Array;
+  for (const auto& e : map.errors) {
+    Object::Ptr x = new Object;
+    x->set("kind", std::string(learning::stepKindName(e.kind)));
+    x->set("course", e.course_id);
+    x->set("ref", e.ref);
+    x->set("point", e.point.id);
+    x->set("text", text(e.point.text));
+    x->set("misses", e.misses);
+    x->set("attempts", e.attempts);
+    errors->add(x);
+  }
+  o->set("frequent_errors", errors);
   o->set("done", static_cast<int>(done->size()));
   return Reply::json(200, o);
 }
@@ -343,6 +393,82 @@ Result<Reply> getFile(ApiContext& ctx, LearningServices& l, Request& req) {
   return reply;
 }
 
+// Passing a course — every lesson done and a quiz passed — can change the agent's
+// routing skills for the course's `skills` (learning.on_pass), audited as
+// "learning-promotion" with the agent before and after. Runs inside the attempt's
+// transaction; returns the agent after the change, or nothing when nothing changed.
+Result<std::optional<site::Agent>> promoteOnPass(Database& db, ApiContext& ctx, const Request& req,
+                                                 const LearningServices& l, const learning::Course& course,
+                                                 const std::string& agent_id, Object::Ptr& report) {
+  if (l.on_pass == OnPass::kOff || course.skills.empty()) return std::optional<site::Agent>();
+  auto done = storage::doneSteps(db, agent_id);
+  if (!done.isOk()) return done.status();
+  for (const auto& lesson : course.lessons) {
+    if (!done->contains(course.id + "/" + lesson.id)) return std::optional<site::Agent>();
+  }
+  auto current = storage::find<site::Agent>(db, agent_id);
+  if (!current.isOk()) return current.status();
+  if (!current->has_value()) return std::optional<site::Agent>();
+  const site::Agent before = **current;
+  site::Agent after = before;
+  Array::Ptr practice = new Array;
+  Array::Ptr raised = new Array;
+  for (const std::string& skill : course.skills) {
+    auto known = storage::find<site::Skill>(db, skill);
+    if (!known.isOk()) return known.status();
+    if (!known->has_value()) continue;  // a skill this site does not use
+    auto it = std::find_if(after.skills.begin(), after.skills.end(),
+                           [&](const site::SkillLevel& s) { return s.skill_code == skill; });
+    if (l.on_pass == OnPass::kPractice) {
+      if (it != after.skills.end()) continue;
+      if (std::find(after.practice_skills.begin(), after.practice_skills.end(), skill) != after.practice_skills.end()) {
+        continue;
+      }
+      after.practice_skills.push_back(skill);
+      practice->add(skill);
+    } else {
+      const int from = it == after.skills.end() ? 0 : it->level;
+      if (from >= l.on_pass_level) continue;
+      if (it == after.skills.end()) after.skills.push_back({skill, l.on_pass_level});
+      else it->level = l.on_pass_level;
+      Object::Ptr x = new Object;
+      x->set("skill", skill);
+      x->set("from", from);
+      x->set("to", l.on_pass_level);
+      raised->add(x);
+    }
+  }
+  if (practice->size() == 0 && raised->size() == 0) return std::optional<site::Agent>();
+  OUTPOST_RETURN_IF_ERROR(site::validate(after));
+  OUTPOST_RETURN_IF_ERROR(storage::update<site::Agent>(db, after, ctx.clock.wallNow()));
+  OUTPOST_RETURN_IF_ERROR(storage::appendAudit(
+      db, storage::AuditEntry{0, ctx.clock.wallNow(), req.principal->username, "learning-promotion", "agent", agent_id,
+                              codec::toJson(codec::encode(before)), codec::toJson(codec::encode(after)),
+                              req.address}));
+  report = new Object;
+  report->set("course", course.id);
+  report->set("practice_added", practice);
+  report->set("levels_raised", raised);
+  return std::optional<site::Agent>(after);
+}
+
+// The result extensions of a quiz or drill statement: what kind of attempt, and what
+// it missed (for the learning map's frequent errors).
+Object::Ptr missedExtensions(std::string_view kind, const std::vector<std::pair<std::string, learning::Text>>& missed) {
+  Object::Ptr ext = new Object;
+  ext->set("urn:outpost:xapi:kind", std::string(kind));
+  Array::Ptr a = new Array;
+  for (const auto& [id, t] : missed) {
+    Object::Ptr x = new Object;
+    x->set("id", id);
+    x->set("zh-CN", t.zh);
+    x->set("en", t.en);
+    a->add(x);
+  }
+  ext->set("urn:outpost:xapi:missed", a);
+  return ext;
+}
+
 Result<Reply> postAttempt(ApiContext& ctx, LearningServices& l, Request& req) {
   OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
   auto agent = callerAgent(req);
@@ -383,6 +509,8 @@ Result<Reply> postAttempt(ApiContext& ctx, LearningServices& l, Request& req) {
   const int64_t now_ms = toEpochMillis(now);
   const std::string object_id = "urn:outpost:content:" + id + "/" + quiz_id;
   int64_t attempt_id = 0;
+  Object::Ptr promotion;
+  std::optional<site::Agent> promoted_agent;
   Status s = ctx.writer.run([&](Database& db) -> Status {
     storage::QuizAttemptRow row{0, *agent, id, course->version, quiz_id, answers_json, *result, now_ms};
     auto inserted = storage::insertQuizAttempt(db, row);
@@ -394,8 +522,18 @@ Result<Reply> postAttempt(ApiContext& ctx, LearningServices& l, Request& req) {
                      now_ms, id + "/" + quiz_id, ""});
     }
     OUTPOST_RETURN_IF_ERROR(storage::insertObservations(db, obs));
-    if (result->passed) OUTPOST_RETURN_IF_ERROR(storage::markStepDone(db, *agent, id + "/" + quiz_id, "quiz", now_ms));
+    if (result->passed) {
+      OUTPOST_RETURN_IF_ERROR(storage::markStepDone(db, *agent, id + "/" + quiz_id, "quiz", now_ms));
+      auto promoted = promoteOnPass(db, ctx, req, l, *course, *agent, promotion);
+      if (!promoted.isOk()) return promoted.status();
+      promoted_agent = std::move(*promoted);
+    }
     Object::Ptr res = new Object;
+    std::vector<std::pair<std::string, learning::Text>> missed;
+    for (size_t i = 0; i < result->questions.size(); ++i) {
+      if (!result->questions[i].correct) missed.emplace_back(quiz->questions[i].id, quiz->questions[i].prompt);
+    }
+    res->set("extensions", missedExtensions("quiz", missed));
     Object::Ptr score = new Object;
     score->set("scaled", result->fraction);
     score->set("raw", result->points);
@@ -404,13 +542,16 @@ Result<Reply> postAttempt(ApiContext& ctx, LearningServices& l, Request& req) {
     res->set("score", score);
     res->set("success", result->passed);
     res->set("completion", true);
-    return storage::insertStatement(
-        db, statement(*agent, result->passed ? "passed" : "failed", object_id, quiz->title, res, now,
-                      "quiz-attempt/" + std::to_string(attempt_id) + "/" + *agent + "/" + std::to_string(now_ms)));
+    return recordStatement(db, *agent, result->passed ? "passed" : "failed", object_id, quiz->title, res, now,
+                           "quiz-attempt/" + std::to_string(attempt_id) + "/" + *agent + "/" + std::to_string(now_ms));
   });
   OUTPOST_RETURN_IF_ERROR(s);
+  // Routing sees the new skills once they are committed.
+  if (promoted_agent) ctx.engine.agentUpserted(engine::agentProfile(*promoted_agent));
   Object::Ptr o = new Object;
   o->set("attempt", attempt_id);
+  if (promotion) o->set("routing", promotion);
+  else o->set("routing", Poco::Dynamic::Var());
   o->set("course", id);
   o->set("quiz", quiz_id);
   o->set("points", result->points);
@@ -482,10 +623,11 @@ Result<Reply> postDrillAttempt(ApiContext& ctx, LearningServices& l, Request& re
     res->set("score", score);
     res->set("completion", true);
     res->set("duration", "PT" + std::to_string(seconds) + "S");
-    return storage::insertStatement(db, statement(*agent, "completed", "urn:outpost:content:" + id + "/" + drill_id,
-                                                  drill->title, res, now,
-                                                  "drill/" + *agent + "/" + id + "/" + drill_id + "/" +
-                                                      std::to_string(now_ms)));
+    std::vector<std::pair<std::string, learning::Text>> missed;
+    for (const auto& t : result.missed) missed.emplace_back(t.en, t);
+    res->set("extensions", missedExtensions("drill", missed));
+    return recordStatement(db, *agent, "completed", "urn:outpost:content:" + id + "/" + drill_id, drill->title, res,
+                           now, "drill/" + *agent + "/" + id + "/" + drill_id + "/" + std::to_string(now_ms));
   }));
   Object::Ptr o = new Object;
   o->set("fraction", result.fraction);
@@ -517,15 +659,26 @@ Result<Reply> postLessonDone(ApiContext& ctx, LearningServices& l, Request& req)
   if (lesson == nullptr) return Status::notFound("no lesson \"" + lesson_id + "\" in course \"" + id + "\"");
   const WallTime now = ctx.clock.wallNow();
   const int64_t now_ms = toEpochMillis(now);
+  std::optional<site::Agent> promoted_agent;
   OUTPOST_RETURN_IF_ERROR(ctx.writer.run([&](Database& db) -> Status {
     OUTPOST_RETURN_IF_ERROR(storage::markStepDone(db, *agent, id + "/" + lesson_id, "lesson", now_ms));
+    // The last lesson read after a passed quiz completes the course too.
+    auto done = storage::doneSteps(db, *agent);
+    if (!done.isOk()) return done.status();
+    const bool quiz_passed = std::any_of(course->quizzes.begin(), course->quizzes.end(),
+                                         [&](const learning::Quiz& q) { return done->contains(id + "/" + q.id); });
+    if (quiz_passed) {
+      Object::Ptr ignored;
+      auto promoted = promoteOnPass(db, ctx, req, l, *course, *agent, ignored);
+      if (!promoted.isOk()) return promoted.status();
+      promoted_agent = std::move(*promoted);
+    }
     Object::Ptr res = new Object;
     res->set("completion", true);
-    return storage::insertStatement(db, statement(*agent, "completed", "urn:outpost:content:" + id + "/" + lesson_id,
-                                                  lesson->title, res, now,
-                                                  "lesson/" + *agent + "/" + id + "/" + lesson_id + "/" +
-                                                      std::to_string(now_ms)));
+    return recordStatement(db, *agent, "completed", "urn:outpost:content:" + id + "/" + lesson_id, lesson->title,
+                           res, now, "lesson/" + *agent + "/" + id + "/" + lesson_id + "/" + std::to_string(now_ms));
   }));
+  if (promoted_agent) ctx.engine.agentUpserted(engine::agentProfile(*promoted_agent));
   return Reply::noContent();
 }
 
@@ -570,7 +723,24 @@ Result<Reply> postAssessment(ApiContext& ctx, LearningServices& l, Request& req)
     if (!id.isOk()) return id.status();
     assessment_id = *id;
     for (auto& o : *obs) o.ref = "assessment/" + std::to_string(assessment_id);
-    return storage::insertObservations(db, *obs);
+    OUTPOST_RETURN_IF_ERROR(storage::insertObservations(db, *obs));
+    // The record: the agent responded to their self-assessment, or was scored by a
+    // supervisor (who is the statement's instructor); the item scores in the result.
+    Object::Ptr res = new Object;
+    Object::Ptr ext = new Object;
+    Object::Ptr scores = new Object;
+    for (const auto& x : *obs) scores->set(x.item, x.score);
+    ext->set("urn:outpost:xapi:items", scores);
+    ext->set("urn:outpost:xapi:assessor", p.username);
+    res->set("extensions", ext);
+    res->set("completion", true);
+    const bool self = *source == learning::Source::kSelf;
+    const std::string kind = self ? "self-assessment" : "supervisor-assessment";
+    return recordStatement(db, agent_id, self ? "responded" : "scored",
+                           "urn:outpost:framework:" + l.framework.id + "/" + kind,
+                           self ? learning::Text{"能力自评", "Competency self-assessment"}
+                                : learning::Text{"主管能力评估", "Supervisor competency assessment"},
+                           res, ctx.clock.wallNow(), "assessment/" + std::to_string(assessment_id));
   }));
   Object::Ptr o = new Object;
   o->set("id", assessment_id);
@@ -644,6 +814,62 @@ Result<Reply> teamReport(ApiContext& ctx, LearningServices& l, Request& req) {
   group->set("items", weak);
   group->set("steps", encodeSteps(plan.steps, l.framework));
   o->set("group_plan", group);
+  return Reply::json(200, o);
+}
+
+// Before/after for one agent: each item's score at `before` (e.g. when a plan started)
+// and now, with the change, and the plan progress (steps done since).
+Result<Reply> agentReport(ApiContext& ctx, LearningServices& l, Request& req) {
+  OUTPOST_RETURN_IF_ERROR(checkQuery(req, {"before"}));
+  const std::string& agent_id = req.params.at("id");
+  if (!mayActFor(req, agent_id)) return Status::permissionDenied("agents may only see their own report");
+  auto b = req.query.find("before");
+  if (b == req.query.end()) return Status::invalidArgument("is required (epoch milliseconds)", "?before");
+  const std::string& v = b->second;
+  if (v.empty() || v.size() > 15 || !std::all_of(v.begin(), v.end(), [](unsigned char c) { return std::isdigit(c); })) {
+    return Status::invalidArgument("must be a time in epoch milliseconds", "?before");
+  }
+  const int64_t before = std::stoll(v);
+  auto team = withReader(ctx, [&](Database& db) { return storage::teamOfAgent(db, agent_id); });
+  if (!team.isOk()) return team.status();
+  auto ledger = ledgerFor(ctx, l, {agent_id});
+  if (!ledger.isOk()) return ledger.status();
+  const auto then = ledger->agentScoresAt(agent_id, before);
+  const auto now = ledger->agentScores(agent_id);
+  Object::Ptr items = new Object;
+  for (const auto& [item, s] : now) {
+    Object::Ptr x = new Object;
+    auto t = then.find(item);
+    if (t != then.end()) {
+      x->set("before", t->second.score);
+      x->set("delta", s.score - t->second.score);
+    } else {
+      x->set("before", Poco::Dynamic::Var());
+      x->set("delta", Poco::Dynamic::Var());
+    }
+    x->set("after", s.score);
+    items->set(item, x);
+  }
+  auto events = withReader(ctx, [&](Database& db) { return storage::learningEvents(db, agent_id); });
+  if (!events.isOk()) return events.status();
+  int lessons = 0, quizzes_passed = 0;
+  for (const auto& e : *events) {
+    if (e.at_ms < before) continue;
+    if (e.kind == learning::EventKind::kLessonCompleted) ++lessons;
+    if (e.kind == learning::EventKind::kQuizPassed) ++quizzes_passed;
+  }
+  Object::Ptr o = new Object;
+  o->set("agent", agent_id);
+  o->set("team", team->team);
+  o->set("before", before);
+  o->set("items", items);
+  Object::Ptr since = new Object;
+  since->set("lessons", lessons);
+  since->set("quizzes_passed", quizzes_passed);
+  o->set("since_before", since);
+  // KPI deltas (satisfaction, first-contact resolution) join once QA/KPI evidence exists.
+  Object::Ptr kpis = new Object;
+  o->set("kpis", kpis);
   return Reply::json(200, o);
 }
 
@@ -856,6 +1082,8 @@ void addLearningRoutes(Router& router, ApiContext& ctx, LearningServices& l) {
   });
   router.add("GET", "/api/v1/learning/teams/{team}/leaderboard", Access::kAgent,
              [&ctx](Request& req) { return leaderboard(ctx, req); });
+  router.add("GET", "/api/v1/learning/agents/{id}/report", Access::kAgent,
+             [&ctx, &l](Request& req) { return agentReport(ctx, l, req); });
   router.add("GET", "/api/v1/learning/teams/{team}/report", Access::kSupervisor,
              [&ctx, &l](Request& req) { return teamReport(ctx, l, req); });
 }

@@ -9,17 +9,28 @@
 #include "learning/framework.h"
 #include "learning/learning_map.h"
 #include "storage/content_cache.h"
+#include "storage/learning_store.h"
 
 namespace outpost::api {
+
+// What passing a course (all its lessons done and a quiz passed) does to the agent's
+// routing skills for the course's `skills` (learning.on_pass): nothing, add the skills
+// the agent lacks as practice skills, or raise the skill level to `on_pass_level`.
+enum class OnPass { kOff, kPractice, kLevel };
 
 struct LearningServices {
   storage::ContentCache& cache;
   const learning::Framework& framework;
   learning::CompetencyWeights weights;
   learning::MapOptions map_options;
+  std::vector<storage::TierRequirement> tier_requirements = {};  // learning.tier_requirements
+  OnPass on_pass = OnPass::kPractice;                            // learning.on_pass
+  int on_pass_level = 2;                                         // learning.on_pass_level
 };
 
 void addLearningRoutes(Router& router, ApiContext& ctx, LearningServices& learning);
+// The xAPI 1.0.3 Statements resource, /api/v1/learning/xapi/statements (api/xapi_routes.cpp).
+void addXapiRoutes(Router& router, ApiContext& ctx);
 
 // "bytes=a-b" / "bytes=a-" / "bytes=-n" against a resource of `size` bytes: the offset
 // and length served. Several ranges are not supported (the whole resource is served);

@@ -547,9 +547,20 @@ Status Daemon::start() {
     if (end == threshold.c_str() || *end != '\0' || map_options.threshold < 1 || map_options.threshold > 5) {
       return Status::invalidArgument("must be a number from 1 to 5", "learning.map_threshold");
     }
+    auto tiers = storage::parseTierRequirements(config_.getString("learning.tier_requirements"));
+    if (!tiers.isOk()) return Status::invalidArgument(tiers.status().message(), "learning.tier_requirements");
+    const std::string on_pass = config_.getString("learning.on_pass");
+    if (on_pass != "off" && on_pass != "practice" && on_pass != "level") {
+      return Status::invalidArgument("must be off, practice or level", "learning.on_pass");
+    }
     p.learning = std::make_unique<api::LearningServices>(
-        api::LearningServices{*p.content, learning::defaultFramework(), {}, map_options});
+        api::LearningServices{*p.content, learning::defaultFramework(), {}, map_options, std::move(*tiers),
+                              on_pass == "off"        ? api::OnPass::kOff
+                              : on_pass == "practice" ? api::OnPass::kPractice
+                                                      : api::OnPass::kLevel,
+                              static_cast<int>(config_.getInt("learning.on_pass_level"))});
     api::addLearningRoutes(*p.router, ctx, *p.learning);
+    api::addXapiRoutes(*p.router, ctx);
   }
   api::addIvrRoutes(*p.router, ctx);
   api::addRulesRoutes(*p.router, ctx, *p.rules);

@@ -167,6 +167,16 @@ const ConfigSchema& daemonConfigSchema() {
            .min = 1, .max = 16 * 1024 * 1024});
     s.add({.key = "learning.map_threshold", .type = ConfigType::kString, .default_value = "3.5",
            .help = "Competency item score (1–5) below which an item is weak and enters the learning map."});
+    s.add({.key = "learning.tier_requirements", .type = ConfigType::kString, .default_value = "",
+           .help = "Skills each tier needs beyond its queues' minimums, for the learning map's next-tier steps, "
+                   "e.g. \"T2: complaints=4, cards=3; T1: complaints=5\"."});
+    s.add({.key = "learning.on_pass", .type = ConfigType::kString, .default_value = "practice",
+           .help = "What passing a course (all lessons, a quiz) does to the agent's routing skills for the course's "
+                   "skills: off, practice (add missing skills as practice skills) or level (raise to "
+                   "learning.on_pass_level). Audited."});
+    s.add({.key = "learning.on_pass_level", .type = ConfigType::kInt, .default_value = "2",
+           .help = "With learning.on_pass = level: the skill level a passed course raises the agent to (never lowers).",
+           .min = 1, .max = 5});
     return s;
   }();
   return kSchema;

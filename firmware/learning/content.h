@@ -44,6 +44,7 @@ struct Course {
   Text title;
   Text summary;
   std::vector<std::string> items;  // competency items it trains
+  std::vector<std::string> skills;  // routing skills (site directory codes) it trains, may be empty
   int minutes = 0;                 // estimated
   std::vector<Lesson> lessons;
   std::vector<Quiz> quizzes;

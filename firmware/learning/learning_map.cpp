@@ -12,6 +12,8 @@ std::string_view reasonKindName(ReasonKind k) {
     case ReasonKind::kBelowThreshold: return "below_threshold";
     case ReasonKind::kBelowTeam: return "below_team";
     case ReasonKind::kTeamWide: return "team_wide";
+    case ReasonKind::kNextTier: return "next_tier";
+    case ReasonKind::kFrequentError: return "frequent_error";
   }
   return "below_threshold";
 }
@@ -99,7 +101,7 @@ std::vector<PlanStep> stepsFor(const std::vector<WeakItem>& items, const std::ve
         reasons.insert(reasons.end(), other.reasons.begin(), other.reasons.end());
       }
       auto add = [&](StepKind kind, const std::string& ref, const Text& title, int minutes) {
-        PlanStep s{kind, c.id, ref, title, w.item, minutes, is_group(w.item), reasons};
+        PlanStep s{kind, c.id, ref, title, w.item, "", minutes, is_group(w.item), reasons};
         if (!done.contains(s.key())) steps.push_back(std::move(s));
       };
       for (const Lesson& l : c.lessons) add(StepKind::kLesson, l.id, l.title, l.minutes);
@@ -111,7 +113,98 @@ std::vector<PlanStep> stepsFor(const std::vector<WeakItem>& items, const std::ve
   return steps;
 }
 
+const Course* findCourse(const std::vector<Course>& catalog, const std::string& id) {
+  for (const Course& c : catalog) {
+    if (c.id == id) return &c;
+  }
+  return nullptr;
+}
+
+// Adds `step` with `reason`, or the reason to the same step already planned.
+void addStep(std::vector<PlanStep>& steps, PlanStep step, const Reason& reason) {
+  for (PlanStep& s : steps) {
+    if (s.key() == step.key()) {
+      s.reasons.push_back(reason);
+      return;
+    }
+  }
+  step.reasons = {reason};
+  steps.push_back(std::move(step));
+}
+
+void addNeedSteps(LearningMap& map, const std::vector<Course>& catalog, const std::set<std::string>& done) {
+  for (const FrequentError& e : map.errors) {
+    const Course* c = findCourse(catalog, e.course_id);
+    if (c == nullptr) continue;
+    Reason r{ReasonKind::kFrequentError, e.point.id, 0, 0, 0, e.point.text, e.misses, e.attempts};
+    if (e.kind == StepKind::kQuiz) {
+      const Quiz* q = c->quiz(e.ref);
+      if (q == nullptr) continue;
+      for (const Lesson& l : c->lessons) {
+        addStep(map.steps, PlanStep{StepKind::kLesson, c->id, l.id, l.title, "", "", l.minutes, false, {}}, r);
+      }
+      addStep(map.steps, PlanStep{StepKind::kQuiz, c->id, q->id, q->title, "", "", 0, false, {}}, r);
+    } else {
+      for (const Drill& d : c->drills) {
+        if (d.id == e.ref) addStep(map.steps, PlanStep{StepKind::kDrill, c->id, d.id, d.title, "", "", 0, false, {}}, r);
+      }
+    }
+  }
+  for (const TierGap& g : map.next_tier) {
+    Reason r{ReasonKind::kNextTier, g.skill, static_cast<double>(g.current), static_cast<double>(g.required), g.tier,
+             g.skill_name, 0, 0};
+    bool covered = false;
+    for (const Course& c : catalog) {
+      if (std::find(c.skills.begin(), c.skills.end(), g.skill) == c.skills.end()) continue;
+      covered = true;
+      auto add = [&](StepKind kind, const std::string& ref, const Text& title, int minutes) {
+        PlanStep s{kind, c.id, ref, title, "", g.skill, minutes, false, {}};
+        if (!done.contains(s.key())) addStep(map.steps, std::move(s), r);
+      };
+      for (const Lesson& l : c.lessons) add(StepKind::kLesson, l.id, l.title, l.minutes);
+      for (const Drill& d : c.drills) add(StepKind::kDrill, d.id, d.title, 0);
+      for (const Quiz& q : c.quizzes) add(StepKind::kQuiz, q.id, q.title, 0);
+    }
+    if (!covered) map.uncovered_skills.push_back(g.skill);
+  }
+}
+
 }  // namespace
+
+std::vector<FrequentError> frequentErrors(const std::vector<AttemptOutcome>& attempts, int min_misses) {
+  // Per quiz/drill: its attempts in time order.
+  std::map<std::pair<std::string, std::string>, std::vector<const AttemptOutcome*>> by_ref;
+  for (const AttemptOutcome& a : attempts) by_ref[{a.course_id, a.ref}].push_back(&a);
+  std::vector<FrequentError> out;
+  for (auto& [key, list] : by_ref) {
+    std::stable_sort(list.begin(), list.end(), [](const auto* x, const auto* y) { return x->at_ms < y->at_ms; });
+    std::map<std::string, int> misses;
+    std::map<std::string, MissedPoint> points;
+    for (const AttemptOutcome* a : list) {
+      std::set<std::string> seen;
+      for (const MissedPoint& p : a->missed) {
+        if (!seen.insert(p.id).second) continue;
+        ++misses[p.id];
+        points[p.id] = p;
+      }
+    }
+    for (const MissedPoint& p : list.back()->missed) {
+      const int n = misses[p.id];
+      if (n < min_misses) continue;
+      if (std::any_of(out.begin(), out.end(), [&](const FrequentError& e) {
+            return e.course_id == key.first && e.ref == key.second && e.point.id == p.id;
+          })) {
+        continue;
+      }
+      out.push_back({list.back()->kind, key.first, key.second, points[p.id], n, static_cast<int>(list.size())});
+    }
+  }
+  std::stable_sort(out.begin(), out.end(), [](const FrequentError& a, const FrequentError& b) {
+    if (a.misses != b.misses) return a.misses > b.misses;
+    return a.misses * b.attempts > b.misses * a.attempts;
+  });
+  return out;
+}
 
 Text Reason::text(const Framework& f) const {
   const Item* it = f.item(item);
@@ -128,13 +221,27 @@ Text Reason::text(const Framework& f) const {
     case ReasonKind::kTeamWide:
       return {"「" + name.zh + "」是团队共性短板(团队平均 " + fmt1(score) + "),参加小组培训",
               name.en + " is weak across the team (team average " + fmt1(score) + "): a group session"};
+    case ReasonKind::kNextTier: {
+      const std::string t = "T" + std::to_string(tier);
+      const std::string have_zh = score > 0 ? "目前 " + std::to_string(static_cast<int>(score)) + " 级" : "目前还没有该技能";
+      const std::string have_en = score > 0 ? "you are at level " + std::to_string(static_cast<int>(score))
+                                            : "you do not have it yet";
+      return {"晋升 " + t + " 需要技能「" + topic.zh + "」达到 " + std::to_string(static_cast<int>(reference)) + " 级," +
+                  have_zh,
+              "Tier " + t + " needs " + topic.en + " at level " + std::to_string(static_cast<int>(reference)) + "; " +
+                  have_en};
+    }
+    case ReasonKind::kFrequentError:
+      return {"「" + topic.zh + "」在最近 " + std::to_string(attempts) + " 次练习中错了 " + std::to_string(misses) + " 次",
+              "You missed \u201c" + topic.en + "\u201d in " + std::to_string(misses) + " of " + std::to_string(attempts) +
+                  " attempts"};
   }
   return {};
 }
 
 LearningMap planForAgent(const CompetencyLedger& ledger, const std::vector<Course>& catalog,
                          const std::string& agent_id, const std::vector<std::string>& team,
-                         const std::set<std::string>& done, const MapOptions& options) {
+                         const std::set<std::string>& done, const MapOptions& options, const AgentNeeds& needs) {
   LearningMap map;
   map.agent_id = agent_id;
   const Framework& f = ledger.framework();
@@ -159,6 +266,9 @@ LearningMap planForAgent(const CompetencyLedger& ledger, const std::vector<Cours
   if (map.weak_items.size() > options.max_items) map.weak_items.resize(options.max_items);
   map.steps = stepsFor(map.weak_items, catalog, done, &map.uncovered,
                        [&](const std::string& item) { return teamWide(tv, item, options); });
+  map.errors = needs.errors;
+  map.next_tier = needs.next_tier;
+  addNeedSteps(map, catalog, done);
   return map;
 }
 

@@ -1,5 +1,8 @@
 #include "storage/content_package.h"
 
+#include <algorithm>
+#include <cctype>
+
 #include <set>
 
 #include "codec/json.h"
@@ -69,6 +72,14 @@ Result<learning::Course> readContentManifest(const signing::VerifiedManifest& m,
   text(r, "summary", c.summary, false);
   items(r, ctx, "", c.items, true);
   if (r.ok() && c.items.empty()) r.fail(Status::invalidArgument("a course trains at least one item", "/items"));
+  r.stringArray("skills", c.skills, false, 16);
+  for (size_t i = 0; r.ok() && i < c.skills.size(); ++i) {
+    const std::string& k = c.skills[i];
+    const bool ok = !k.empty() && k.size() <= 64 && std::all_of(k.begin(), k.end(), [](unsigned char ch) {
+      return std::islower(ch) || std::isdigit(ch) || ch == '-' || ch == '_';
+    });
+    if (!ok) r.fail(Status::invalidArgument("a skill code is 1-64 of a-z 0-9 - _", "/skills/" + std::to_string(i)));
+  }
   r.integer("minutes", c.minutes, true, 1, 24 * 60);
   r.objectArray("lessons", true, kMaxLessons, [&](JsonReader& l, size_t i) {
     const std::string at = "/lessons/" + std::to_string(i);

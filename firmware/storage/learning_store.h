@@ -13,7 +13,9 @@
 #include "core/status.h"
 #include "learning/assessment.h"
 #include "learning/gamification.h"
+#include "learning/learning_map.h"
 #include "learning/quiz.h"
+#include "site/directory.h"
 #include "storage/database.h"
 
 namespace outpost::storage {
@@ -51,7 +53,7 @@ struct TeamMembers {
 Result<TeamMembers> teamOfAgent(Database& db, const std::string& agent_id);
 Result<std::vector<std::string>> teamMembers(Database& db, const std::string& team);
 
-// xAPI statements: insert (a repeated id with the same statement is not an error).
+// xAPI statements of one agent, newest first (storing them: storage/xapi.h).
 struct StatementRow {
   std::string id;
   std::string agent_id;
@@ -60,12 +62,35 @@ struct StatementRow {
   std::string statement_json;
   int64_t stored_ms = 0;
 };
-Status insertStatement(Database& db, const StatementRow& row);
 Result<std::vector<StatementRow>> statementsOf(Database& db, const std::string& agent_id, int limit);
 
-// Gamification input: completed lessons and quiz attempts, oldest first.
+// Gamification input: completed lessons and drills (first completion), and quiz attempts.
 Result<std::vector<learning::LearningEvent>> learningEvents(Database& db, const std::string& agent_id);
 Status setLeaderboardHidden(Database& db, const std::string& agent_id, bool hidden, int64_t at_ms);
 Result<bool> leaderboardHidden(Database& db, const std::string& agent_id);
+
+// The agent's quiz and drill attempts with what each missed, from their (not voided)
+// xAPI statements (result extension urn:outpost:xapi:missed), oldest first.
+Result<std::vector<learning::AttemptOutcome>> attemptOutcomes(Database& db, const std::string& agent_id);
+
+// The skills a tier needs beyond the queues' own minimums (learning.tier_requirements:
+// "T2: complaints=4, cards=3; T1: complaints=5").
+struct TierRequirement {
+  int tier = 0;
+  std::string skill;
+  int level = 0;
+};
+Result<std::vector<TierRequirement>> parseTierRequirements(std::string_view text);
+
+// What the agent's next tier (tier - 1; none for T1) needs that the agent lacks:
+// - the skills (at their minimum level) of every queue with a segment whose rings reach
+//   the next tier sooner than the agent's tier (e.g. complaints start with T1–T2);
+// - the site's explicit requirements for that tier.
+// One gap per skill, at the highest level required.
+std::vector<learning::TierGap> nextTierGaps(const site::Agent& agent, const std::vector<site::Queue>& queues,
+                                            const std::vector<site::Skill>& skills,
+                                            const std::vector<TierRequirement>& requirements);
+Result<std::vector<learning::TierGap>> loadNextTierGaps(Database& db, const std::string& agent_id,
+                                                        const std::vector<TierRequirement>& requirements);
 
 }  // namespace outpost::storage

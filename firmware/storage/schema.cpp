@@ -322,7 +322,7 @@ CREATE TABLE rule_active (
 
 // Chat transcripts (issue 7): every message of a chat contact, customer side and
 // agent side, in the order the appliance committed them.
-constexpr const char* kV8ContactMessages = R"sql(
+constexpr std::string_view kV8ContactMessages = R"sql(
 CREATE TABLE contact_messages (
   contact_id TEXT NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
   seq INTEGER NOT NULL,             -- 1, 2, 3 … per contact
@@ -334,6 +334,26 @@ CREATE TABLE contact_messages (
   PRIMARY KEY (contact_id, seq)) WITHOUT ROWID;
 )sql";
 
+// The xAPI Statements resource (docs/learning.md): an insertion sequence for queries
+// and `more` links, the actor's key (agent filter), the object's type, the statement a
+// voiding statement voids, the user who stored it (authority) and context.registration.
+constexpr std::string_view kV9XapiStatementsResource = R"sql(
+ALTER TABLE xapi_statements ADD COLUMN seq INTEGER;
+ALTER TABLE xapi_statements ADD COLUMN actor TEXT NOT NULL DEFAULT '';
+ALTER TABLE xapi_statements ADD COLUMN object_type TEXT NOT NULL DEFAULT 'Activity';
+ALTER TABLE xapi_statements ADD COLUMN voids TEXT;
+ALTER TABLE xapi_statements ADD COLUMN authority TEXT NOT NULL DEFAULT '';
+ALTER TABLE xapi_statements ADD COLUMN registration TEXT;
+UPDATE xapi_statements SET seq = rowid,
+  actor = CASE WHEN agent_id IS NULL THEN '' ELSE 'agent|account|urn:outpost:site|' || agent_id END;
+CREATE UNIQUE INDEX xapi_statements_by_seq ON xapi_statements(seq);
+CREATE INDEX xapi_statements_by_actor ON xapi_statements(actor, seq);
+CREATE INDEX xapi_statements_by_verb ON xapi_statements(verb, seq);
+CREATE INDEX xapi_statements_by_object ON xapi_statements(object_id, seq);
+CREATE INDEX xapi_statements_by_voids ON xapi_statements(voids) WHERE voids IS NOT NULL;
+CREATE INDEX xapi_statements_by_registration ON xapi_statements(registration, seq) WHERE registration IS NOT NULL;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "site directory", kV1SiteDirectory},
     {2, "contact routing", kV2Routing},
@@ -343,6 +363,7 @@ constexpr Migration kMigrations[] = {
     {6, "ivr sessions", kV6IvrSessions},
     {7, "rule bundles", kV7RuleBundles},
     {8, "contact messages", kV8ContactMessages},
+    {9, "xapi statements resource", kV9XapiStatementsResource},
 };
 
 }  // namespace

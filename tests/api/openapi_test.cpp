@@ -132,6 +132,7 @@ struct RealApi {
     learning_services = std::make_unique<LearningServices>(
         LearningServices{*content, learning::defaultFramework(), {}, {}});
     addLearningRoutes(router, ctx, *learning_services);
+    addXapiRoutes(router, ctx);
     addIvrRoutes(router, ctx);
     rules = std::make_unique<plugins::RulesHost>(clock, signing::TrustStore{}, plugins::RulesOptions{});
     addRulesRoutes(router, ctx, *rules);

@@ -217,6 +217,11 @@ TEST_F(LearningTest, AssessmentsDriveTheMapAndTheTeamReport) {
                     supervisor_);
     ASSERT_TRUE(hasStatus(r, 201));
   }
+  // Every assessment is an xAPI statement too: one self-assessment, four supervisor ones.
+  EXPECT_EQ(count(daemon_.dbPath(),
+                  "SELECT count(*) FROM xapi_statements WHERE agent_id = 'a01' AND verb LIKE '%/responded'"),
+            1);
+  EXPECT_EQ(count(daemon_.dbPath(), "SELECT count(*) FROM xapi_statements WHERE verb LIKE '%/scored'"), 4);
   // Only the agent assesses themself; only supervisors assess as supervisor.
   EXPECT_TRUE(isProblem(http().post("/api/v1/learning/agents/a02/assessments",
                                     R"({"source": "self", "answers": {"affinity-1": 3}})", agent_),
@@ -271,6 +276,67 @@ TEST_F(LearningTest, AssessmentsDriveTheMapAndTheTeamReport) {
   r = http().get("/api/v1/learning/framework", agent_);
   ASSERT_TRUE(hasStatus(r, 200));
   EXPECT_EQ(r.array("dimensions")->size(), 3u);
+}
+
+// The map's newer reasons: a quiz question missed twice (the latest attempt included) is
+// a frequent error; a T4 agent sees the skills T3 needs (complaint contacts reach T3 after
+// 30 s, never T4: the queues' skills) with the courses that train them; passing the
+// course adds the missing skill as a practice skill, audited.
+TEST_F(LearningTest, MapShowsFrequentErrorsNextTierAndPassingRaisesPractice) {
+  const std::string a12 = loginDemo(http(), daemon_, "agent12");
+  ASSERT_FALSE(a12.empty());
+  const std::string quiz = "/api/v1/learning/courses/explaining-fees/quizzes/explaining-fees-quiz/attempts";
+  for (int i = 0; i < 2; ++i) {
+    Response r = http().post(quiz, R"({"answers": {"q1": [1], "q2": [1], "q3": [2, 1, 0], "q4": [1]}})", a12);
+    ASSERT_TRUE(hasStatus(r, 201));
+    EXPECT_TRUE(r.json->getValue<bool>("passed"));  // 3 of 4
+  }
+  Response r = http().get("/api/v1/learning/me/map", a12);
+  ASSERT_TRUE(hasStatus(r, 200));
+  auto errors = r.array("frequent_errors");
+  ASSERT_EQ(errors->size(), 1u) << r.body;
+  EXPECT_EQ(errors->getObject(0)->getValue<std::string>("point"), "q1");
+  EXPECT_EQ(intField(errors->getObject(0), "misses"), 2);
+  EXPECT_NE(r.body.find("\"kind\":\"frequent_error\""), std::string::npos);
+  auto tier = r.array("next_tier");
+  ASSERT_EQ(tier->size(), 1u) << r.body;
+  EXPECT_EQ(tier->getObject(0)->getValue<std::string>("skill"), "wealth");
+  EXPECT_EQ(intField(tier->getObject(0), "tier"), 3);
+  EXPECT_EQ(intField(tier->getObject(0), "required"), 2);
+  EXPECT_NE(r.body.find("Tier T3 needs Wealth management at level 2; you do not have it yet"), std::string::npos);
+  EXPECT_NE(r.body.find("\"skill\":\"wealth\""), std::string::npos);  // explaining-fees trains it
+
+  // Passing: the quiz passed already; reading both lessons completes the course.
+  for (const char* lesson : {"fees-1", "fees-2"}) {
+    ASSERT_TRUE(hasStatus(
+        http().post("/api/v1/learning/courses/explaining-fees/lessons/" + std::string(lesson) + "/complete", "", a12),
+        204));
+  }
+  r = http().get("/api/v1/agents/a12", admin_);
+  ASSERT_TRUE(hasStatus(r, 200));
+  EXPECT_NE(r.body.find("\"practice_skills\":[\"english\",\"wealth\"]"), std::string::npos) << r.body;
+  EXPECT_EQ(count(daemon_.dbPath(),
+                  "SELECT count(*) FROM audit WHERE action = 'learning-promotion' AND entity_id = 'a12'"),
+            1);
+  // Passing again changes nothing more.
+  r = http().post(quiz, R"({"answers": {"q1": [0], "q2": [1], "q3": [2, 1, 0], "q4": [1]}})", a12);
+  ASSERT_TRUE(hasStatus(r, 201));
+  EXPECT_TRUE(r.json->isNull("routing"));
+  EXPECT_EQ(count(daemon_.dbPath(), "SELECT count(*) FROM audit WHERE action = 'learning-promotion'"), 1);
+  // The fixed question is no longer a frequent error.
+  r = http().get("/api/v1/learning/me/map", a12);
+  EXPECT_EQ(r.array("frequent_errors")->size(), 0u);
+
+  // Before/after for the agent: nothing was scored before, so no deltas yet; what was done since.
+  r = http().get("/api/v1/learning/agents/a12/report?before=0", a12);
+  ASSERT_TRUE(hasStatus(r, 200));
+  auto items = r.json->getObject("items");
+  ASSERT_TRUE(items && items->has("business-knowledge")) << r.body;
+  EXPECT_TRUE(items->getObject("business-knowledge")->isNull("before"));
+  EXPECT_EQ(intField(r.json->getObject("since_before"), "lessons"), 2);
+  EXPECT_EQ(intField(r.json->getObject("since_before"), "quizzes_passed"), 3);
+  EXPECT_TRUE(isProblem(http().get("/api/v1/learning/agents/a01/report?before=0", a12), 403));
+  EXPECT_TRUE(isProblem(http().get("/api/v1/learning/agents/a12/report", a12), 400));
 }
 
 }  // namespace

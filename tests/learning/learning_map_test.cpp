@@ -115,5 +115,80 @@ TEST_F(LearningMapTest, GroupPlanHoldsTeamWideItemsOnly) {
             "Interpersonal skill is weak across the team (team average 3.20): a group session");
 }
 
+// Frequent errors: a point missed in two attempts of the same quiz, the latest included.
+AttemptOutcome attempt(const std::string& course, const std::string& ref, int64_t at, std::vector<std::string> missed,
+                       StepKind kind = StepKind::kQuiz) {
+  AttemptOutcome a{kind, course, ref, at, {}};
+  for (const auto& m : missed) a.missed.push_back({m, {"题" + m, "Question " + m}});
+  return a;
+}
+
+TEST(FrequentErrorsTest, RepeatedMissesThatStillHappenAreFrequentErrors) {
+  const std::vector<AttemptOutcome> attempts = {
+      attempt("rapport", "rapport-quiz", 1, {"q1", "q2"}),
+      attempt("rapport", "rapport-quiz", 2, {"q1", "q3"}),
+      attempt("rapport", "rapport-quiz", 3, {"q1", "q2"}),
+      attempt("products", "products-quiz", 1, {"q9"}),  // once only
+      attempt("loyal", "loyal-drill", 1, {"kp1"}, StepKind::kDrill),
+      attempt("loyal", "loyal-drill", 2, {"kp1"}, StepKind::kDrill),
+      attempt("loyal", "loyal-quiz", 1, {"q5"}),
+      attempt("loyal", "loyal-quiz", 2, {"q5"}),
+      attempt("loyal", "loyal-quiz", 3, {}),  // fixed in the latest attempt
+  };
+  auto errors = frequentErrors(attempts, 2);
+  ASSERT_EQ(errors.size(), 3u);
+  EXPECT_EQ(errors[0].point.id, "q1");  // 3 of 3
+  EXPECT_EQ(errors[0].misses, 3);
+  EXPECT_EQ(errors[0].attempts, 3);
+  // q2 (2 of 3) and the drill's kp1 (2 of 2): the higher share first.
+  EXPECT_EQ(errors[1].point.id, "kp1");
+  EXPECT_EQ(errors[1].kind, StepKind::kDrill);
+  EXPECT_EQ(errors[2].point.id, "q2");
+  EXPECT_TRUE(frequentErrors(attempts, 4).empty());
+}
+
+TEST_F(LearningMapTest, FrequentErrorsAddReviewStepsWithTheirReason) {
+  AgentNeeds needs;
+  needs.errors = frequentErrors({attempt("products", "products-quiz", 1, {"q1"}),
+                                 attempt("products", "products-quiz", 2, {"q1"})},
+                                2);
+  // a5 has no weak items: the plan is the review alone, even though the quiz was done.
+  auto map = planForAgent(ledger_, catalog_, "a5", team_, {"products/products-quiz"}, {}, needs);
+  ASSERT_EQ(map.steps.size(), 2u);
+  EXPECT_EQ(map.steps[0].key(), "products/products-l1");
+  EXPECT_EQ(map.steps[1].key(), "products/products-quiz");
+  ASSERT_EQ(map.steps[1].reasons.size(), 1u);
+  EXPECT_EQ(map.steps[1].reasons[0].kind, ReasonKind::kFrequentError);
+  EXPECT_EQ(map.steps[1].reasons[0].text(F()).en, "You missed “Question q1” in 2 of 2 attempts");
+  EXPECT_EQ(map.steps[1].reasons[0].text(F()).zh, "「题q1」在最近 2 次练习中错了 2 次");
+  // For a1 the rapport steps are there already: the reason is added, not a second step.
+  needs.errors = frequentErrors({attempt("rapport", "rapport-quiz", 1, {"q1"}),
+                                 attempt("rapport", "rapport-quiz", 2, {"q1"})},
+                                2);
+  map = planForAgent(ledger_, catalog_, "a1", team_, {}, {}, needs);
+  ASSERT_EQ(map.steps.size(), 2u);
+  EXPECT_EQ(map.steps[1].reasons.back().kind, ReasonKind::kFrequentError);
+}
+
+TEST_F(LearningMapTest, NextTierSkillsAddTheCoursesThatTrainThem) {
+  catalog_[1].skills = {"cards"};  // products
+  AgentNeeds needs;
+  needs.next_tier = {{"cards", {"银行卡业务", "Card services"}, 2, 3, 1, {}},
+                     {"loans", {"贷款业务", "Loans"}, 2, 2, 0, {}}};
+  auto map = planForAgent(ledger_, catalog_, "a5", team_, {"products/products-l1"}, {}, needs);
+  ASSERT_EQ(map.steps.size(), 1u);  // the lesson is done; the quiz is left
+  EXPECT_EQ(map.steps[0].key(), "products/products-quiz");
+  EXPECT_EQ(map.steps[0].skill, "cards");
+  ASSERT_EQ(map.steps[0].reasons.size(), 1u);
+  EXPECT_EQ(map.steps[0].reasons[0].kind, ReasonKind::kNextTier);
+  EXPECT_EQ(map.steps[0].reasons[0].text(F()).en, "Tier T2 needs Card services at level 3; you are at level 1");
+  EXPECT_EQ(map.uncovered_skills, (std::vector<std::string>{"loans"}));
+  EXPECT_EQ(map.next_tier.size(), 2u);
+  // Weak items still come first.
+  map = planForAgent(ledger_, catalog_, "a1", team_, {}, {}, needs);
+  EXPECT_EQ(map.steps.front().course_id, "rapport");
+  EXPECT_EQ(map.steps.back().skill, "cards");
+}
+
 }  // namespace
 }  // namespace outpost::learning

@@ -3,10 +3,12 @@
 
 import zh from './zh-CN.json';
 import en from './en.json';
+import learningZh from './learning.zh-CN.json';
+import learningEn from './learning.en.json';
 
 export type Lang = 'zh-CN' | 'en';
 export const LANGS: Lang[] = ['zh-CN', 'en'];
-const tables: Record<Lang, Record<string, string>> = { 'zh-CN': zh, en };
+const tables: Record<Lang, Record<string, string>> = { 'zh-CN': { ...zh, ...learningZh }, en: { ...en, ...learningEn } };
 const STORE_KEY = 'outpost.lang';
 
 let current: Lang = 'zh-CN';
