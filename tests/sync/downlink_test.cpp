@@ -213,13 +213,13 @@ TEST_F(DownlinkTest, BundleBecomesActiveAndContentAppearsInTheCache) {
 
 TEST_F(DownlinkTest, InterruptedAtRandomOffsetsResumesAndOnlyVerifiedPayloadsActivate) {
   OUTPOST_REQUIRE_SYNC_PARTS();
-  publish(makeContent(1500000));  // ~370 chunks of 4 KiB
+  publish(makeContent(3000000));  // ~2900 chunks of 1 KiB, each fsync'ed: long enough to cut 9 times
   Broker broker;
   ASSERT_TRUE(broker.start());
   Hub hub(hubDb());
   ASSERT_TRUE(hub.start(broker.port()));
   Daemon daemon;
-  ASSERT_TRUE(daemon.start(options(broker.port(), 4096)));
+  ASSERT_TRUE(daemon.start(options(broker.port(), 1024)));
   std::mt19937 rng(2026);
   const std::string media_sha = signing::sha256Hex(media_);
   const std::string part = daemon.dataDir() + "/downloads/" + media_sha + ".part";
@@ -264,7 +264,8 @@ TEST_F(DownlinkTest, InterruptedAtRandomOffsetsResumesAndOnlyVerifiedPayloadsAct
     }
   }
   ASSERT_TRUE(eventually([&] { return contentActive(daemon); }, 90s)) << hub.output() << "\n" << daemon.stderrTail();
-  EXPECT_GE(daemon_kills, 1);
+  // Nine cuts on this machine; a much faster disk may finish the transfer sooner.
+  EXPECT_GE(daemon_kills + broker_kills + hub_kills, 3) << "the transfer ended before three cuts";
   EXPECT_GE(resumed, 1) << "a kill should have landed mid-transfer";
   // The cache holds exactly the published bytes.
   const std::string object = daemon.dataDir() + "/content/objects/" + media_sha.substr(0, 2) + "/" + media_sha;
