@@ -213,6 +213,7 @@ void Downlink::refuse(const ManifestEntry& e, const std::string& reason) {
   if (!plan_.empty() && plan_.front().entry.sha256 == e.sha256) {
     plan_.erase(plan_.begin());
     outstanding_.reset();
+    removeUnneeded();
   }
 }
 
@@ -272,6 +273,26 @@ void Downlink::handleManifest(const std::string& body) {
   // A request for a package no longer wanted (or no longer first) is forgotten.
   if (plan.empty() || plan.front().entry.sha256 != current) outstanding_.reset();
   plan_ = std::move(plan);
+  removeUnneeded();
+}
+
+void Downlink::removeUnneeded() {
+  std::set<std::string> needed;
+  for (const auto& j : plan_) {
+    for (const auto& f : j.manifest.files) needed.insert(f.sha256);
+  }
+  std::error_code ec;
+  for (const auto& dir : {fs::path(options_.dir), fs::path(options_.dir) / "objects"}) {
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      if (!it->is_regular_file(ec)) continue;
+      std::string name = it->path().filename().string();
+      if (name.ends_with(".part")) name.resize(name.size() - 5);
+      if (signing::isSha256Hex(name) && !needed.contains(name)) {
+        std::error_code rm;
+        fs::remove(it->path(), rm);
+      }
+    }
+  }
 }
 
 const signing::PackageFile* Downlink::currentFile() {
@@ -442,13 +463,7 @@ void Downlink::install(const Job& job) {
   }
   auto outcome = hooks_.install(e.kind, stage);
   fs::remove_all(stage, ec);
-  for (const auto& f : job.manifest.files) {
-    bool needed = false;
-    for (const auto& j : plan_) {
-      for (const auto& g : j.manifest.files) needed = needed || g.sha256 == f.sha256;
-    }
-    if (!needed) fs::remove(objectPath(f.sha256), ec);
-  }
+  removeUnneeded();
   if (!outcome) {
     refuse(e, "install: " + outcome.status().describe());
     return;

@@ -321,6 +321,17 @@ TEST_F(DownlinkTest, TamperedPayloadsAreRefusedWithTheReasonUpstream) {
   EXPECT_FALSE(rulesActive(daemon));
   EXPECT_EQ(scalarOf(daemon.dbPath(), "SELECT count(*) FROM content_packages"), 0);
   EXPECT_EQ(upstream("downlink.installed"), 0);
+  // The refused package's files (verified or not) are not kept.
+  const auto leftovers = [&] {
+    int n = 0;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(daemon.dataDir() + "/downloads", ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file(ec)) ++n;
+    }
+    return n;
+  };
+  EXPECT_TRUE(eventually([&] { return leftovers() == 0; }, 5s)) << leftovers() << " files left in downloads/";
 
   // A malformed manifest on the site's topic: refused, counted.
   EXPECT_EQ(publishRaw(broker.port(), std::string("outpost/v1/sites/") + kSite + "/manifest", "{\"v\":1,\"site\":"), "");
