@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -221,8 +222,9 @@ void Downlink::handleManifest(const std::string& body) {
   auto m = decodeManifest(options_.site_id, body);
   if (!m) {
     reject("manifest", m.status());
-    record("downlink.rejected", storage::kClassTelemetry,
-           entryJson({}, [&](Poco::JSON::Object& o) { o.set("reason", "manifest: " + m.status().describe()); }));
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("reason", "manifest: " + m.status().describe());
+    record("downlink.rejected", storage::kClassTelemetry, codec::toJson(o));
     return;
   }
   {
@@ -234,6 +236,7 @@ void Downlink::handleManifest(const std::string& body) {
   std::vector<Job> plan;
   for (auto& e : m->packages) {
     if (refused_.contains(e.sha256)) continue;
+    if (std::any_of(plan.begin(), plan.end(), [&](const Job& j) { return j.entry.sha256 == e.sha256; })) continue;
     bool planned = false;
     for (auto& j : plan_) {
       if (j.entry.sha256 == e.sha256) {
