@@ -409,7 +409,8 @@ void Downlink::advance() {
       if (!digest || *digest != f->sha256) {
         std::error_code ec;
         fs::remove(part, ec);
-        refuse(plan_.front().entry, "file " + f->path + ": SHA-256 mismatch");
+        const ManifestEntry entry = plan_.front().entry;  // refuse() drops the job
+        refuse(entry, "file " + f->path + ": SHA-256 mismatch");
         continue;
       }
       std::error_code ec;
