@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -213,6 +214,7 @@ void Downlink::refuse(const ManifestEntry& e, const std::string& reason) {
   if (!plan_.empty() && plan_.front().entry.sha256 == e.sha256) {
     plan_.erase(plan_.begin());
     outstanding_.reset();
+    removeUnneeded();
   }
 }
 
@@ -220,8 +222,9 @@ void Downlink::handleManifest(const std::string& body) {
   auto m = decodeManifest(options_.site_id, body);
   if (!m) {
     reject("manifest", m.status());
-    record("downlink.rejected", storage::kClassTelemetry,
-           entryJson({}, [&](Poco::JSON::Object& o) { o.set("reason", "manifest: " + m.status().describe()); }));
+    Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+    o->set("reason", "manifest: " + m.status().describe());
+    record("downlink.rejected", storage::kClassTelemetry, codec::toJson(o));
     return;
   }
   {
@@ -233,6 +236,7 @@ void Downlink::handleManifest(const std::string& body) {
   std::vector<Job> plan;
   for (auto& e : m->packages) {
     if (refused_.contains(e.sha256)) continue;
+    if (std::any_of(plan.begin(), plan.end(), [&](const Job& j) { return j.entry.sha256 == e.sha256; })) continue;
     bool planned = false;
     for (auto& j : plan_) {
       if (j.entry.sha256 == e.sha256) {
@@ -272,6 +276,26 @@ void Downlink::handleManifest(const std::string& body) {
   // A request for a package no longer wanted (or no longer first) is forgotten.
   if (plan.empty() || plan.front().entry.sha256 != current) outstanding_.reset();
   plan_ = std::move(plan);
+  removeUnneeded();
+}
+
+void Downlink::removeUnneeded() {
+  std::set<std::string> needed;
+  for (const auto& j : plan_) {
+    for (const auto& f : j.manifest.files) needed.insert(f.sha256);
+  }
+  std::error_code ec;
+  for (const auto& dir : {fs::path(options_.dir), fs::path(options_.dir) / "objects"}) {
+    for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) {
+      if (!it->is_regular_file(ec)) continue;
+      std::string name = it->path().filename().string();
+      if (name.ends_with(".part")) name.resize(name.size() - 5);
+      if (signing::isSha256Hex(name) && !needed.contains(name)) {
+        std::error_code rm;
+        fs::remove(it->path(), rm);
+      }
+    }
+  }
 }
 
 const signing::PackageFile* Downlink::currentFile() {
@@ -385,7 +409,8 @@ void Downlink::advance() {
       if (!digest || *digest != f->sha256) {
         std::error_code ec;
         fs::remove(part, ec);
-        refuse(plan_.front().entry, "file " + f->path + ": SHA-256 mismatch");
+        const ManifestEntry entry = plan_.front().entry;  // refuse() drops the job
+        refuse(entry, "file " + f->path + ": SHA-256 mismatch");
         continue;
       }
       std::error_code ec;
@@ -442,13 +467,7 @@ void Downlink::install(const Job& job) {
   }
   auto outcome = hooks_.install(e.kind, stage);
   fs::remove_all(stage, ec);
-  for (const auto& f : job.manifest.files) {
-    bool needed = false;
-    for (const auto& j : plan_) {
-      for (const auto& g : j.manifest.files) needed = needed || g.sha256 == f.sha256;
-    }
-    if (!needed) fs::remove(objectPath(f.sha256), ec);
-  }
+  removeUnneeded();
   if (!outcome) {
     refuse(e, "install: " + outcome.status().describe());
     return;

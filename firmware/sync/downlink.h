@@ -115,6 +115,9 @@ class Downlink final : public LinkClient {
   std::string objectPath(const std::string& sha) const;
   std::string partPath(const std::string& sha) const;
   const signing::PackageFile* currentFile();
+  // Removes partial files and objects no planned package needs (a package dropped from
+  // the manifest, or refused).
+  void removeUnneeded();
 
   storage::Writer& writer_;
   const Clock& clock_;

@@ -213,13 +213,13 @@ TEST_F(DownlinkTest, BundleBecomesActiveAndContentAppearsInTheCache) {
 
 TEST_F(DownlinkTest, InterruptedAtRandomOffsetsResumesAndOnlyVerifiedPayloadsActivate) {
   OUTPOST_REQUIRE_SYNC_PARTS();
-  publish(makeContent(1500000));  // ~370 chunks of 4 KiB
+  publish(makeContent(3000000));  // ~2900 chunks of 1 KiB, each fsync'ed: long enough to cut 9 times
   Broker broker;
   ASSERT_TRUE(broker.start());
   Hub hub(hubDb());
   ASSERT_TRUE(hub.start(broker.port()));
   Daemon daemon;
-  ASSERT_TRUE(daemon.start(options(broker.port(), 4096)));
+  ASSERT_TRUE(daemon.start(options(broker.port(), 1024)));
   std::mt19937 rng(2026);
   const std::string media_sha = signing::sha256Hex(media_);
   const std::string part = daemon.dataDir() + "/downloads/" + media_sha + ".part";
@@ -264,7 +264,8 @@ TEST_F(DownlinkTest, InterruptedAtRandomOffsetsResumesAndOnlyVerifiedPayloadsAct
     }
   }
   ASSERT_TRUE(eventually([&] { return contentActive(daemon); }, 90s)) << hub.output() << "\n" << daemon.stderrTail();
-  EXPECT_GE(daemon_kills, 1);
+  // Nine cuts on this machine; a much faster disk may finish the transfer sooner.
+  EXPECT_GE(daemon_kills + broker_kills + hub_kills, 3) << "the transfer ended before three cuts";
   EXPECT_GE(resumed, 1) << "a kill should have landed mid-transfer";
   // The cache holds exactly the published bytes.
   const std::string object = daemon.dataDir() + "/content/objects/" + media_sha.substr(0, 2) + "/" + media_sha;
@@ -320,6 +321,17 @@ TEST_F(DownlinkTest, TamperedPayloadsAreRefusedWithTheReasonUpstream) {
   EXPECT_FALSE(rulesActive(daemon));
   EXPECT_EQ(scalarOf(daemon.dbPath(), "SELECT count(*) FROM content_packages"), 0);
   EXPECT_EQ(upstream("downlink.installed"), 0);
+  // The refused package's files (verified or not) are not kept.
+  const auto leftovers = [&] {
+    int n = 0;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(daemon.dataDir() + "/downloads", ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (it->is_regular_file(ec)) ++n;
+    }
+    return n;
+  };
+  EXPECT_TRUE(eventually([&] { return leftovers() == 0; }, 5s)) << leftovers() << " files left in downloads/";
 
   // A malformed manifest on the site's topic: refused, counted.
   EXPECT_EQ(publishRaw(broker.port(), std::string("outpost/v1/sites/") + kSite + "/manifest", "{\"v\":1,\"site\":"), "");
