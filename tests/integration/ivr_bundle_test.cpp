@@ -152,6 +152,14 @@ TEST_F(IvrBundleTest, BundleFlowAndHookThenRollback) {
   EXPECT_EQ(hours.str("hook"), "declined") << hours;
   EXPECT_EQ(hours.str("node"), "hours");
 
+  Response m = http().get("/api/v1/ivr/metrics", supervisor_);
+  ASSERT_EQ(m.status, 200) << m;
+  EXPECT_EQ(m.str("flow_source"), "bundle demo-bank v2");
+  auto hook = objField(m.json, "hook");
+  ASSERT_TRUE(hook) << m;
+  EXPECT_EQ(hook->getValue<int>("calls"), 4) << "keys 8, 4 and 3 at the menu, the fraud text";
+  EXPECT_EQ(hook->getValue<int>("fallbacks"), 0);
+
   // After a restart the bundle's flow is still the one new sessions get.
   ASSERT_TRUE(daemon_.restart());
   http_ = std::make_unique<HttpClient>(daemon_);
