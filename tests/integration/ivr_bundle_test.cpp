@@ -66,6 +66,16 @@ class IvrBundleTest : public DemoSiteTest {
                             " bundle build " + d + "/default >/dev/null && " + ctl + " bundle sign --key " + d +
                             "/keys/itest-rules.key " + d + "/default >/dev/null";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    // demo-bank with a menu option pointing nowhere, signed with the same key.
+    fs::copy(src("plugins/lua/demo-bank"), scratch() / "broken", fs::copy_options::recursive);
+    std::string flow = slurp(d + "/broken/flow.json");
+    const std::string good = R"("next": "account_card")";
+    ASSERT_NE(flow.find(good), std::string::npos);
+    flow.replace(flow.find(good), good.size(), R"("next": "nowhere")");
+    std::ofstream(scratch() / "broken" / "flow.json", std::ios::trunc) << flow;
+    const std::string sign = ctl + " bundle build " + d + "/broken >/dev/null && " + ctl + " bundle sign --key " + d +
+                             "/keys/itest-rules.key " + d + "/broken >/dev/null";
+    ASSERT_EQ(std::system(sign.c_str()), 0) << sign;
     std::ofstream(scratch() / "trust.txt") << slurp(src("plugins/lua/demo-trust.txt")) << "\n"
                                            << slurp(d + "/keys/itest-rules.pub") << "\n";
   }
@@ -188,6 +198,17 @@ TEST_F(IvrBundleTest, RollbackRestoresTheConfiguredFlow) {
   Response pb = input(on_bank.str("id"), "dtmf", "8");
   EXPECT_EQ(pb.str("state"), "transferred") << pb;
   EXPECT_EQ(pb.str("hook"), "applied") << pb;
+}
+
+// A signed bundle whose flow is invalid is refused with the node and field; the
+// configured flow stays.
+TEST_F(IvrBundleTest, InvalidFlowRefusesTheBundle) {
+  Response bad = http().post("/api/v1/rules/install", installBody((scratch() / "broken").string()), admin_);
+  EXPECT_TRUE(isProblem(bad, {400, "", "flow.json /nodes/main/options/0/next"})) << bad;
+  EXPECT_NE(bad.body.find("nowhere"), std::string::npos) << bad;
+  EXPECT_TRUE(http().get("/api/v1/rules", admin_).json->isNull("active"));
+  Response s = start("en");
+  EXPECT_EQ(s.body.find("private banking"), std::string::npos) << s;
 }
 
 class IvrMetricsTest : public IvrBundleTest {
