@@ -19,6 +19,11 @@ std::shared_ptr<const ivr::Flow> IvrFrontEnd::currentFlow() const {
   return flow_;
 }
 
+std::shared_ptr<ivr::ActionHook> IvrFrontEnd::currentHook() const {
+  std::lock_guard lock(mu_);
+  return hook_;
+}
+
 std::string IvrFrontEnd::flowSource() const {
   std::lock_guard lock(mu_);
   return flow_source_;

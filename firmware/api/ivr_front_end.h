@@ -47,6 +47,7 @@ class IvrFrontEnd {
   void setFlow(std::shared_ptr<const ivr::Flow> flow, std::shared_ptr<ivr::ActionHook> hook, std::string source);
   std::shared_ptr<const ivr::Flow> currentFlow() const;
   std::string flowSource() const;
+  std::shared_ptr<ivr::ActionHook> currentHook() const;
   bool hasModel() const { return model_ != nullptr; }
 
   // The FreeSWITCH mod_httapi adapter's settings (ivr.httapi_*); set before serving.

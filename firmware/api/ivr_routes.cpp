@@ -411,7 +411,21 @@ Result<Reply> metrics(ApiContext& ctx, Request& req) {
   OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
   auto m = withReader(ctx, [](Database& db) { return storage::ivrMetrics(db); });
   if (!m) return m.status();
-  return Reply::json(200, metricsObject(*m));
+  Object::Ptr o = metricsObject(*m);
+  if (ctx.ivr) {
+    o->set("flow_source", ctx.ivr->flowSource());
+    if (auto hook = ctx.ivr->currentHook()) {
+      const ivr::HookStats st = hook->stats();
+      Object::Ptr h = new Object;
+      h->set("source", st.source);
+      h->set("calls", static_cast<int64_t>(st.calls));
+      h->set("errors", static_cast<int64_t>(st.errors));
+      h->set("limit_hits", static_cast<int64_t>(st.limit_hits));
+      h->set("fallbacks", static_cast<int64_t>(st.fallbacks));
+      o->set("hook", h);
+    }
+  }
+  return Reply::json(200, o);
 }
 
 // ---- FreeSWITCH mod_httapi adapter (docs/ivr.md "FreeSWITCH (mod_httapi)") ----

@@ -14,6 +14,7 @@
 #include "api/ivr_front_end.h"
 #include "api/server.h"
 #include "api/ws_hub.h"
+#include "app/ivr_wiring.h"
 #include "app/sync_wiring.h"
 #include "auth/login_limiter.h"
 #include "auth/password.h"
@@ -23,7 +24,6 @@
 #include "engine/engine.h"
 #include "ivr/classifier.h"
 #include "ivr/dataset.h"
-#include "plugins/ivr_actions.h"
 #include "plugins/rules.h"
 #include "plugins/rules_store.h"
 #include "signing/trust_store.h"
@@ -128,44 +128,6 @@ Result<std::unique_ptr<api::IvrFrontEnd>> loadIvr(const Config& config, const Cl
   return std::make_unique<api::IvrFrontEnd>(flow ? std::make_shared<const ivr::Flow>(std::move(*flow)) : nullptr,
                                             std::move(model), clock,
                                             static_cast<size_t>(config.getInt("ivr.max_sessions")));
-}
-
-// The IVR follows the active rule bundle (docs/ivr.md, "Flows in bundles"): new sessions
-// start on the bundle's flow, or the configured one when it brings none, and hooked
-// nodes call the bundle's ivr_action in a sandbox of its own. Sessions in progress
-// keep the flow and hook they started with.
-void followRules(api::IvrFrontEnd& fe, const std::shared_ptr<const ivr::Flow>& configured,
-                 const std::shared_ptr<plugins::RuleSet>& rules, const Clock& clock, const plugins::RulesOptions& options) {
-  const plugins::Bundle& b = rules->bundle();
-  std::shared_ptr<ivr::ActionHook> hook;
-  if (rules->has("ivr_action")) {
-    auto built = plugins::IvrActions::build(b, clock, options.limits, options.seed + 1,
-                                            [](const std::string& line) { log().information("%s", line); });
-    if (built) {
-      hook = std::move(*built);
-    } else {
-      log().warning("the ivr_action hook of %s v%s is not used: %s", b.id, std::to_string(b.version),
-                    built.status().toString());
-    }
-  }
-  if (b.flow && (!b.flow->usesIntents() || fe.hasModel())) {
-    fe.setFlow(b.flow, std::move(hook), "bundle " + b.id + " v" + std::to_string(b.version));
-    log().information("IVR flow %s version %d from rule bundle %s v%s", b.flow->id, b.flow->version, b.id,
-                      std::to_string(b.version));
-  } else {
-    fe.setFlow(configured, std::move(hook), "config");
-  }
-}
-
-// A bundle whose flow classifies intents needs the appliance's intent model.
-Status checkBundleFlow(const api::IvrFrontEnd& fe, const plugins::Bundle& b) {
-  if (b.flow && b.flow->usesIntents() && !fe.hasModel()) {
-    return Status::failedPrecondition(
-        "the bundle's IVR flow has intent nodes but this appliance has no intent model (set ivr.model or "
-        "ivr.training_data)",
-        b.flow_path);
-  }
-  return Status::ok();
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 // Thread-safety: run() may be called from several HTTP threads at once; the
 // implementation serialises what it must.
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -60,11 +61,23 @@ struct HookAction {
   bool empty() const { return !next && !say && slots.empty() && !transfer; }
 };
 
+// How the hook has fared (GET /api/v1/ivr/metrics "hook").
+struct HookStats {
+  std::string source;  // e.g. "demo-bank v2"
+  uint64_t calls = 0;
+  uint64_t errors = 0;      // raised, or answered something invalid
+  uint64_t limit_hits = 0;  // instruction budget, deadline, memory
+  uint64_t fallbacks = 0;   // steps the node's built-in behaviour took instead
+};
+
 class ActionHook {
  public:
   virtual ~ActionHook() = default;
   // The rule's answer for `hook` (API 1: "ivr_action"), or why there is none.
   virtual Result<HookAction> run(const std::string& hook, const HookCall& call) = 0;
+  virtual HookStats stats() const = 0;
+  // The session found the answer unusable for its flow (checkHookAction): count it.
+  virtual void refused(const Status& why) = 0;
 };
 
 // Checks an answer against the flow (next names a node, slot names and values, queue,

@@ -338,7 +338,10 @@ bool Session::runHook(const Node& node, const Input& in, Step& step) {
   call.now = clock_.wallNow();
   auto action = hook_->run(node.hook, call);
   if (action) {
-    if (Status s = checkHookAction(*flow_, *action); !s) action = Status(s.code(), s.message(), s.where());
+    if (Status s = checkHookAction(*flow_, *action); !s) {
+      hook_->refused(s);
+      action = Status(s.code(), s.message(), s.where());
+    }
   }
   if (!action) {
     step.hook = "failed";

@@ -30,4 +30,19 @@ Result<ivr::HookAction> IvrActions::run(const std::string& hook, const ivr::Hook
   return r;
 }
 
+ivr::HookStats IvrActions::stats() const {
+  const RuleCounters c = rules_->counters();
+  return ivr::HookStats{rules_->bundle().id + " v" + std::to_string(rules_->bundle().version), c.calls,
+                        c.errors + refused_.load(), c.limit_hits, c.fallbacks};
+}
+
+void IvrActions::refused(const Status& why) {
+  ++refused_;
+  rules_->countFallback();
+  if (log_) {
+    log_("rules " + rules_->bundle().id + " v" + std::to_string(rules_->bundle().version) +
+         " ivr_action answered something the flow cannot take: " + why.describe() + "; built-in behaviour used");
+  }
+}
+
 }  // namespace outpost::plugins

@@ -12,6 +12,7 @@
 //
 // Thread-safety: run() from any thread.
 
+#include <atomic>
 #include <memory>
 #include <mutex>
 
@@ -27,6 +28,8 @@ class IvrActions final : public ivr::ActionHook {
                                                    uint64_t seed, RuleSet::Logger log = nullptr);
 
   Result<ivr::HookAction> run(const std::string& hook, const ivr::HookCall& call) override;
+  ivr::HookStats stats() const override;
+  void refused(const Status& why) override;
 
   const Bundle& bundle() const { return rules_->bundle(); }
   RuleCounters counters() const { return rules_->counters(); }
@@ -34,6 +37,7 @@ class IvrActions final : public ivr::ActionHook {
  private:
   IvrActions(std::shared_ptr<RuleSet> rules, RuleSet::Logger log) : rules_(std::move(rules)), log_(std::move(log)) {}
   std::mutex mu_;
+  std::atomic<uint64_t> refused_{0};
   std::shared_ptr<RuleSet> rules_;
   RuleSet::Logger log_;
 };

@@ -66,6 +66,16 @@ class IvrBundleTest : public DemoSiteTest {
                             " bundle build " + d + "/default >/dev/null && " + ctl + " bundle sign --key " + d +
                             "/keys/itest-rules.key " + d + "/default >/dev/null";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
+    // demo-bank with a menu option pointing nowhere, signed with the same key.
+    fs::copy(src("plugins/lua/demo-bank"), scratch() / "broken", fs::copy_options::recursive);
+    std::string flow = slurp(d + "/broken/flow.json");
+    const std::string good = R"("next": "account_card")";
+    ASSERT_NE(flow.find(good), std::string::npos);
+    flow.replace(flow.find(good), good.size(), R"("next": "nowhere")");
+    std::ofstream(scratch() / "broken" / "flow.json", std::ios::trunc) << flow;
+    const std::string sign = ctl + " bundle build " + d + "/broken >/dev/null && " + ctl + " bundle sign --key " + d +
+                             "/keys/itest-rules.key " + d + "/broken >/dev/null";
+    ASSERT_EQ(std::system(sign.c_str()), 0) << sign;
     std::ofstream(scratch() / "trust.txt") << slurp(src("plugins/lua/demo-trust.txt")) << "\n"
                                            << slurp(d + "/keys/itest-rules.pub") << "\n";
   }
@@ -152,6 +162,14 @@ TEST_F(IvrBundleTest, BundleFlowAndHookThenRollback) {
   EXPECT_EQ(hours.str("hook"), "declined") << hours;
   EXPECT_EQ(hours.str("node"), "hours");
 
+  Response m = http().get("/api/v1/ivr/metrics", supervisor_);
+  ASSERT_EQ(m.status, 200) << m;
+  EXPECT_EQ(m.str("flow_source"), "bundle demo-bank v2");
+  auto hook = objField(m.json, "hook");
+  ASSERT_TRUE(hook) << m;
+  EXPECT_EQ(hook->getValue<int>("calls"), 4) << "keys 8, 4 and 3 at the menu, the fraud text";
+  EXPECT_EQ(hook->getValue<int>("fallbacks"), 0);
+
   // After a restart the bundle's flow is still the one new sessions get.
   ASSERT_TRUE(daemon_.restart());
   http_ = std::make_unique<HttpClient>(daemon_);
@@ -180,6 +198,17 @@ TEST_F(IvrBundleTest, RollbackRestoresTheConfiguredFlow) {
   Response pb = input(on_bank.str("id"), "dtmf", "8");
   EXPECT_EQ(pb.str("state"), "transferred") << pb;
   EXPECT_EQ(pb.str("hook"), "applied") << pb;
+}
+
+// A signed bundle whose flow is invalid is refused with the node and field; the
+// configured flow stays.
+TEST_F(IvrBundleTest, InvalidFlowRefusesTheBundle) {
+  Response bad = http().post("/api/v1/rules/install", installBody((scratch() / "broken").string()), admin_);
+  EXPECT_TRUE(isProblem(bad, {400, "", "flow.json /nodes/main/options/0/next"})) << bad;
+  EXPECT_NE(bad.body.find("nowhere"), std::string::npos) << bad;
+  EXPECT_TRUE(http().get("/api/v1/rules", admin_).json->isNull("active"));
+  Response s = start("en");
+  EXPECT_EQ(s.body.find("private banking"), std::string::npos) << s;
 }
 
 class IvrMetricsTest : public IvrBundleTest {

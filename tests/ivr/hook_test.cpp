@@ -26,6 +26,9 @@ class ScriptedHook final : public ActionHook {
     calls.push_back(call);
     return answer(call);
   }
+  HookStats stats() const override { return HookStats{"scripted", calls.size(), 0, 0, 0}; }
+  void refused(const Status&) override { ++refusals; }
+  int refusals = 0;
 };
 
 Flow hookedFlow() {
@@ -162,6 +165,7 @@ TEST_F(HookTest, FailuresFallBackToTheBuiltInBehaviour) {
     EXPECT_EQ(st.node, "bye") << c.name << ": the menu option applied";
     EXPECT_TRUE(s->slots().empty()) << c.name << ": nothing of a bad answer is kept";
   }
+  EXPECT_EQ(hook_->refusals, 5) << "answers the flow cannot take are reported back to the hook";
 }
 
 TEST_F(HookTest, WithoutAHookTheNodeWorksAsBuiltIn) {

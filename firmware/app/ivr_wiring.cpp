@@ -1,0 +1,46 @@
+#include "app/ivr_wiring.h"
+
+#include <Poco/Logger.h>
+
+#include "plugins/ivr_actions.h"
+
+namespace outpost::app {
+namespace {
+Poco::Logger& log() { return Poco::Logger::get("outpost.app"); }
+}  // namespace
+
+void followRules(api::IvrFrontEnd& fe, const std::shared_ptr<const ivr::Flow>& configured,
+                 const std::shared_ptr<plugins::RuleSet>& rules, const Clock& clock, const plugins::RulesOptions& options) {
+  const plugins::Bundle& b = rules->bundle();
+  std::shared_ptr<ivr::ActionHook> hook;
+  if (rules->has("ivr_action")) {
+    auto built = plugins::IvrActions::build(b, clock, options.limits, options.seed + 1,
+                                            [](const std::string& line) { log().information("%s", line); });
+    if (built) {
+      hook = std::move(*built);
+    } else {
+      log().warning("the ivr_action hook of %s v%s is not used: %s", b.id, std::to_string(b.version),
+                    built.status().toString());
+    }
+  }
+  if (b.flow && (!b.flow->usesIntents() || fe.hasModel())) {
+    fe.setFlow(b.flow, std::move(hook), "bundle " + b.id + " v" + std::to_string(b.version));
+    log().information("IVR flow %s version %d from rule bundle %s v%s", b.flow->id, b.flow->version, b.id,
+                      std::to_string(b.version));
+  } else {
+    fe.setFlow(configured, std::move(hook), "config");
+  }
+}
+
+// A bundle whose flow classifies intents needs the appliance's intent model.
+Status checkBundleFlow(const api::IvrFrontEnd& fe, const plugins::Bundle& b) {
+  if (b.flow && b.flow->usesIntents() && !fe.hasModel()) {
+    return Status::failedPrecondition(
+        "the bundle's IVR flow has intent nodes but this appliance has no intent model (set ivr.model or "
+        "ivr.training_data)",
+        b.flow_path);
+  }
+  return Status::ok();
+}
+
+}  // namespace outpost::app
