@@ -188,8 +188,8 @@ Result<bool> boolParam(const Request& req, const std::string& name, bool fallbac
 
 Result<Reply> getStatements(ApiContext& ctx, Request& req) {
   OUTPOST_RETURN_IF_ERROR(checkQuery(req, {"statementId", "voidedStatementId", "agent", "verb", "activity",
-                                           "registration", "since", "until", "limit", "ascending", "format",
-                                           "attachments", "cursor"}));
+                                           "registration", "related_activities", "related_agents", "since",
+                                           "until", "limit", "ascending", "format", "attachments", "cursor"}));
   if (auto f = req.query.find("format"); f != req.query.end() && f->second != "exact" && f->second != "ids" &&
                                           f->second != "canonical") {
     return Status::invalidArgument("must be exact, ids or canonical", "?format");
@@ -263,6 +263,12 @@ Result<Reply> getStatements(ApiContext& ctx, Request& req) {
     const int n = std::stoi(v);
     q.limit = n == 0 ? kMaxLimit : std::min(n, kMaxLimit);
   }
+  auto related_agents = boolParam(req, "related_agents", false);
+  if (!related_agents.isOk()) return related_agents.status();
+  q.related_agents = *related_agents;
+  auto related_activities = boolParam(req, "related_activities", false);
+  if (!related_activities.isOk()) return related_activities.status();
+  q.related_activities = *related_activities;
   auto asc = boolParam(req, "ascending", false);
   if (!asc.isOk()) return asc.status();
   q.ascending = *asc;

@@ -585,6 +585,42 @@ Object::Ptr withoutLrsProperties(const Object::Ptr& s) {
   return copy;
 }
 
+// The activities and agents a (valid) statement or SubStatement names.
+void collectRelated(const Object::Ptr& s, std::vector<std::string>& activities, std::vector<std::string>& agents) {
+  auto agent = [&](const Object::Ptr& a) {
+    if (!a) return;
+    std::string key;
+    if (readActor(a, "", key).isOk() && !key.empty()) agents.push_back(key);
+  };
+  auto activity = [&](const Var& v) {
+    if (isObject(v)) {
+      auto o = v.extract<Object::Ptr>();
+      if (o->has("id") && isString(o->get("id"))) activities.push_back(o->getValue<std::string>("id"));
+    }
+  };
+  agent(s->getObject("actor"));
+  if (auto o = s->getObject("object")) {
+    const std::string type = o->optValue<std::string>("objectType", "Activity");
+    if (type == "Activity") activity(s->get("object"));
+    else if (type == "Agent" || type == "Group") agent(o);
+    else if (type == "SubStatement") collectRelated(o, activities, agents);
+  }
+  if (auto c = s->getObject("context")) {
+    agent(c->getObject("instructor"));
+    agent(c->getObject("team"));
+    if (auto ca = c->getObject("contextActivities")) {
+      for (const auto& [k, v] : *ca) {
+        if (isArray(v)) {
+          auto arr = v.extract<Array::Ptr>();
+          for (size_t i = 0; i < arr->size(); ++i) activity(arr->get(static_cast<unsigned>(i)));
+        } else {
+          activity(v);
+        }
+      }
+    }
+  }
+}
+
 }  // namespace
 
 Result<int64_t> parseXapiTimestamp(std::string_view s) {
@@ -658,6 +694,7 @@ Result<XapiStatement> readStatement(const Object::Ptr& s, const std::string& pat
   }
   out.object_type = object.type;
   out.object_id = object.id;
+  collectRelated(s, out.related_activities, out.related_agents);
   if (auto ctx = s->getObject("context"); ctx && ctx->has("registration")) {
     out.registration = lower(ctx->getValue<std::string>("registration"));
   }
@@ -756,6 +793,18 @@ Result<bool> storeStatement(Database& db, XapiStatement& s, WallTime stored, con
   if (s.registration.empty()) q->bindNull(12);
   else q->bind(12, s.registration);
   OUTPOST_RETURN_IF_ERROR(q->exec());
+  {
+    std::vector<std::pair<std::string_view, std::string>> related;
+    for (const auto& a : s.related_activities) related.emplace_back("activity", a);
+    for (const auto& a : s.related_agents) related.emplace_back("agent", a);
+    related.emplace_back("agent", "agent|account|" + std::string(kSiteHomePage) + "|" + authority_user);
+    for (const auto& [kind, key] : related) {
+      auto r = db.query(
+          "INSERT OR IGNORE INTO xapi_related (kind, key, seq) SELECT ?1, ?2, seq FROM xapi_statements WHERE id = ?3");
+      if (!r.isOk()) return r.status();
+      OUTPOST_RETURN_IF_ERROR(r->bind(1, kind).bind(2, key).bind(3, s.id).exec());
+    }
+  }
   OUTPOST_RETURN_IF_ERROR(
       appendOutbox(db, OutboxEntry{stored, std::string(kStatementRecordType), 1, text, kClassLearning}));
   return true;
@@ -791,12 +840,18 @@ Result<StatementPage> queryStatements(Database& db, const StatementQuery& sq) {
     params.emplace_back(false, ints.size() - 1);
     return "?" + std::to_string(params.size());
   };
-  if (sq.agent) {
+  if (sq.agent && sq.related_agents) {
+    sql += " AND seq IN (SELECT seq FROM xapi_related WHERE kind = 'agent' AND key = " + text(*sq.agent) + ")";
+  } else if (sq.agent) {
     const std::string p = text(*sq.agent);
     sql += " AND (actor = " + p + " OR object_id = " + p + ")";
   }
   if (sq.verb) sql += " AND verb = " + text(*sq.verb);
-  if (sq.activity) sql += " AND object_type = 'Activity' AND object_id = " + text(*sq.activity);
+  if (sq.activity && sq.related_activities) {
+    sql += " AND seq IN (SELECT seq FROM xapi_related WHERE kind = 'activity' AND key = " + text(*sq.activity) + ")";
+  } else if (sq.activity) {
+    sql += " AND object_type = 'Activity' AND object_id = " + text(*sq.activity);
+  }
   if (sq.registration) sql += " AND registration = " + text(*sq.registration);
   if (sq.since_ms) sql += " AND stored > " + integer(*sq.since_ms);
   if (sq.until_ms) sql += " AND stored <= " + integer(*sq.until_ms);

@@ -38,6 +38,10 @@ struct XapiStatement {
   std::string object_id;    // activity id, agent key, or the referenced statement id
   bool voiding = false;     // verb "voided": object_id is the statement it voids
   std::string registration;  // context.registration (lower case), "" if none
+  // Every activity id and agent key the statement names (object, context activities,
+  // instructor, team, inside a SubStatement too), for related_activities/related_agents.
+  std::vector<std::string> related_activities;
+  std::vector<std::string> related_agents;
   Poco::JSON::Object::Ptr json;
 };
 
@@ -73,6 +77,8 @@ Result<std::string> statementById(Database& db, const std::string& id, bool void
 
 struct StatementQuery {
   std::optional<std::string> agent;  // agentKey(): actor or object
+  bool related_agents = false;       // agent: also instructor, team, authority, SubStatement
+  bool related_activities = false;   // activity: also context activities, SubStatement
   std::optional<std::string> verb;
   std::optional<std::string> activity;
   std::optional<std::string> registration;  // a UUID (lower case)

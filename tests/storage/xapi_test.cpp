@@ -385,5 +385,29 @@ TEST_F(XapiStoreTest, LimitAndCursorPageThroughInEitherOrder) {
   EXPECT_NE(p3->statements[0].find(kId1), std::string::npos);
 }
 
+TEST_F(XapiStoreTest, RelatedActivitiesAndAgentsBroadenTheFilters) {
+  // kGood: object http://example.com/courses/fees, parent activity http://example.com/courses.
+  auto s = parse(kGood);
+  s->getObject("context")->set("instructor", parse(R"({"mbox":"mailto:teacher@example.com"})"));
+  ASSERT_TRUE(store(s).value());
+  auto count = [&](const StatementQuery& q) {
+    auto p = queryStatements(*db_, q);
+    EXPECT_TRUE(p.isOk());
+    return p.isOk() ? p->statements.size() : 0;
+  };
+  StatementQuery a;
+  a.activity = "http://example.com/courses";
+  EXPECT_EQ(count(a), 0u);  // not the object
+  a.related_activities = true;
+  EXPECT_EQ(count(a), 1u);  // a context activity
+  StatementQuery g;
+  g.agent = "agent|mbox|mailto:teacher@example.com";
+  EXPECT_EQ(count(g), 0u);
+  g.related_agents = true;
+  EXPECT_EQ(count(g), 1u);  // the instructor
+  g.agent = "agent|account|urn:outpost:site|agent01";
+  EXPECT_EQ(count(g), 1u);  // the authority
+}
+
 }  // namespace
 }  // namespace outpost::storage
