@@ -194,6 +194,11 @@ Result<Reply> getStatements(ApiContext& ctx, Request& req) {
                                           f->second != "canonical") {
     return Status::invalidArgument("must be exact, ids or canonical", "?format");
   }
+  const std::string format = req.query.contains("format") ? req.query.at("format") : "exact";
+  std::string language;
+  if (auto al = req.headers.find("accept-language"); al != req.headers.end()) {
+    language = al->second.substr(0, al->second.find_first_of(",;"));
+  }
   auto attachments = boolParam(req, "attachments", false);
   if (!attachments.isOk()) return attachments.status();
   const bool by_id = req.query.contains("statementId");
@@ -224,7 +229,7 @@ Result<Reply> getStatements(ApiContext& ctx, Request& req) {
     }
     Reply r;
     r.status = 200;
-    r.body = *text;
+    r.body = storage::formatStatement(*text, format, language);
     r.headers.emplace_back("Last-Modified", (*s)->optValue<std::string>("stored", ""));
     return withConsistency(std::move(r), ctx);
   }
@@ -289,7 +294,7 @@ Result<Reply> getStatements(ApiContext& ctx, Request& req) {
   std::string body = "{\"statements\":[";
   for (size_t i = 0; i < page->statements.size(); ++i) {
     if (i > 0) body += ",";
-    body += page->statements[i];
+    body += storage::formatStatement(page->statements[i], format, language);
   }
   body += "],\"more\":";
   std::string more;

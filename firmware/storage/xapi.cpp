@@ -621,7 +621,106 @@ void collectRelated(const Object::Ptr& s, std::vector<std::string>& activities, 
   }
 }
 
+Object::Ptr idsOfActor(const Object::Ptr& a) {
+  Object::Ptr out = new Object;
+  if (a->has("objectType")) out->set("objectType", a->get("objectType"));
+  for (const char* k : {"mbox", "mbox_sha1sum", "openid", "account"}) {
+    if (a->has(k)) out->set(k, a->get(k));
+  }
+  if (a->has("member") && out->size() <= 1) {  // an anonymous group: its members' ids
+    Array::Ptr members = new Array;
+    auto arr = a->getArray("member");
+    for (size_t i = 0; arr && i < arr->size(); ++i) {
+      if (auto m = arr->getObject(static_cast<unsigned>(i))) members->add(idsOfActor(m));
+    }
+    out->set("member", members);
+  }
+  return out;
+}
+
+Object::Ptr idsOfActivity(const Object::Ptr& a) {
+  Object::Ptr out = new Object;
+  if (a->has("objectType")) out->set("objectType", a->get("objectType"));
+  if (a->has("id")) out->set("id", a->get("id"));
+  return out;
+}
+
+void toIds(Object::Ptr s) {
+  for (const char* k : {"actor", "authority"}) {
+    if (auto a = s->getObject(k)) s->set(k, idsOfActor(a));
+  }
+  if (auto v = s->getObject("verb")) {
+    Object::Ptr out = new Object;
+    if (v->has("id")) out->set("id", v->get("id"));
+    s->set("verb", out);
+  }
+  if (auto o = s->getObject("object")) {
+    const std::string type = o->optValue<std::string>("objectType", "Activity");
+    if (type == "Activity") s->set("object", idsOfActivity(o));
+    else if (type == "Agent" || type == "Group") s->set("object", idsOfActor(o));
+    else if (type == "SubStatement") toIds(o);
+  }
+  if (auto c = s->getObject("context")) {
+    for (const char* k : {"instructor", "team"}) {
+      if (auto a = c->getObject(k)) c->set(k, idsOfActor(a));
+    }
+    if (auto ca = c->getObject("contextActivities")) {
+      for (const auto& [k, v] : *ca) {
+        if (isObject(v)) {
+          ca->set(k, idsOfActivity(v.extract<Object::Ptr>()));
+        } else if (isArray(v)) {
+          auto arr = v.extract<Array::Ptr>();
+          Array::Ptr out = new Array;
+          for (size_t i = 0; i < arr->size(); ++i) {
+            if (auto x = arr->getObject(static_cast<unsigned>(i))) out->add(idsOfActivity(x));
+          }
+          ca->set(k, out);
+        }
+      }
+    }
+  }
+}
+
+// Every language map under `o` (display, name, description) cut down to one language.
+void toCanonical(Object::Ptr o, std::string_view language) {
+  for (const auto& [k, v] : *o) {
+    if (k == "extensions") continue;
+    if (isObject(v)) {
+      auto child = v.extract<Object::Ptr>();
+      if (k == "display" || k == "name" || k == "description") {
+        if (child->size() <= 1) continue;
+        std::string pick = child->begin()->first;
+        for (const auto& [tag, text] : *child) {
+          if (!language.empty() && lower(tag).rfind(lower(std::string(language)), 0) == 0) {
+            pick = tag;
+            break;
+          }
+        }
+        Object::Ptr one = new Object;
+        one->set(pick, child->get(pick));
+        o->set(k, one);
+      } else {
+        toCanonical(child, language);
+      }
+    } else if (isArray(v)) {
+      auto arr = v.extract<Array::Ptr>();
+      for (size_t i = 0; i < arr->size(); ++i) {
+        if (auto x = arr->getObject(static_cast<unsigned>(i))) toCanonical(x, language);
+      }
+    }
+  }
+}
+
 }  // namespace
+
+std::string formatStatement(const std::string& json, std::string_view format, std::string_view language) {
+  if (format != "ids" && format != "canonical") return json;
+  auto s = codec::JsonReader::parseObject(json);
+  if (!s.isOk()) return json;
+  if (format == "ids") toIds(*s);
+  else toCanonical(*s, language);
+  return codec::toJson(*s);
+}
 
 Result<int64_t> parseXapiTimestamp(std::string_view s) {
   constexpr std::string_view kHint = "must be an ISO 8601 timestamp with a time zone, like 2026-11-23T08:30:00.000Z";

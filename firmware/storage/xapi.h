@@ -75,6 +75,12 @@ Result<bool> storeStatement(Database& db, XapiStatement& s, WallTime stored, con
 // One statement by id: `voided` false → only if not voided, true → only if voided.
 Result<std::string> statementById(Database& db, const std::string& id, bool voided);
 
+// A stored statement (JSON text) in a GET `format`: "exact" as stored; "ids" with
+// agents, groups, activities and verbs cut down to what identifies them; "canonical"
+// with every language map cut down to one language (`language`, e.g. from
+// Accept-Language, else its first entry).
+std::string formatStatement(const std::string& json, std::string_view format, std::string_view language);
+
 struct StatementQuery {
   std::optional<std::string> agent;  // agentKey(): actor or object
   bool related_agents = false;       // agent: also instructor, team, authority, SubStatement

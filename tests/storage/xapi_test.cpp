@@ -409,5 +409,20 @@ TEST_F(XapiStoreTest, RelatedActivitiesAndAgentsBroadenTheFilters) {
   EXPECT_EQ(count(g), 1u);  // the authority
 }
 
+TEST(XapiFormatParameterTest, IdsKeepsIdentifiersAndCanonicalOneLanguage) {
+  const std::string text = codec::toJson(parse(kGood));
+  auto ids = parse(formatStatement(text, "ids", ""));
+  EXPECT_FALSE(ids->getObject("actor")->has("name"));
+  EXPECT_EQ(ids->getObject("actor")->getValue<std::string>("mbox"), "mailto:li.na@example.com");
+  EXPECT_FALSE(ids->getObject("verb")->has("display"));
+  EXPECT_FALSE(ids->getObject("object")->has("definition"));
+  EXPECT_TRUE(ids->getObject("result")->has("score"));  // results are kept
+  auto zh = parse(formatStatement(text, "canonical", "zh"));
+  auto display = zh->getObject("verb")->getObject("display");
+  EXPECT_EQ(display->size(), 1u);
+  EXPECT_EQ(display->getValue<std::string>("zh-CN"), "完成");
+  EXPECT_EQ(formatStatement(text, "exact", ""), text);
+}
+
 }  // namespace
 }  // namespace outpost::storage
