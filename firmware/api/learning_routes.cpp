@@ -893,13 +893,13 @@ Object::Ptr encodeProgress(const std::string& agent_id, const learning::Progress
   return o;
 }
 
-Result<learning::Progress> progressOf(ApiContext& ctx, const std::string& agent_id) {
+Result<learning::Progress> progressOf(ApiContext& ctx, const LearningServices& l, const std::string& agent_id) {
   auto events = withReader(ctx, [&](Database& db) { return storage::learningEvents(db, agent_id); });
   if (!events.isOk()) return events.status();
-  return learning::computeProgress(std::move(*events), toEpochMillis(ctx.clock.wallNow()));
+  return learning::computeProgress(std::move(*events), toEpochMillis(ctx.clock.wallNow()), l.point_rules);
 }
 
-Result<Reply> leaderboard(ApiContext& ctx, Request& req) {
+Result<Reply> leaderboard(ApiContext& ctx, const LearningServices& l, Request& req) {
   OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
   const std::string& team = req.params.at("team");
   auto members = withReader(ctx, [&](Database& db) { return storage::teamMembers(db, team); });
@@ -915,7 +915,7 @@ Result<Reply> leaderboard(ApiContext& ctx, Request& req) {
     auto hidden = withReader(ctx, [&](Database& db) { return storage::leaderboardHidden(db, a); });
     if (!hidden.isOk()) return hidden.status();
     if (*hidden) continue;  // the agent chose to hide themself
-    auto progress = progressOf(ctx, a);
+    auto progress = progressOf(ctx, l, a);
     if (!progress.isOk()) return progress.status();
     rows.emplace_back(progress->points, encodeProgress(a, *progress));
   }
@@ -1051,11 +1051,11 @@ void addLearningRoutes(Router& router, ApiContext& ctx, LearningServices& l) {
                o->set("statements", items);
                return Reply::json(200, o);
              });
-  router.add("GET", "/api/v1/learning/agents/{id}/progress", Access::kAgent, [&ctx](Request& req) -> Result<Reply> {
+  router.add("GET", "/api/v1/learning/agents/{id}/progress", Access::kAgent, [&ctx, &l](Request& req) -> Result<Reply> {
     OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
     const std::string& id = req.params.at("id");
     if (!mayActFor(req, id)) return Status::permissionDenied("agents may only see their own progress");
-    auto progress = progressOf(ctx, id);
+    auto progress = progressOf(ctx, l, id);
     if (!progress.isOk()) return progress.status();
     Object::Ptr o = encodeProgress(id, *progress);
     auto hidden = withReader(ctx, [&](Database& db) { return storage::leaderboardHidden(db, id); });
@@ -1081,7 +1081,7 @@ void addLearningRoutes(Router& router, ApiContext& ctx, LearningServices& l) {
     return Reply::json(200, o);
   });
   router.add("GET", "/api/v1/learning/teams/{team}/leaderboard", Access::kAgent,
-             [&ctx](Request& req) { return leaderboard(ctx, req); });
+             [&ctx, &l](Request& req) { return leaderboard(ctx, l, req); });
   router.add("GET", "/api/v1/learning/agents/{id}/report", Access::kAgent,
              [&ctx, &l](Request& req) { return agentReport(ctx, l, req); });
   router.add("GET", "/api/v1/learning/teams/{team}/report", Access::kSupervisor,

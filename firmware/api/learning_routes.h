@@ -7,6 +7,7 @@
 #include "api/context.h"
 #include "learning/assessment.h"
 #include "learning/framework.h"
+#include "learning/gamification.h"
 #include "learning/learning_map.h"
 #include "storage/content_cache.h"
 #include "storage/learning_store.h"
@@ -26,6 +27,7 @@ struct LearningServices {
   std::vector<storage::TierRequirement> tier_requirements = {};  // learning.tier_requirements
   OnPass on_pass = OnPass::kPractice;                            // learning.on_pass
   int on_pass_level = 2;                                         // learning.on_pass_level
+  learning::PointRules point_rules = {};                         // learning.point_rules
 };
 
 void addLearningRoutes(Router& router, ApiContext& ctx, LearningServices& learning);

@@ -188,11 +188,16 @@ Result<bool> boolParam(const Request& req, const std::string& name, bool fallbac
 
 Result<Reply> getStatements(ApiContext& ctx, Request& req) {
   OUTPOST_RETURN_IF_ERROR(checkQuery(req, {"statementId", "voidedStatementId", "agent", "verb", "activity",
-                                           "registration", "since", "until", "limit", "ascending", "format",
-                                           "attachments", "cursor"}));
+                                           "registration", "related_activities", "related_agents", "since",
+                                           "until", "limit", "ascending", "format", "attachments", "cursor"}));
   if (auto f = req.query.find("format"); f != req.query.end() && f->second != "exact" && f->second != "ids" &&
                                           f->second != "canonical") {
     return Status::invalidArgument("must be exact, ids or canonical", "?format");
+  }
+  const std::string format = req.query.contains("format") ? req.query.at("format") : "exact";
+  std::string language;
+  if (auto al = req.headers.find("accept-language"); al != req.headers.end()) {
+    language = al->second.substr(0, al->second.find_first_of(",;"));
   }
   auto attachments = boolParam(req, "attachments", false);
   if (!attachments.isOk()) return attachments.status();
@@ -224,7 +229,7 @@ Result<Reply> getStatements(ApiContext& ctx, Request& req) {
     }
     Reply r;
     r.status = 200;
-    r.body = *text;
+    r.body = storage::formatStatement(*text, format, language);
     r.headers.emplace_back("Last-Modified", (*s)->optValue<std::string>("stored", ""));
     return withConsistency(std::move(r), ctx);
   }
@@ -263,6 +268,12 @@ Result<Reply> getStatements(ApiContext& ctx, Request& req) {
     const int n = std::stoi(v);
     q.limit = n == 0 ? kMaxLimit : std::min(n, kMaxLimit);
   }
+  auto related_agents = boolParam(req, "related_agents", false);
+  if (!related_agents.isOk()) return related_agents.status();
+  q.related_agents = *related_agents;
+  auto related_activities = boolParam(req, "related_activities", false);
+  if (!related_activities.isOk()) return related_activities.status();
+  q.related_activities = *related_activities;
   auto asc = boolParam(req, "ascending", false);
   if (!asc.isOk()) return asc.status();
   q.ascending = *asc;
@@ -283,7 +294,7 @@ Result<Reply> getStatements(ApiContext& ctx, Request& req) {
   std::string body = "{\"statements\":[";
   for (size_t i = 0; i < page->statements.size(); ++i) {
     if (i > 0) body += ",";
-    body += page->statements[i];
+    body += storage::formatStatement(page->statements[i], format, language);
   }
   body += "],\"more\":";
   std::string more;

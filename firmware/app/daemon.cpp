@@ -511,6 +511,10 @@ Status Daemon::start() {
     }
     auto tiers = storage::parseTierRequirements(config_.getString("learning.tier_requirements"));
     if (!tiers.isOk()) return Status::invalidArgument(tiers.status().message(), "learning.tier_requirements");
+    auto points = learning::parsePointRules(config_.getString("learning.point_rules"));
+    if (!points.isOk()) {
+      return Status::invalidArgument(points.status().where() + ": " + points.status().message(), "learning.point_rules");
+    }
     const std::string on_pass = config_.getString("learning.on_pass");
     if (on_pass != "off" && on_pass != "practice" && on_pass != "level") {
       return Status::invalidArgument("must be off, practice or level", "learning.on_pass");
@@ -520,7 +524,7 @@ Status Daemon::start() {
                               on_pass == "off"        ? api::OnPass::kOff
                               : on_pass == "practice" ? api::OnPass::kPractice
                                                       : api::OnPass::kLevel,
-                              static_cast<int>(config_.getInt("learning.on_pass_level"))});
+                              static_cast<int>(config_.getInt("learning.on_pass_level")), *points});
     api::addLearningRoutes(*p.router, ctx, *p.learning);
     api::addXapiRoutes(*p.router, ctx);
   }

@@ -177,6 +177,9 @@ const ConfigSchema& daemonConfigSchema() {
     s.add({.key = "learning.on_pass_level", .type = ConfigType::kInt, .default_value = "2",
            .help = "With learning.on_pass = level: the skill level a passed course raises the agent to (never lowers).",
            .min = 1, .max = 5});
+    s.add({.key = "learning.point_rules", .type = ConfigType::kString, .default_value = "",
+           .help = "Gamification point rules overriding the defaults, e.g. \"lesson_completed=10, quiz_passed=20, "
+                   "drill_completed=15, streak_day_bonus=5, points_per_level=100\"."});
     return s;
   }();
   return kSchema;

@@ -11,7 +11,58 @@ int64_t dayOf(int64_t at_ms, const PointRules& r) {
   return local >= 0 ? local / 86'400'000 : (local - 86'399'999) / 86'400'000;
 }
 
+std::string_view trim(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
 }  // namespace
+
+Result<PointRules> parsePointRules(std::string_view text) {
+  PointRules r;
+  struct Field {
+    std::string_view name;
+    int* value;
+    int min;
+    int max;
+  };
+  const Field fields[] = {
+      {"lesson_completed", &r.lesson_completed, 0, 1000},  {"quiz_passed", &r.quiz_passed, 0, 1000},
+      {"quiz_failed", &r.quiz_failed, 0, 1000},            {"perfect_quiz_bonus", &r.perfect_quiz_bonus, 0, 1000},
+      {"drill_completed", &r.drill_completed, 0, 1000},    {"streak_day_bonus", &r.streak_day_bonus, 0, 1000},
+      {"points_per_level", &r.points_per_level, 1, 100000}, {"utc_offset_minutes", &r.utc_offset_minutes, -840, 840},
+  };
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find(',', start);
+    if (end == std::string_view::npos) end = text.size();
+    const std::string_view pair = trim(text.substr(start, end - start));
+    start = end + 1;
+    if (pair.empty()) continue;
+    const size_t eq = pair.find('=');
+    const std::string_view name = trim(pair.substr(0, eq));
+    const Field* f = nullptr;
+    for (const Field& x : fields) {
+      if (x.name == name) f = &x;
+    }
+    if (f == nullptr) return Status::invalidArgument("\"" + std::string(name) + "\" is not a point rule", std::string(name));
+    if (eq == std::string_view::npos) return Status::invalidArgument("needs =<number>", std::string(name));
+    std::string_view num = trim(pair.substr(eq + 1));
+    bool negative = !num.empty() && num.front() == '-';
+    if (negative) num.remove_prefix(1);
+    if (num.empty() || num.size() > 6 || !std::all_of(num.begin(), num.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      return Status::invalidArgument("must be a whole number", std::string(name));
+    }
+    const int v = (negative ? -1 : 1) * std::stoi(std::string(num));
+    if (v < f->min || v > f->max) {
+      return Status::invalidArgument("must be from " + std::to_string(f->min) + " to " + std::to_string(f->max),
+                                     std::string(name));
+    }
+    *f->value = v;
+  }
+  return r;
+}
 
 Progress computeProgress(std::vector<LearningEvent> events, int64_t now_ms, const PointRules& rules) {
   std::stable_sort(events.begin(), events.end(),

@@ -7,7 +7,10 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "core/status.h"
 
 namespace outpost::learning {
 
@@ -44,6 +47,10 @@ struct Progress {
   int quizzes_passed = 0;
   std::vector<Badge> badges;  // in the order earned
 };
+
+// Point rules from text, e.g. "lesson_completed=10, quiz_passed=25, streak_day_bonus=5"
+// (the field names above; the others keep their defaults). Errors name the field.
+Result<PointRules> parsePointRules(std::string_view text);
 
 // `events` in any order; `now_ms` decides whether the streak is still alive.
 Progress computeProgress(std::vector<LearningEvent> events, int64_t now_ms, const PointRules& rules = {});

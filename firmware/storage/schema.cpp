@@ -352,6 +352,16 @@ CREATE INDEX xapi_statements_by_verb ON xapi_statements(verb, seq);
 CREATE INDEX xapi_statements_by_object ON xapi_statements(object_id, seq);
 CREATE INDEX xapi_statements_by_voids ON xapi_statements(voids) WHERE voids IS NOT NULL;
 CREATE INDEX xapi_statements_by_registration ON xapi_statements(registration, seq) WHERE registration IS NOT NULL;
+-- related_activities / related_agents queries: every activity and agent a statement names
+-- (object, context activities, instructor, team, authority, inside a SubStatement too).
+CREATE TABLE xapi_related (
+  kind TEXT NOT NULL CHECK (kind IN ('activity', 'agent')),
+  key TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  PRIMARY KEY (kind, key, seq)) WITHOUT ROWID;
+INSERT OR IGNORE INTO xapi_related (kind, key, seq) SELECT 'activity', object_id, seq FROM xapi_statements
+  WHERE object_type = 'Activity';
+INSERT OR IGNORE INTO xapi_related (kind, key, seq) SELECT 'agent', actor, seq FROM xapi_statements WHERE actor <> '';
 )sql";
 
 constexpr Migration kMigrations[] = {

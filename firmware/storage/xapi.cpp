@@ -585,7 +585,142 @@ Object::Ptr withoutLrsProperties(const Object::Ptr& s) {
   return copy;
 }
 
+// The activities and agents a (valid) statement or SubStatement names.
+void collectRelated(const Object::Ptr& s, std::vector<std::string>& activities, std::vector<std::string>& agents) {
+  auto agent = [&](const Object::Ptr& a) {
+    if (!a) return;
+    std::string key;
+    if (readActor(a, "", key).isOk() && !key.empty()) agents.push_back(key);
+  };
+  auto activity = [&](const Var& v) {
+    if (isObject(v)) {
+      auto o = v.extract<Object::Ptr>();
+      if (o->has("id") && isString(o->get("id"))) activities.push_back(o->getValue<std::string>("id"));
+    }
+  };
+  agent(s->getObject("actor"));
+  if (auto o = s->getObject("object")) {
+    const std::string type = o->optValue<std::string>("objectType", "Activity");
+    if (type == "Activity") activity(s->get("object"));
+    else if (type == "Agent" || type == "Group") agent(o);
+    else if (type == "SubStatement") collectRelated(o, activities, agents);
+  }
+  if (auto c = s->getObject("context")) {
+    agent(c->getObject("instructor"));
+    agent(c->getObject("team"));
+    if (auto ca = c->getObject("contextActivities")) {
+      for (const auto& [k, v] : *ca) {
+        if (isArray(v)) {
+          auto arr = v.extract<Array::Ptr>();
+          for (size_t i = 0; i < arr->size(); ++i) activity(arr->get(static_cast<unsigned>(i)));
+        } else {
+          activity(v);
+        }
+      }
+    }
+  }
+}
+
+Object::Ptr idsOfActor(const Object::Ptr& a) {
+  Object::Ptr out = new Object;
+  if (a->has("objectType")) out->set("objectType", a->get("objectType"));
+  for (const char* k : {"mbox", "mbox_sha1sum", "openid", "account"}) {
+    if (a->has(k)) out->set(k, a->get(k));
+  }
+  if (a->has("member") && out->size() <= 1) {  // an anonymous group: its members' ids
+    Array::Ptr members = new Array;
+    auto arr = a->getArray("member");
+    for (size_t i = 0; arr && i < arr->size(); ++i) {
+      if (auto m = arr->getObject(static_cast<unsigned>(i))) members->add(idsOfActor(m));
+    }
+    out->set("member", members);
+  }
+  return out;
+}
+
+Object::Ptr idsOfActivity(const Object::Ptr& a) {
+  Object::Ptr out = new Object;
+  if (a->has("objectType")) out->set("objectType", a->get("objectType"));
+  if (a->has("id")) out->set("id", a->get("id"));
+  return out;
+}
+
+void toIds(Object::Ptr s) {
+  for (const char* k : {"actor", "authority"}) {
+    if (auto a = s->getObject(k)) s->set(k, idsOfActor(a));
+  }
+  if (auto v = s->getObject("verb")) {
+    Object::Ptr out = new Object;
+    if (v->has("id")) out->set("id", v->get("id"));
+    s->set("verb", out);
+  }
+  if (auto o = s->getObject("object")) {
+    const std::string type = o->optValue<std::string>("objectType", "Activity");
+    if (type == "Activity") s->set("object", idsOfActivity(o));
+    else if (type == "Agent" || type == "Group") s->set("object", idsOfActor(o));
+    else if (type == "SubStatement") toIds(o);
+  }
+  if (auto c = s->getObject("context")) {
+    for (const char* k : {"instructor", "team"}) {
+      if (auto a = c->getObject(k)) c->set(k, idsOfActor(a));
+    }
+    if (auto ca = c->getObject("contextActivities")) {
+      for (const auto& [k, v] : *ca) {
+        if (isObject(v)) {
+          ca->set(k, idsOfActivity(v.extract<Object::Ptr>()));
+        } else if (isArray(v)) {
+          auto arr = v.extract<Array::Ptr>();
+          Array::Ptr out = new Array;
+          for (size_t i = 0; i < arr->size(); ++i) {
+            if (auto x = arr->getObject(static_cast<unsigned>(i))) out->add(idsOfActivity(x));
+          }
+          ca->set(k, out);
+        }
+      }
+    }
+  }
+}
+
+// Every language map under `o` (display, name, description) cut down to one language.
+void toCanonical(Object::Ptr o, std::string_view language) {
+  for (const auto& [k, v] : *o) {
+    if (k == "extensions") continue;
+    if (isObject(v)) {
+      auto child = v.extract<Object::Ptr>();
+      if (k == "display" || k == "name" || k == "description") {
+        if (child->size() <= 1) continue;
+        std::string pick = child->begin()->first;
+        for (const auto& [tag, text] : *child) {
+          if (!language.empty() && lower(tag).rfind(lower(std::string(language)), 0) == 0) {
+            pick = tag;
+            break;
+          }
+        }
+        Object::Ptr one = new Object;
+        one->set(pick, child->get(pick));
+        o->set(k, one);
+      } else {
+        toCanonical(child, language);
+      }
+    } else if (isArray(v)) {
+      auto arr = v.extract<Array::Ptr>();
+      for (size_t i = 0; i < arr->size(); ++i) {
+        if (auto x = arr->getObject(static_cast<unsigned>(i))) toCanonical(x, language);
+      }
+    }
+  }
+}
+
 }  // namespace
+
+std::string formatStatement(const std::string& json, std::string_view format, std::string_view language) {
+  if (format != "ids" && format != "canonical") return json;
+  auto s = codec::JsonReader::parseObject(json);
+  if (!s.isOk()) return json;
+  if (format == "ids") toIds(*s);
+  else toCanonical(*s, language);
+  return codec::toJson(*s);
+}
 
 Result<int64_t> parseXapiTimestamp(std::string_view s) {
   constexpr std::string_view kHint = "must be an ISO 8601 timestamp with a time zone, like 2026-11-23T08:30:00.000Z";
@@ -658,6 +793,7 @@ Result<XapiStatement> readStatement(const Object::Ptr& s, const std::string& pat
   }
   out.object_type = object.type;
   out.object_id = object.id;
+  collectRelated(s, out.related_activities, out.related_agents);
   if (auto ctx = s->getObject("context"); ctx && ctx->has("registration")) {
     out.registration = lower(ctx->getValue<std::string>("registration"));
   }
@@ -756,6 +892,18 @@ Result<bool> storeStatement(Database& db, XapiStatement& s, WallTime stored, con
   if (s.registration.empty()) q->bindNull(12);
   else q->bind(12, s.registration);
   OUTPOST_RETURN_IF_ERROR(q->exec());
+  {
+    std::vector<std::pair<std::string_view, std::string>> related;
+    for (const auto& a : s.related_activities) related.emplace_back("activity", a);
+    for (const auto& a : s.related_agents) related.emplace_back("agent", a);
+    related.emplace_back("agent", "agent|account|" + std::string(kSiteHomePage) + "|" + authority_user);
+    for (const auto& [kind, key] : related) {
+      auto r = db.query(
+          "INSERT OR IGNORE INTO xapi_related (kind, key, seq) SELECT ?1, ?2, seq FROM xapi_statements WHERE id = ?3");
+      if (!r.isOk()) return r.status();
+      OUTPOST_RETURN_IF_ERROR(r->bind(1, kind).bind(2, key).bind(3, s.id).exec());
+    }
+  }
   OUTPOST_RETURN_IF_ERROR(
       appendOutbox(db, OutboxEntry{stored, std::string(kStatementRecordType), 1, text, kClassLearning}));
   return true;
@@ -791,12 +939,18 @@ Result<StatementPage> queryStatements(Database& db, const StatementQuery& sq) {
     params.emplace_back(false, ints.size() - 1);
     return "?" + std::to_string(params.size());
   };
-  if (sq.agent) {
+  if (sq.agent && sq.related_agents) {
+    sql += " AND seq IN (SELECT seq FROM xapi_related WHERE kind = 'agent' AND key = " + text(*sq.agent) + ")";
+  } else if (sq.agent) {
     const std::string p = text(*sq.agent);
     sql += " AND (actor = " + p + " OR object_id = " + p + ")";
   }
   if (sq.verb) sql += " AND verb = " + text(*sq.verb);
-  if (sq.activity) sql += " AND object_type = 'Activity' AND object_id = " + text(*sq.activity);
+  if (sq.activity && sq.related_activities) {
+    sql += " AND seq IN (SELECT seq FROM xapi_related WHERE kind = 'activity' AND key = " + text(*sq.activity) + ")";
+  } else if (sq.activity) {
+    sql += " AND object_type = 'Activity' AND object_id = " + text(*sq.activity);
+  }
   if (sq.registration) sql += " AND registration = " + text(*sq.registration);
   if (sq.since_ms) sql += " AND stored > " + integer(*sq.since_ms);
   if (sq.until_ms) sql += " AND stored <= " + integer(*sq.until_ms);

@@ -38,6 +38,10 @@ struct XapiStatement {
   std::string object_id;    // activity id, agent key, or the referenced statement id
   bool voiding = false;     // verb "voided": object_id is the statement it voids
   std::string registration;  // context.registration (lower case), "" if none
+  // Every activity id and agent key the statement names (object, context activities,
+  // instructor, team, inside a SubStatement too), for related_activities/related_agents.
+  std::vector<std::string> related_activities;
+  std::vector<std::string> related_agents;
   Poco::JSON::Object::Ptr json;
 };
 
@@ -71,8 +75,16 @@ Result<bool> storeStatement(Database& db, XapiStatement& s, WallTime stored, con
 // One statement by id: `voided` false → only if not voided, true → only if voided.
 Result<std::string> statementById(Database& db, const std::string& id, bool voided);
 
+// A stored statement (JSON text) in a GET `format`: "exact" as stored; "ids" with
+// agents, groups, activities and verbs cut down to what identifies them; "canonical"
+// with every language map cut down to one language (`language`, e.g. from
+// Accept-Language, else its first entry).
+std::string formatStatement(const std::string& json, std::string_view format, std::string_view language);
+
 struct StatementQuery {
   std::optional<std::string> agent;  // agentKey(): actor or object
+  bool related_agents = false;       // agent: also instructor, team, authority, SubStatement
+  bool related_activities = false;   // activity: also context activities, SubStatement
   std::optional<std::string> verb;
   std::optional<std::string> activity;
   std::optional<std::string> registration;  // a UUID (lower case)

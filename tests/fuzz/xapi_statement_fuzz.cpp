@@ -1,7 +1,7 @@
 // Fuzz target: an xAPI statement as the Statements resource reads it (storage/xapi.h).
 // Nothing may crash or throw; an accepted statement has an actor key, a verb IRI and an
-// object id, a voiding statement has a StatementRef object, and reading the accepted
-// statement again gives the same result.
+// object id, a voiding statement has a StatementRef object, reading the accepted
+// statement again gives the same result, and the ids/canonical formats keep it JSON.
 
 #include <cstdint>
 #include <cstdio>
@@ -41,5 +41,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     invariantBroken("not stable", codec::toJson(*object));
   }
   if (!storage::sameStatement(s->json, *object)) invariantBroken("copy differs", codec::toJson(*object));
+  // The GET formats never throw and keep a JSON object.
+  const std::string text = codec::toJson(s->json);
+  for (const char* format : {"ids", "canonical"}) {
+    if (!codec::JsonReader::parseObject(storage::formatStatement(text, format, "zh")).isOk()) {
+      invariantBroken("format broke the statement", format);
+    }
+  }
   return 0;
 }

@@ -339,5 +339,38 @@ TEST_F(LearningTest, MapShowsFrequentErrorsNextTierAndPassingRaisesPractice) {
   EXPECT_TRUE(isProblem(http().get("/api/v1/learning/agents/a12/report", a12), 400));
 }
 
+// learning.on_pass = level: passing a course raises the agent's level in its skills to
+// learning.on_pass_level (never lowers it), audited; routing sees the new level.
+class LearningLevelTest : public LearningTest {
+ protected:
+  DaemonOptions options() const override {
+    DaemonOptions o;
+    o.extra = {"--set", "learning.on_pass=level", "--set", "learning.on_pass_level=3"};
+    return o;
+  }
+};
+
+TEST_F(LearningLevelTest, PassingACourseRaisesTheSkillLevel) {
+  const std::string a12 = loginDemo(http(), daemon_, "agent12");  // account 1, cards 1
+  ASSERT_FALSE(a12.empty());
+  for (const char* lesson : {"fees-1", "fees-2"}) {
+    ASSERT_TRUE(hasStatus(
+        http().post("/api/v1/learning/courses/explaining-fees/lessons/" + std::string(lesson) + "/complete", "", a12),
+        204));
+  }
+  Response r = http().post("/api/v1/learning/courses/explaining-fees/quizzes/explaining-fees-quiz/attempts",
+                           R"({"answers": {"q1": [0], "q2": [1], "q3": [2, 1, 0], "q4": [1]}})", a12);
+  ASSERT_TRUE(hasStatus(r, 201));
+  auto routing = r.json->getObject("routing");
+  ASSERT_TRUE(routing) << r.body;
+  EXPECT_EQ(routing->getArray("levels_raised")->size(), 2u);  // account 1 → 3, wealth 0 → 3
+  r = http().get("/api/v1/agents/a12", admin_);
+  ASSERT_TRUE(hasStatus(r, 200));
+  EXPECT_NE(r.body.find(R"({"level":3,"skill":"account"})"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find(R"({"level":3,"skill":"wealth"})"), std::string::npos) << r.body;
+  EXPECT_EQ(count(daemon_.dbPath(), "SELECT count(*) FROM agent_skills WHERE agent_id = 'a12' AND level = 3"), 2);
+  EXPECT_EQ(count(daemon_.dbPath(), "SELECT count(*) FROM audit WHERE action = 'learning-promotion'"), 1);
+}
+
 }  // namespace
 }  // namespace outpost::itest

@@ -47,5 +47,22 @@ TEST(GamificationTest, StreaksCountLocalDaysAndBreak) {
   EXPECT_EQ(computeProgress({}, kT0).level, 1);
 }
 
+TEST(PointRulesTest, RulesAreDataReadFromText) {
+  auto r = parsePointRules("lesson_completed=5, quiz_passed = 30,streak_day_bonus=0, utc_offset_minutes=-300");
+  ASSERT_TRUE(r.isOk()) << r.status().toString();
+  EXPECT_EQ(r->lesson_completed, 5);
+  EXPECT_EQ(r->quiz_passed, 30);
+  EXPECT_EQ(r->streak_day_bonus, 0);
+  EXPECT_EQ(r->utc_offset_minutes, -300);
+  EXPECT_EQ(r->drill_completed, PointRules{}.drill_completed);  // untouched
+  EXPECT_TRUE(parsePointRules("").isOk());
+  EXPECT_EQ(parsePointRules("bonus=3").status().where(), "bonus");
+  EXPECT_EQ(parsePointRules("quiz_passed=lots").status().where(), "quiz_passed");
+  EXPECT_EQ(parsePointRules("points_per_level=0").status().where(), "points_per_level");
+  // The rules change the points, not the code.
+  const std::vector<LearningEvent> events = {{EventKind::kLessonCompleted, 1'000, 0}};
+  EXPECT_EQ(computeProgress(events, 2'000, *r).points, 5);
+}
+
 }  // namespace
 }  // namespace outpost::learning

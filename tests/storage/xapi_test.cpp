@@ -385,5 +385,44 @@ TEST_F(XapiStoreTest, LimitAndCursorPageThroughInEitherOrder) {
   EXPECT_NE(p3->statements[0].find(kId1), std::string::npos);
 }
 
+TEST_F(XapiStoreTest, RelatedActivitiesAndAgentsBroadenTheFilters) {
+  // kGood: object http://example.com/courses/fees, parent activity http://example.com/courses.
+  auto s = parse(kGood);
+  s->getObject("context")->set("instructor", parse(R"({"mbox":"mailto:teacher@example.com"})"));
+  ASSERT_TRUE(store(s).value());
+  auto count = [&](const StatementQuery& q) {
+    auto p = queryStatements(*db_, q);
+    EXPECT_TRUE(p.isOk());
+    return p.isOk() ? p->statements.size() : 0;
+  };
+  StatementQuery a;
+  a.activity = "http://example.com/courses";
+  EXPECT_EQ(count(a), 0u);  // not the object
+  a.related_activities = true;
+  EXPECT_EQ(count(a), 1u);  // a context activity
+  StatementQuery g;
+  g.agent = "agent|mbox|mailto:teacher@example.com";
+  EXPECT_EQ(count(g), 0u);
+  g.related_agents = true;
+  EXPECT_EQ(count(g), 1u);  // the instructor
+  g.agent = "agent|account|urn:outpost:site|agent01";
+  EXPECT_EQ(count(g), 1u);  // the authority
+}
+
+TEST(XapiFormatParameterTest, IdsKeepsIdentifiersAndCanonicalOneLanguage) {
+  const std::string text = codec::toJson(parse(kGood));
+  auto ids = parse(formatStatement(text, "ids", ""));
+  EXPECT_FALSE(ids->getObject("actor")->has("name"));
+  EXPECT_EQ(ids->getObject("actor")->getValue<std::string>("mbox"), "mailto:li.na@example.com");
+  EXPECT_FALSE(ids->getObject("verb")->has("display"));
+  EXPECT_FALSE(ids->getObject("object")->has("definition"));
+  EXPECT_TRUE(ids->getObject("result")->has("score"));  // results are kept
+  auto zh = parse(formatStatement(text, "canonical", "zh"));
+  auto display = zh->getObject("verb")->getObject("display");
+  EXPECT_EQ(display->size(), 1u);
+  EXPECT_EQ(display->getValue<std::string>("zh-CN"), "完成");
+  EXPECT_EQ(formatStatement(text, "exact", ""), text);
+}
+
 }  // namespace
 }  // namespace outpost::storage
