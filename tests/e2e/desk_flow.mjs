@@ -182,7 +182,8 @@ await runFlow('desk_flow', [
   await check('rule bundles: status (version, state, counters, installed at) and rollback with a confirmation', async () => {
     const dir = join(repo, 'plugins', 'lua', 'demo-bank');
     const files = {};
-    for (const f of ['manifest.json', 'manifest.sig', 'main.lua', 'vectors.json']) files[f] = readFileSync(join(dir, f), 'utf8');
+    const listed = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).files.map((f) => f.path);
+    for (const f of ['manifest.json', 'manifest.sig', ...listed]) files[f] = readFileSync(join(dir, f), 'utf8');
     await adminApi.call('POST', '/api/v1/rules/install', { files });
     await admin.getByRole('tab', { name: '规则包' }).click();
     const rules = admin.getByTestId('rules');

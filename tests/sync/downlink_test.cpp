@@ -117,7 +117,9 @@ class DownlinkTest : public ::testing::Test {
                "--set", "sync.downlink.chunk_bytes=" + std::to_string(chunk_bytes),
                "--set", "sync.downlink.request_timeout=1s",
                "--set", "plugins.trust_file=" + work_ + "/trust.txt",
-               "--set", "plugins.site=demo"};
+               "--set", "plugins.site=demo",
+               // demo-bank carries the bank IVR flow, whose intent nodes need a model
+               "--set", "ivr.training_data=" + sourceDir() + "/models/ivr/bank.train.tsv"};
     return o;
   }
 

@@ -193,7 +193,7 @@ TEST_F(NatsTest, DownlinkThroughNatsInstallsTheRuleBundle) {
   DaemonOptions o;
   o.extra = {"--set", "sync.enabled=true", "--set", "sync.broker=127.0.0.1:" + std::to_string(nats.port()),
              "--set", "sync.downlink.chunk_bytes=1024", "--set", "plugins.trust_file=" + trust,
-             "--set", "plugins.site=demo"};
+             "--set", "plugins.site=demo", "--set", "ivr.training_data=" + sourceDir() + "/models/ivr/bank.train.tsv"};
   ASSERT_TRUE(daemon.start(o));
   EXPECT_TRUE(eventually(
       [&] {

@@ -341,7 +341,8 @@ TEST_F(SyncTest, TlsWithClientCertificatesAndTheAclKeepSitesApart) {
   ASSERT_TRUE(daemon.start(syncOptions(broker.port(), {"--set", "sync.tls.ca=" + certs + "/ca.pem", "--set",
                                                        "sync.tls.cert=" + certs + "/" + kSite + ".pem", "--set",
                                                        "sync.tls.key=" + certs + "/" + kSite + ".key", "--set",
-                                                       "plugins.trust_file=" + trust, "--set", "plugins.site=demo"})));
+                                                       "plugins.trust_file=" + trust, "--set", "plugins.site=demo", "--set",
+                                                       "ivr.training_data=" + std::string(src) + "/models/ivr/bank.train.tsv"})));
   ASSERT_TRUE(eventually([&] { return column(daemon.dbPath(), "SELECT id FROM rule_active") ==
                                       std::vector<std::string>{"demo-bank"}; }, 30s))
       << hub.output() << broker.log();
