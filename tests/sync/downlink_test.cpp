@@ -147,9 +147,18 @@ bool contentActive(const Daemon& d) {
   return scalarOf(d.dbPath(), "SELECT count(*) FROM content_packages WHERE id = 'calm-angry-customer' AND present = 1") ==
          1;
 }
-bool rulesActive(const Daemon& d) {
-  return textOf(d.dbPath(), "SELECT id || ' ' || version FROM rule_active WHERE slot = 1") == "demo-bank 1";
+// The version of the shipped demo-bank bundle; the test derives the next one from it.
+int shippedVersion() {
+  const std::string m = slurp(sourceDir() + "/plugins/lua/demo-bank/manifest.json");
+  const auto at = m.find("\"version\":");
+  return at == std::string::npos ? 0 : std::atoi(m.c_str() + at + 10);
 }
+
+std::string activeRules(const Daemon& d) {
+  return textOf(d.dbPath(), "SELECT id || ' ' || version FROM rule_active WHERE slot = 1");
+}
+
+bool rulesActive(const Daemon& d) { return activeRules(d) == "demo-bank " + std::to_string(shippedVersion()); }
 
 TEST_F(DownlinkTest, BundleBecomesActiveAndContentAppearsInTheCache) {
   OUTPOST_REQUIRE_SYNC_PARTS();
@@ -188,29 +197,29 @@ TEST_F(DownlinkTest, BundleBecomesActiveAndContentAppearsInTheCache) {
   const Response after = http2.get("/api/v1/sync", sup);
   EXPECT_EQ(intField(objField(objField(after.json, "link"), "downlink"), "requests"), 0) << after;
 
-  // Version 2 (re-signed with another trusted key) replaces it; then the hub offers
-  // version 1 again: the installer's "refuse older version" rule applies, with its reason
-  // upstream, and version 2 stays active.
+  // The next version (re-signed with another trusted key) replaces it; then the hub offers
+  // the shipped version again: the installer's "refuse older version" rule applies, with
+  // its reason upstream, and the next version stays active.
+  const std::string next = std::to_string(shippedVersion() + 1);
   const std::string v2 = work_ + "/rules-v2";
   fs::copy(work_ + "/rules", v2, fs::copy_options::recursive);
   {
     std::string m = slurp(v2 + "/manifest.json");
-    const auto at = m.find("\"version\": 1");
+    const std::string was = "\"version\": " + std::to_string(shippedVersion());
+    const auto at = m.find(was);
     ASSERT_NE(at, std::string::npos);
-    m.replace(at, 12, "\"version\": 2");
+    m.replace(at, was.size(), "\"version\": " + next);
     std::ofstream(v2 + "/manifest.json", std::ios::trunc) << m;
   }
   ASSERT_TRUE(signing::sealPackageDir(v2).isOk());
   ASSERT_TRUE(signing::signPackageDir(v2, key_.private_pem, "hq-content").isOk());
   publish(v2);
-  ASSERT_TRUE(eventually([&] {
-    return textOf(daemon.dbPath(), "SELECT id || ' ' || version FROM rule_active WHERE slot = 1") == "demo-bank 2";
-  }, 30s)) << daemon.stderrTail();
+  ASSERT_TRUE(eventually([&] { return activeRules(daemon) == "demo-bank " + next; }, 30s)) << daemon.stderrTail();
   publish(work_ + "/rules");
   ASSERT_TRUE(eventually([&] { return upstream("downlink.refused") == 1; }, 30s)) << hub.output();
   const std::string reason = textOf(hubDb(), "SELECT payload FROM records WHERE type = 'downlink.refused'");
-  EXPECT_NE(reason.find("is not above the active version 2"), std::string::npos) << reason;
-  EXPECT_EQ(textOf(daemon.dbPath(), "SELECT id || ' ' || version FROM rule_active WHERE slot = 1"), "demo-bank 2");
+  EXPECT_NE(reason.find("is not above the active version " + next), std::string::npos) << reason;
+  EXPECT_EQ(activeRules(daemon), "demo-bank " + next);
 }
 
 TEST_F(DownlinkTest, InterruptedAtRandomOffsetsResumesAndOnlyVerifiedPayloadsActivate) {
