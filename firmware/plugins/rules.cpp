@@ -356,7 +356,38 @@ RuleCounters RuleSet::counters() const {
 
 RulesHost::RulesHost(const Clock& clock, signing::TrustStore trust, RulesOptions options, Logger log)
     : clock_(clock), trust_(std::move(trust)), options_(std::move(options)), log_(std::move(log)),
-      workload_(options_.workload) {}
+      workload_(options_.workload) {
+  trust_history_.push_back(trust_);
+}
+
+signing::TrustStore RulesHost::trust() const {
+  std::lock_guard lock(mu_);
+  return trust_;
+}
+
+std::vector<signing::TrustStore> RulesHost::trustHistory() const {
+  std::lock_guard lock(mu_);
+  return std::vector<signing::TrustStore>(trust_history_.rbegin(), trust_history_.rend());
+}
+
+int64_t RulesHost::keySetVersion() const {
+  std::lock_guard lock(mu_);
+  return keyset_version_;
+}
+
+Result<KeySet> RulesHost::rotateKeys(const std::string& manifest_json, const std::string& signature_json,
+                                     const KeysPersist& persist) {
+  std::lock_guard install(install_mu_);
+  auto set = verifyKeySet(manifest_json, signature_json, trust(), keySetVersion());
+  if (!set) return set.status();
+  if (persist) OUTPOST_RETURN_IF_ERROR(persist(*set));
+  std::lock_guard lock(mu_);
+  trust_ = set->trust();
+  trust_history_.push_back(trust_);
+  keyset_version_ = set->version;
+  if (log_) log_("rule bundle keys rotated to key set v" + std::to_string(set->version) + " (signed by " + set->signed_by + ")");
+  return set;
+}
 
 namespace {
 RulesStatus::Entry entryOf(const RuleSet& rs) {
@@ -379,13 +410,13 @@ InstallTarget RulesHost::target() const {
 
 Result<RulesStatus::Entry> RulesHost::installFiles(const std::map<std::string, std::string>& files,
                                                    const Persist& persist) {
-  auto b = verifyBundle(files, trust_, target());
+  auto b = verifyBundle(files, trust(), target());
   if (!b) return b.status();
   return activate(std::move(b.value()), true, persist);
 }
 
 Result<RulesStatus::Entry> RulesHost::installDir(const std::string& dir, const Persist& persist) {
-  auto b = readBundleDir(dir, trust_, target());
+  auto b = readBundleDir(dir, trust(), target());
   if (!b) return b.status();
   return activate(std::move(b.value()), true, persist);
 }
@@ -454,6 +485,8 @@ RulesStatus RulesHost::status() const {
   if (previous_) s.previous = entryOf(*previous_);
   s.state = state_;
   s.changed_at = changed_at_;
+  s.key_set_version = keyset_version_;
+  s.key_ids = trust_.ids();
   if (state_ == "trial") {
     if (!trial_signalled_ && clock_.wallNow() >= trial_ends_) {
       s.state = "active";  // the window passed without trouble (checkTrial records it)

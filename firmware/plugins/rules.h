@@ -32,6 +32,7 @@
 #include "engine/engine.h"
 #include "plugins/bundle.h"
 #include "plugins/event_hook.h"
+#include "plugins/keyset.h"
 #include "plugins/sandbox.h"
 #include "plugins/workload.h"
 #include "routing/router.h"
@@ -147,6 +148,8 @@ struct RulesStatus {
   std::string reason;                  // reverted: why
   std::string reverted_id;             // reverted: the bundle that failed its trial
   int64_t reverted_version = 0;
+  int64_t key_set_version = 0;         // 0: the keys of plugins.trust_file
+  std::vector<std::string> key_ids;    // the keys that may sign bundles now
   std::optional<WallTime> changed_at;  // when the state last changed
 };
 
@@ -184,7 +187,17 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
   Result<bool> checkTrial(const RevertPersist& persist = nullptr);
   // The target for verifying bundles here (site, groups, now).
   InstallTarget target() const;
-  const signing::TrustStore& trust() const { return trust_; }
+  // The keys trusted now (plugins.trust_file, or the last key set).
+  signing::TrustStore trust() const;
+  // Every key set trusted so far, newest first (start-up re-verifies stored bundles
+  // against each: a bundle installed before a rotation stays).
+  std::vector<signing::TrustStore> trustHistory() const;
+  // Key rotation (plugins/keyset.h): verifies the set against the keys trusted now,
+  // persists it, then trusts only its keys. Start-up re-applies stored sets this way.
+  using KeysPersist = std::function<Status(const KeySet& set)>;
+  Result<KeySet> rotateKeys(const std::string& manifest_json, const std::string& signature_json,
+                            const KeysPersist& persist = nullptr);
+  int64_t keySetVersion() const;
   RulesStatus status() const;
   std::shared_ptr<RuleSet> active() const;
 
@@ -226,6 +239,9 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
   std::atomic<bool> events_enabled_{false};  // the active bundle has on_event
   AgentWorkload workload_;                     // engine loop only
   ActionSink sink_;
+  // Keys, under mu_ (trust_ above too).
+  int64_t keyset_version_ = 0;
+  std::vector<signing::TrustStore> trust_history_;  // oldest first, the current one last
   // Trial state, under mu_.
   TrialWatcher watcher_;
   std::string state_ = "none";

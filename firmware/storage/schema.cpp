@@ -320,6 +320,19 @@ CREATE TABLE rule_active (
 );
 )sql";
 
+// Trusted-key rotations for rule bundles (plugins/keyset.h): each key set as signed by
+// a key trusted before it, applied in version order at start-up.
+constexpr const char* kV8RuleKeySets = R"sql(
+CREATE TABLE rule_keysets (
+  version INTEGER PRIMARY KEY,
+  manifest BLOB NOT NULL,
+  signature BLOB NOT NULL,
+  signed_by TEXT NOT NULL,
+  installed_at INTEGER NOT NULL,
+  installed_by TEXT NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "site directory", kV1SiteDirectory},
     {2, "contact routing", kV2Routing},
@@ -328,6 +341,7 @@ constexpr Migration kMigrations[] = {
     {5, "learning records", kV5LearningRecords},
     {6, "ivr sessions", kV6IvrSessions},
     {7, "rule bundles", kV7RuleBundles},
+    {8, "rule key sets", kV8RuleKeySets},
 };
 
 }  // namespace

@@ -61,7 +61,7 @@ class RulesTrialTest : public DemoSiteTest {
     return o;
   }
   // A signed bundle "trial" version `version` with `lua` as main.lua; its install body.
-  std::string bundle(int version, const std::string& lua) {
+  std::string bundle(int version, const std::string& lua, const std::string& key = "trial-key") {
     const fs::path d = dir_ / ("v" + std::to_string(version));
     fs::create_directories(d);
     writeFile(d / "main.lua", lua);
@@ -72,7 +72,7 @@ class RulesTrialTest : public DemoSiteTest {
     int code = -1;
     std::string out = ctl("bundle build " + d.string(), &code);
     EXPECT_EQ(code, 0) << out;
-    out = ctl("bundle sign --key " + (dir_ / "keys" / "trial-key.key").string() + " --key-id trial-key " + d.string(),
+    out = ctl("bundle sign --key " + (dir_ / "keys" / (key + ".key")).string() + " --key-id " + key + " " + d.string(),
               &code);
     EXPECT_EQ(code, 0) << out;
     Poco::JSON::Object::Ptr files = new Poco::JSON::Object;
@@ -173,6 +173,63 @@ TEST_F(RulesTrialTest, OutpostctlInstallListRollback) {
   out = ctl("bundle list --url http://192.0.2.1:8080 --password-file " + pw, &code);
   EXPECT_EQ(code, 1) << out;
   EXPECT_NE(out.find("loopback"), std::string::npos) << out;
+}
+
+// Key rotation: a key set signed by the trusted key, made and installed with
+// outpostctl; bundles signed by the old key are refused after it, the new key's are
+// accepted, and both the rotation and the bundles installed before it survive a restart.
+TEST_F(RulesTrialTest, KeyRotation) {
+  ASSERT_TRUE(hasStatus(
+      http().post("/api/v1/rules/install", bundle(1, "function classify_contact(c, ctx) return nil end"), admin_), 200));
+  const fs::path keys = dir_ / "keys";
+  int code = -1;
+  std::string out = ctl("keys generate --id new-key --out " + keys.string(), &code);
+  ASSERT_EQ(code, 0) << out;
+  out = ctl("keys generate --id rogue --out " + keys.string(), &code);
+  ASSERT_EQ(code, 0) << out;
+  const std::string pw = (dir_ / "pw").string();
+  writeFile(pw, daemon_.password("admin") + "\n");
+  const std::string remote = " --url " + daemon_.baseUrl() + " --password-file " + pw + " ";
+
+  // Signed by a key the appliance does not trust: refused.
+  out = ctl("keys rotate --key " + (keys / "rogue.key").string() + " --version 1 --out " + (dir_ / "ks-rogue").string() +
+                " " + (keys / "rogue.pub").string(),
+            &code);
+  ASSERT_EQ(code, 0) << out;
+  out = ctl("keys install" + remote + (dir_ / "ks-rogue").string(), &code);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("rogue"), std::string::npos) << out;
+
+  out = ctl("keys rotate --key " + (keys / "trial-key.key").string() + " --version 1 --out " + (dir_ / "ks1").string() +
+                " " + (keys / "new-key.pub").string(),
+            &code);
+  ASSERT_EQ(code, 0) << out;
+  out = ctl("keys install" + remote + (dir_ / "ks1").string(), &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("key set v1 trusted (signed by trial-key): new-key"), std::string::npos) << out;
+  // Replayed: refused (version not above).
+  out = ctl("keys install" + remote + (dir_ / "ks1").string(), &code);
+  EXPECT_EQ(code, 1) << out;
+
+  // The old key no longer signs bundles; the new one does.
+  auto old_key = http().post("/api/v1/rules/install", bundle(2, "function classify_contact() return nil end"), admin_);
+  EXPECT_TRUE(isProblem(old_key, {403, "", "trial-key"})) << old_key;
+  auto new_key =
+      http().post("/api/v1/rules/install", bundle(3, "function classify_contact() return nil end", "new-key"), admin_);
+  ASSERT_TRUE(hasStatus(new_key, 200));
+  auto s = rules();
+  EXPECT_EQ(s->getObject("keys")->getValue<int>("version"), 1);
+
+  ASSERT_TRUE(daemon_.restart());
+  http_ = std::make_unique<HttpClient>(daemon_);
+  s = rules();
+  EXPECT_EQ(s->getObject("keys")->getValue<int>("version"), 1);
+  ASSERT_FALSE(s->isNull("active")) << s;
+  EXPECT_EQ(s->getObject("active")->getValue<int>("version"), 3);
+  ASSERT_FALSE(s->isNull("previous")) << s;
+  EXPECT_EQ(s->getObject("previous")->getValue<int>("version"), 1);  // signed by the old key, kept
+  const DbRows audit = queryDb(daemon_.dbPath(), "SELECT actor FROM audit WHERE action = 'rotate_keys'");
+  EXPECT_EQ(audit.rows.size(), 1u);
 }
 
 }  // namespace
