@@ -14,6 +14,8 @@
 // each verified against the keys before it. Bundles installed under an earlier key stay
 // installable at start-up: they are re-verified against every key the chain trusted.
 //
+// Storage: saveKeySet / loadKeySets in plugins/rules_store.h.
+//
 // Thread-safety: stateless functions; KeySet is a value.
 
 #include <map>
@@ -23,7 +25,6 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "signing/trust_store.h"
-#include "storage/database.h"
 
 namespace outpost::plugins {
 
@@ -39,11 +40,5 @@ struct KeySet {
 // Verifies a key set against the keys trusted now and the last version applied.
 Result<KeySet> verifyKeySet(const std::string& manifest_json, const std::string& signature_json,
                             const signing::TrustStore& current, int64_t current_version);
-
-// Stores a verified key set with an audit row "rotate_keys".
-Status saveKeySet(storage::Database& db, const KeySet& set, WallTime at, const std::string& actor,
-                  const std::string& address);
-// The stored key sets (manifest, signature), in version order.
-Result<std::vector<std::pair<std::string, std::string>>> loadKeySets(storage::Database& db);
 
 }  // namespace outpost::plugins

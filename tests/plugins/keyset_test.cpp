@@ -6,6 +6,7 @@
 
 #include "bundle_fixture.h"
 #include "plugins/rules.h"
+#include "plugins/rules_store.h"
 #include "storage/directory_store.h"
 #include "storage/migrations.h"
 
