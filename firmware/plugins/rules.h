@@ -55,6 +55,9 @@ Result<std::vector<size_t>> validateRanking(const Value& result, const std::vect
 // The plain-table forms of the hooks' inputs.
 Value contactValue(const routing::ContactSpec& spec);
 Value candidateValue(const routing::AgentProfile& agent);
+// Pushes contactValue(*spec) straight onto the Lua stack, table for table the same
+// (keys in the same order, so pairs() iterates alike); a Sandbox::ArgPusher.
+void pushContact(lua_State* L, const void* spec);
 
 struct RuleCounters {
   uint64_t calls = 0;
@@ -88,6 +91,10 @@ class RuleSet {
   bool has(const std::string& hook) const;
   Result<Classification> classify(Value contact, WallTime now);
   Result<std::vector<size_t>> rank(Value contact, const std::vector<std::string>& ids, Value candidates, WallTime now);
+  // The same with the contact pushed straight into Lua (pushContact): the hot path.
+  Result<Classification> classify(const routing::ContactSpec& contact, WallTime now);
+  Result<std::vector<size_t>> rank(const routing::ContactSpec& contact, const std::vector<std::string>& ids,
+                                   Value candidates, WallTime now);
   Result<std::vector<EventAction>> onEvent(Value event, WallTime now);
 
   const Bundle& bundle() const { return bundle_; }
@@ -98,7 +105,10 @@ class RuleSet {
  private:
   RuleSet(Bundle bundle, const Clock& clock, Limits limits, uint64_t seed, Logger log);
   Status rebuild();
-  Result<Value> invoke(const std::string& hook, const std::vector<Value>& args);
+  Result<Value> invoke(const std::string& hook, const std::vector<Value>& args,
+                       Sandbox::ArgPusher first = nullptr, const void* first_data = nullptr);
+  Result<Classification> classification(Result<Value> r);
+  Result<std::vector<size_t>> ranking(Result<Value> r, const std::vector<std::string>& ids);
 
   Bundle bundle_;
   const Clock& clock_;
