@@ -68,7 +68,7 @@ class RulesTrialTest : public DemoSiteTest {
     writeFile(d / "vectors.json", R"({"vectors": []})");
     writeFile(d / "manifest.json", R"({"kind": "rules", "id": "trial", "version": )" + std::to_string(version) +
                                        R"(, "site": "demo", "api": 1, "expires": "2030-01-01T00:00:00Z",
- "hooks": ["classify_contact"], "sources": ["main.lua"], "config": {}, "vectors": "vectors.json", "files": []})");
+ "hooks": )" + hooks + R"(, "sources": ["main.lua"], "config": {}, "vectors": "vectors.json", "files": []})");
     int code = -1;
     std::string out = ctl("bundle build " + d.string(), &code);
     EXPECT_EQ(code, 0) << out;
@@ -90,6 +90,7 @@ class RulesTrialTest : public DemoSiteTest {
   }
 
   fs::path dir_;
+  std::string hooks = R"(["classify_contact"])";
 };
 
 TEST_F(RulesTrialTest, AFailingBundleIsRevertedAndSaysWhy) {
@@ -230,6 +231,27 @@ TEST_F(RulesTrialTest, KeyRotation) {
   EXPECT_EQ(s->getObject("previous")->getValue<int>("version"), 1);  // signed by the old key, kept
   const DbRows audit = queryDb(daemon_.dbPath(), "SELECT actor FROM audit WHERE action = 'rotate_keys'");
   EXPECT_EQ(audit.rows.size(), 1u);
+}
+
+// on_event through the daemon: committed lifecycle events reach the rules on the
+// engine loop (a rule that fails on them is counted like any other).
+TEST_F(RulesTrialTest, OnEventRunsForLifecycleEvents) {
+  hooks = R"(["classify_contact", "on_event"])";
+  ASSERT_TRUE(hasStatus(http().post("/api/v1/rules/install",
+                                    bundle(1, "function classify_contact() return nil end\n"
+                                              "function on_event(e, ctx) error('saw ' .. e.type) end"),
+                                    admin_),
+                        200));
+  ASSERT_EQ(http().post("/api/v1/contacts", contactBody("c-ev-1"), supervisor_).status, 201);
+  const Response ab = http().post("/api/v1/contacts/c-ev-1/abandon", "", supervisor_);
+  ASSERT_LT(ab.status, 300) << ab;
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto a = objField(rules(), "active");
+        return a && intField(objField(a, "counters"), "errors") >= 1;
+      },
+      10s))
+      << rules();
 }
 
 }  // namespace
