@@ -254,5 +254,34 @@ TEST_F(RulesTrialTest, OnEventRunsForLifecycleEvents) {
       << rules();
 }
 
+// outpostctl over HTTPS: the appliance's self-signed certificate given with --ca is
+// verified; without it the connection is refused.
+TEST(RulesCtlTls, ListOverHttpsWithTheSitesCertificate) {
+  OUTPOST_REQUIRE_DAEMON();
+  if (!fs::exists("/usr/bin/openssl")) GTEST_SKIP() << "no openssl command to make a test certificate";
+  const fs::path dir = fs::temp_directory_path() / ("outpost-ctl-tls-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+  const std::string cmd = "/usr/bin/openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -addext "
+                          "subjectAltName=IP:127.0.0.1,DNS:localhost -days 1 -keyout " +
+                          key + " -out " + cert + " > /dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  Daemon daemon;
+  ASSERT_TRUE(daemon.start(DaemonOptions{.extra = {"--set", "http.tls.cert=" + cert, "--set", "http.tls.key=" + key}}));
+  const std::string pw = (dir / "pw").string();
+  writeFile(pw, daemon.password("admin") + "\n");
+  const std::string url = daemon.baseUrl();
+  ASSERT_EQ(url.rfind("https://", 0), 0u) << url;
+  int code = -1;
+  std::string out = ctl("bundle list --url " + url + " --ca " + cert + " --password-file " + pw, &code);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("state:    none"), std::string::npos) << out;
+  out = ctl("bundle list --url " + url + " --password-file " + pw, &code);  // the system's CAs do not know it
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("cannot reach the appliance"), std::string::npos) << out;
+  fs::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace outpost::itest
