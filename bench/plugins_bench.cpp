@@ -106,6 +106,18 @@ void BM_BareClassify(benchmark::State& state) {
 }
 BENCHMARK(BM_BareClassify);
 
+// The same with the contact pushed straight into Lua (what RulesHost does).
+void BM_BareClassifyDirect(benchmark::State& state) {
+  SimulatedClock clock;
+  auto rs = bareRules(clock);
+  const auto spec = contact("balance please");
+  for (auto _ : state) {
+    auto out = rs->classify(spec, clock.wallNow());
+    benchmark::DoNotOptimize(out);
+  }
+}
+BENCHMARK(BM_BareClassifyDirect);
+
 void BM_BareRank(benchmark::State& state) {
   SimulatedClock clock;
   auto rs = bareRules(clock);

@@ -49,6 +49,12 @@ Object::Ptr statusJson(const plugins::RulesStatus& s) {
   } else {
     o->set("previous", Poco::Dynamic::Var());
   }
+  Object::Ptr keys = new Object;
+  keys->set("version", s.key_set_version);
+  Array::Ptr ids = new Array;
+  for (const auto& id : s.key_ids) ids->add(id);
+  keys->set("ids", ids);
+  o->set("keys", keys);
   o->set("state", s.state);
   o->set("changed_at", s.changed_at ? Poco::Dynamic::Var(formatRfc3339(*s.changed_at)) : Poco::Dynamic::Var());
   if (s.trial_ends) o->set("trial_ends", formatRfc3339(*s.trial_ends));
@@ -119,6 +125,29 @@ void addRulesRoutes(Router& router, ApiContext& ctx, plugins::RulesHost& rules) 
     auto e = rules.installFiles(files, persistFor(ctx, req, "install"));
     if (!e) return e.status();
     return Reply::json(200, entryJson(e.value()));
+  });
+  // Body: {"manifest.json": "…", "manifest.sig": "…"}: a key set (plugins/keyset.h).
+  router.add("POST", "/api/v1/rules/keys", Access::kAdmin, [&ctx, &rules](Request& req) -> Result<Reply> {
+    OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));
+    auto body = codec::JsonReader::parseObject(req.body);
+    if (!body) return body.status();
+    codec::JsonReader r(*body);
+    std::string manifest, signature;
+    r.string("manifest.json", manifest, true).string("manifest.sig", signature, true);
+    OUTPOST_RETURN_IF_ERROR(r.finish());
+    auto set = rules.rotateKeys(manifest, signature, [&](const plugins::KeySet& k) {
+      return ctx.writer.run([&](storage::Database& db) {
+        return plugins::saveKeySet(db, k, ctx.clock.wallNow(), req.principal->username, req.address);
+      });
+    });
+    if (!set) return set.status();
+    Object::Ptr o = new Object;
+    o->set("version", set->version);
+    o->set("signed_by", set->signed_by);
+    Array::Ptr ids = new Array;
+    for (const auto& [id, pub] : set->keys) ids->add(id);
+    o->set("ids", ids);
+    return Reply::json(200, o);
   });
   router.add("POST", "/api/v1/rules/rollback", Access::kAdmin, [&ctx, &rules](Request& req) -> Result<Reply> {
     OUTPOST_RETURN_IF_ERROR(checkQuery(req, {}));

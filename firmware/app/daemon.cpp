@@ -339,6 +339,17 @@ Status Daemon::start() {
   rules_options.workload.utc_offset = Millis(config_.getInt("plugins.utc_offset_minutes") * 60000);
   p.rules = std::make_unique<plugins::RulesHost>(p.clock, std::move(rule_trust), rules_options,
                                                  [](const std::string& line) { log().information("%s", line); });
+  // Key rotations stored earlier, each verified against the keys before it.
+  if (auto sets = plugins::loadKeySets(**db); !sets) {
+    return sets.status();
+  } else {
+    for (const auto& [manifest, signature] : *sets) {
+      if (auto k = p.rules->rotateKeys(manifest, signature); !k) {
+        log().warning("stored rule key set not applied: %s", k.status().toString());
+        break;
+      }
+    }
+  }
   if (auto stored = plugins::loadStoredRules(**db); !stored) {
     return stored.status();
   } else {
@@ -346,7 +357,12 @@ Status Daemon::start() {
     // passes is not run and the built-in behaviour applies.
     for (auto* files : {stored->previous ? &*stored->previous : nullptr, stored->active ? &*stored->active : nullptr}) {
       if (!files) continue;
-      auto b = plugins::verifyBundle(*files, p.rules->trust(), p.rules->target());
+      // Against the keys trusted now, else a key set trusted earlier (rotated since).
+      Result<plugins::Bundle> b = Status::internal("no keys");
+      for (const auto& trust : p.rules->trustHistory()) {
+        b = plugins::verifyBundle(*files, trust, p.rules->target());
+        if (b) break;
+      }
       auto e = b ? p.rules->activate(std::move(*b), false) : Result<plugins::RulesStatus::Entry>(b.status());
       if (!e) log().warning("stored rule bundle not activated: %s", e.status().toString());
     }

@@ -11,6 +11,10 @@ Poco::Logger& log() { return Poco::Logger::get("outpost.app"); }
 
 void followRules(api::IvrFrontEnd& fe, const std::shared_ptr<const ivr::Flow>& configured,
                  const std::shared_ptr<plugins::RuleSet>& rules, const Clock& clock, const plugins::RulesOptions& options) {
+  if (!rules) {  // a trial reverted with no earlier bundle: the configured flow, no hook
+    fe.setFlow(configured, nullptr, "config");
+    return;
+  }
   const plugins::Bundle& b = rules->bundle();
   std::shared_ptr<ivr::ActionHook> hook;
   if (rules->has("ivr_action")) {

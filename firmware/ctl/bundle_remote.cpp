@@ -116,6 +116,35 @@ Status rollback(const Args& args) {
   return Status::ok();
 }
 
+// A key set made by `keys rotate`, to the appliance.
+Status installKeys(const Args& args) {
+  OUTPOST_RETURN_IF_ERROR(onlyApplianceFlags(args));
+  if (args.positional().size() != 1) return Status::invalidArgument("expects one key set directory");
+  const std::string dir = args.positional()[0];
+  auto manifest = signing::readSmallFile(dir + "/manifest.json", 64 * 1024);
+  if (!manifest) return manifest.status();
+  auto sig = signing::readSmallFile(dir + "/manifest.sig", 64 * 1024);
+  if (!sig) return sig.status();
+  Object::Ptr body = new Object;
+  body->set("manifest.json", *manifest);
+  body->set("manifest.sig", *sig);
+  auto client = ApplianceClient::login(args);
+  if (!client) return client.status();
+  auto r = (*client)->call("POST", "/api/v1/rules/keys", codec::toJson(body));
+  if (!r) return r.status();
+  if (!args.optional("--json").empty()) {
+    print(*r, true);
+  } else {
+    std::string ids;
+    if (auto a = (*r)->getArray("ids")) {
+      for (size_t i = 0; i < a->size(); ++i) ids += (i ? ", " : "") + a->getElement<std::string>(static_cast<unsigned>(i));
+    }
+    std::printf("key set v%lld trusted (signed by %s): %s\n", static_cast<long long>((*r)->getValue<int64_t>("version")),
+                (*r)->getValue<std::string>("signed_by").c_str(), ids.c_str());
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 std::vector<Command> bundleRemoteCommands() {
@@ -126,6 +155,8 @@ std::vector<Command> bundleRemoteCommands() {
        "the appliance's active and previous bundles, trial state and counters", &list},
       {"bundle", "rollback", "--url URL [--user U] [--password-file F] [--ca FILE] [--json]",
        "re-activate the appliance's previous bundle (audited)", &rollback},
+      {"keys", "install", "--url URL [--user U] [--password-file F] [--ca FILE] [--json] DIR",
+       "trust the key set in DIR (from keys rotate) on a running appliance for rule bundles", &installKeys},
   };
 }
 

@@ -7,6 +7,8 @@
 
 #include "codec/json.h"
 
+#include <lua.hpp>
+
 
 // GCC 12 at -O2 reports std::variant members of Value as maybe-uninitialized when a
 // Value is moved into a Result (a known false positive).
@@ -20,6 +22,14 @@ constexpr const char* kClassify = "classify_contact";
 constexpr const char* kRank = "rank_candidates";
 constexpr const char* kOnEvent = "on_event";
 constexpr const char* kIvrAction = "ivr_action";
+
+Value attributesValue(const std::string& json) {
+  if (json.empty() || json == "{}") return Value(Value::Object{});
+  if (auto parsed = codec::JsonReader::parseObject(json)) {
+    if (auto v = fromJson(Poco::Dynamic::Var(parsed.value()), 8)) return std::move(v.value());
+  }
+  return Value(Value::Object{});
+}
 
 bool isWhole(double d) { return std::isfinite(d) && d == std::floor(d); }
 
@@ -256,13 +266,7 @@ Value contactValue(const routing::ContactSpec& spec) {
   for (const auto& p : spec.ivr_path) path.emplace_back(p);
   o.emplace("ivr_path", Value(std::move(path)));
   o.emplace("queue", Value(spec.queue));
-  Value attributes = Value(Value::Object{});
-  if (!spec.attributes_json.empty() && spec.attributes_json != "{}") {
-    if (auto parsed = codec::JsonReader::parseObject(spec.attributes_json)) {
-      if (auto v = fromJson(Poco::Dynamic::Var(parsed.value()), 8)) attributes = std::move(v.value());
-    }
-  }
-  o.emplace("attributes", std::move(attributes));
+  o.emplace("attributes", attributesValue(spec.attributes_json));
   return Value(std::move(o));
 }
 
@@ -281,6 +285,48 @@ Value candidateValue(const routing::AgentProfile& a) {
   o.emplace("practice_skills", Value(std::move(practice)));
   o.emplace("reward_score", Value(a.reward_score));
   return Value(std::move(o));
+}
+
+namespace {
+void pushText(lua_State* L, const char* key, const std::string& text) {
+  lua_pushlstring(L, text.data(), text.size());
+  lua_setfield(L, -2, key);
+}
+void pushPlainField(lua_State* L, const char* key, const Value& v) {
+  Sandbox::pushPlain(L, v);
+  lua_setfield(L, -2, key);
+}
+}  // namespace
+
+void pushContact(lua_State* L, const void* data) {
+  const auto& spec = *static_cast<const routing::ContactSpec*>(data);
+  // contactValue's 12 fields, in its (sorted) key order.
+  lua_createtable(L, 0, 12);
+  pushPlainField(L, "attributes", attributesValue(spec.attributes_json));
+  pushText(L, "channel", std::string(site::channelName(spec.channel)));
+  pushText(L, "id", spec.id);
+  pushText(L, "intent", spec.intent);
+  pushPlainField(L, "intent_confidence", Value(spec.intent_confidence));
+  lua_createtable(L, static_cast<int>(spec.ivr_path.size()), 0);
+  for (size_t i = 0; i < spec.ivr_path.size(); ++i) {
+    lua_pushlstring(L, spec.ivr_path[i].data(), spec.ivr_path[i].size());
+    lua_rawseti(L, -2, static_cast<lua_Integer>(i + 1));
+  }
+  lua_setfield(L, -2, "ivr_path");
+  pushText(L, "language", spec.language);
+  pushPlainField(L, "priority", Value(spec.priority));
+  pushText(L, "queue", spec.queue);
+  pushText(L, "segment", spec.segment);
+  std::map<std::string_view, int> skills;  // sorted, and the last level of a repeated code, like the map
+  for (const auto& s : spec.skills) skills[s.skill_code] = s.level;
+  lua_createtable(L, 0, static_cast<int>(skills.size()));
+  for (const auto& [code, level] : skills) {
+    lua_pushlstring(L, code.data(), code.size());
+    lua_pushinteger(L, level);
+    lua_rawset(L, -3);
+  }
+  lua_setfield(L, -2, "skills");
+  pushPlainField(L, "value", Value(spec.value));
 }
 
 // ------------------------------------------------------------------------------------
@@ -323,7 +369,8 @@ bool RuleSet::has(const std::string& hook) const {
   return std::find(bundle_.hooks.begin(), bundle_.hooks.end(), hook) != bundle_.hooks.end();
 }
 
-Result<Value> RuleSet::invoke(const std::string& hook, const std::vector<Value>& args) {
+Result<Value> RuleSet::invoke(const std::string& hook, const std::vector<Value>& args, Sandbox::ArgPusher first,
+                              const void* first_data) {
   ++calls_;
   if (!sandbox_ || sandbox_->broken()) {
     if (Status s = rebuild(); !s) {
@@ -331,7 +378,7 @@ Result<Value> RuleSet::invoke(const std::string& hook, const std::vector<Value>&
       return Status(s.code(), "rebuilding the sandbox: " + s.message(), s.where());
     }
   }
-  auto r = sandbox_->call(hook, args, true);
+  auto r = sandbox_->callWith(hook, first, first_data, args, true);
   if (!r) {
     if (r.status().code() == StatusCode::kResourceExhausted && sandbox_->broken()) {
       ++limits_hit_;
@@ -342,12 +389,7 @@ Result<Value> RuleSet::invoke(const std::string& hook, const std::vector<Value>&
   return r;
 }
 
-Result<Classification> RuleSet::classify(Value contact, WallTime now) {
-  std::vector<Value> args;
-  args.reserve(2);
-  args.push_back(std::move(contact));
-  args.push_back(ctxValue(now));
-  auto r = invoke(kClassify, args);
+Result<Classification> RuleSet::classification(Result<Value> r) {
   if (!r) return r.status();
   auto c = validateClassification(r.value());
   if (!c) {
@@ -358,14 +400,7 @@ Result<Classification> RuleSet::classify(Value contact, WallTime now) {
   return c;
 }
 
-Result<std::vector<size_t>> RuleSet::rank(Value contact, const std::vector<std::string>& ids, Value candidates,
-                                          WallTime now) {
-  std::vector<Value> args;
-  args.reserve(3);
-  args.push_back(std::move(contact));
-  args.push_back(std::move(candidates));
-  args.push_back(ctxValue(now));
-  auto r = invoke(kRank, args);
+Result<std::vector<size_t>> RuleSet::ranking(Result<Value> r, const std::vector<std::string>& ids) {
   if (!r) return r.status();
   auto order = validateRanking(r.value(), ids);
   if (!order) {
@@ -374,6 +409,38 @@ Result<std::vector<size_t>> RuleSet::rank(Value contact, const std::vector<std::
                   order.status().where());
   }
   return order;
+}
+
+Result<Classification> RuleSet::classify(Value contact, WallTime now) {
+  std::vector<Value> args;
+  args.reserve(2);
+  args.push_back(std::move(contact));
+  args.push_back(ctxValue(now));
+  return classification(invoke(kClassify, args));
+}
+
+Result<Classification> RuleSet::classify(const routing::ContactSpec& contact, WallTime now) {
+  const std::vector<Value> args{ctxValue(now)};
+  return classification(invoke(kClassify, args, &pushContact, &contact));
+}
+
+Result<std::vector<size_t>> RuleSet::rank(Value contact, const std::vector<std::string>& ids, Value candidates,
+                                          WallTime now) {
+  std::vector<Value> args;
+  args.reserve(3);
+  args.push_back(std::move(contact));
+  args.push_back(std::move(candidates));
+  args.push_back(ctxValue(now));
+  return ranking(invoke(kRank, args), ids);
+}
+
+Result<std::vector<size_t>> RuleSet::rank(const routing::ContactSpec& contact, const std::vector<std::string>& ids,
+                                          Value candidates, WallTime now) {
+  std::vector<Value> args;
+  args.reserve(2);
+  args.push_back(std::move(candidates));
+  args.push_back(ctxValue(now));
+  return ranking(invoke(kRank, args, &pushContact, &contact), ids);
 }
 
 Result<std::vector<EventAction>> RuleSet::onEvent(Value event, WallTime now) {
@@ -501,7 +568,38 @@ RuleCounters RuleSet::counters() const {
 
 RulesHost::RulesHost(const Clock& clock, signing::TrustStore trust, RulesOptions options, Logger log)
     : clock_(clock), trust_(std::move(trust)), options_(std::move(options)), log_(std::move(log)),
-      workload_(options_.workload) {}
+      workload_(options_.workload) {
+  trust_history_.push_back(trust_);
+}
+
+signing::TrustStore RulesHost::trust() const {
+  std::lock_guard lock(mu_);
+  return trust_;
+}
+
+std::vector<signing::TrustStore> RulesHost::trustHistory() const {
+  std::lock_guard lock(mu_);
+  return std::vector<signing::TrustStore>(trust_history_.rbegin(), trust_history_.rend());
+}
+
+int64_t RulesHost::keySetVersion() const {
+  std::lock_guard lock(mu_);
+  return keyset_version_;
+}
+
+Result<KeySet> RulesHost::rotateKeys(const std::string& manifest_json, const std::string& signature_json,
+                                     const KeysPersist& persist) {
+  std::lock_guard install(install_mu_);
+  auto set = verifyKeySet(manifest_json, signature_json, trust(), keySetVersion());
+  if (!set) return set.status();
+  if (persist) OUTPOST_RETURN_IF_ERROR(persist(*set));
+  std::lock_guard lock(mu_);
+  trust_ = set->trust();
+  trust_history_.push_back(trust_);
+  keyset_version_ = set->version;
+  if (log_) log_("rule bundle keys rotated to key set v" + std::to_string(set->version) + " (signed by " + set->signed_by + ")");
+  return set;
+}
 
 namespace {
 RulesStatus::Entry entryOf(const RuleSet& rs) {
@@ -524,13 +622,13 @@ InstallTarget RulesHost::target() const {
 
 Result<RulesStatus::Entry> RulesHost::installFiles(const std::map<std::string, std::string>& files,
                                                    const Persist& persist) {
-  auto b = verifyBundle(files, trust_, target());
+  auto b = verifyBundle(files, trust(), target());
   if (!b) return b.status();
   return activate(std::move(b.value()), true, persist);
 }
 
 Result<RulesStatus::Entry> RulesHost::installDir(const std::string& dir, const Persist& persist) {
-  auto b = readBundleDir(dir, trust_, target());
+  auto b = readBundleDir(dir, trust(), target());
   if (!b) return b.status();
   return activate(std::move(b.value()), true, persist);
 }
@@ -613,6 +711,8 @@ RulesStatus RulesHost::status() const {
   if (previous_) s.previous = entryOf(*previous_);
   s.state = state_;
   s.changed_at = changed_at_;
+  s.key_set_version = keyset_version_;
+  s.key_ids = trust_.ids();
   if (state_ == "trial") {
     if (!trial_signalled_ && clock_.wallNow() >= trial_ends_) {
       s.state = "active";  // the window passed without trouble (checkTrial records it)
@@ -701,16 +801,19 @@ Result<bool> RulesHost::checkTrial(const RevertPersist& persist) {
       return s;
     }
   }
-  std::lock_guard lock(mu_);
-  active_ = back;
-  previous_ = failed;
-  rank_enabled_ = active_ && active_->has(kRank);
-  events_enabled_ = active_ && active_->has(kOnEvent);
-  setState("reverted", clock_.wallNow());
-  reason_ = reason;
-  reverted_id_ = failed->bundle().id;
-  reverted_version_ = failed->bundle().version;
+  {
+    std::lock_guard lock(mu_);
+    active_ = back;
+    previous_ = failed;
+    rank_enabled_ = active_ && active_->has(kRank);
+    events_enabled_ = active_ && active_->has(kOnEvent);
+    setState("reverted", clock_.wallNow());
+    reason_ = reason;
+    reverted_id_ = failed->bundle().id;
+    reverted_version_ = failed->bundle().version;
+  }
   if (log_) log_("rules " + reason);
+  if (listener_.activated) listener_.activated(back);  // null: no bundle, the built-in behaviour
   return true;
 }
 
@@ -728,7 +831,7 @@ void RulesHost::logFailure(const RuleSet& rules, const std::string& hook, const 
 std::optional<routing::ContactSpec> RulesHost::classify(const routing::ContactSpec& spec, WallTime now) {
   auto rs = active();  // this decision finishes on these rules even if a swap happens meanwhile
   if (!rs || !rs->has(kClassify)) return std::nullopt;
-  auto c = rs->classify(contactValue(spec), now);
+  auto c = rs->classify(spec, now);
   if (!c) {
     rs->countFallback();
     logFailure(*rs, kClassify, c.status());
@@ -788,7 +891,7 @@ std::optional<size_t> RulesHost::choose(const routing::ContactView& contact,
     c.asObject().emplace("practice_today", Value(workload_.practiceToday(a->id, now)));
     list.push_back(std::move(c));
   }
-  auto r = rs->rank(contactValue(*contact.spec), ids, Value(std::move(list)), now);
+  auto r = rs->rank(*contact.spec, ids, Value(std::move(list)), now);
   if (!r) {
     rs->countFallback();
     logFailure(*rs, kRank, r.status());

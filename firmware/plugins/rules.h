@@ -35,6 +35,7 @@
 #include "ivr/hook.h"
 #include "plugins/bundle.h"
 #include "plugins/event_hook.h"
+#include "plugins/keyset.h"
 #include "plugins/sandbox.h"
 #include "plugins/workload.h"
 #include "routing/router.h"
@@ -66,6 +67,9 @@ Value ivrInputValue(const ivr::HookCall& call);
 // The plain-table forms of the hooks' inputs.
 Value contactValue(const routing::ContactSpec& spec);
 Value candidateValue(const routing::AgentProfile& agent);
+// Pushes contactValue(*spec) straight onto the Lua stack, table for table the same
+// (keys in the same order, so pairs() iterates alike); a Sandbox::ArgPusher.
+void pushContact(lua_State* L, const void* spec);
 
 struct RuleCounters {
   uint64_t calls = 0;
@@ -99,6 +103,10 @@ class RuleSet {
   bool has(const std::string& hook) const;
   Result<Classification> classify(Value contact, WallTime now);
   Result<std::vector<size_t>> rank(Value contact, const std::vector<std::string>& ids, Value candidates, WallTime now);
+  // The same with the contact pushed straight into Lua (pushContact): the hot path.
+  Result<Classification> classify(const routing::ContactSpec& contact, WallTime now);
+  Result<std::vector<size_t>> rank(const routing::ContactSpec& contact, const std::vector<std::string>& ids,
+                                   Value candidates, WallTime now);
   Result<std::vector<EventAction>> onEvent(Value event, WallTime now);
   Result<ivr::HookAction> ivrAction(Value session, Value input, WallTime now);
 
@@ -110,7 +118,10 @@ class RuleSet {
  private:
   RuleSet(Bundle bundle, const Clock& clock, Limits limits, uint64_t seed, Logger log);
   Status rebuild();
-  Result<Value> invoke(const std::string& hook, const std::vector<Value>& args);
+  Result<Value> invoke(const std::string& hook, const std::vector<Value>& args,
+                       Sandbox::ArgPusher first = nullptr, const void* first_data = nullptr);
+  Result<Classification> classification(Result<Value> r);
+  Result<std::vector<size_t>> ranking(Result<Value> r, const std::vector<std::string>& ids);
 
   Bundle bundle_;
   const Clock& clock_;
@@ -160,6 +171,8 @@ struct RulesStatus {
   std::string reason;                  // reverted: why
   std::string reverted_id;             // reverted: the bundle that failed its trial
   int64_t reverted_version = 0;
+  int64_t key_set_version = 0;         // 0: the keys of plugins.trust_file
+  std::vector<std::string> key_ids;    // the keys that may sign bundles now
   std::optional<WallTime> changed_at;  // when the state last changed
 };
 
@@ -197,7 +210,17 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
   Result<bool> checkTrial(const RevertPersist& persist = nullptr);
   // The target for verifying bundles here (site, groups, now).
   InstallTarget target() const;
-  const signing::TrustStore& trust() const { return trust_; }
+  // The keys trusted now (plugins.trust_file, or the last key set).
+  signing::TrustStore trust() const;
+  // Every key set trusted so far, newest first (start-up re-verifies stored bundles
+  // against each: a bundle installed before a rotation stays).
+  std::vector<signing::TrustStore> trustHistory() const;
+  // Key rotation (plugins/keyset.h): verifies the set against the keys trusted now,
+  // persists it, then trusts only its keys. Start-up re-applies stored sets this way.
+  using KeysPersist = std::function<Status(const KeySet& set)>;
+  Result<KeySet> rotateKeys(const std::string& manifest_json, const std::string& signature_json,
+                            const KeysPersist& persist = nullptr);
+  int64_t keySetVersion() const;
   RulesStatus status() const;
   std::shared_ptr<RuleSet> active() const;
 
@@ -213,7 +236,8 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
   // fields recent_heavy, practice_today), then onEvent.
   void observe(const engine::DomainEvent& event, WallTime now);
   // Told before a bundle becomes active (an error refuses it; nothing changes) and
-  // after it did (install, start-up restore, rollback). The IVR swaps its flow here.
+  // after it did (install, start-up restore, rollback, trial revert — then `active` may be
+  // null: no bundle, the built-in behaviour). The IVR swaps its flow here.
   struct Listener {
     std::function<Status(const Bundle& bundle)> check;
     std::function<void(const std::shared_ptr<RuleSet>& active)> activated;
@@ -246,6 +270,9 @@ class RulesHost final : public engine::ContactClassifier, public routing::Candid
   std::atomic<bool> events_enabled_{false};  // the active bundle has on_event
   AgentWorkload workload_;                     // engine loop only
   ActionSink sink_;
+  // Keys, under mu_ (trust_ above too).
+  int64_t keyset_version_ = 0;
+  std::vector<signing::TrustStore> trust_history_;  // oldest first, the current one last
   // Trial state, under mu_.
   TrialWatcher watcher_;
   std::string state_ = "none";

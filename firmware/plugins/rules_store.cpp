@@ -1,5 +1,6 @@
 #include "plugins/rules_store.h"
 
+#include <Poco/JSON/Array.h>
 #include <Poco/JSON/Object.h>
 
 #include "codec/json.h"
@@ -110,6 +111,34 @@ Status saveTrialRevert(storage::Database& db, const Bundle* active, const Bundle
   payload->set("reason", reason);
   return storage::appendOutbox(
       db, storage::OutboxEntry{at, "rules.reverted", 1, codec::toJson(payload), storage::kClassAudit});
+}
+
+Status saveKeySet(storage::Database& db, const KeySet& set, WallTime at, const std::string& actor,
+                  const std::string& address) {
+  auto q = db.query(
+      "INSERT INTO rule_keysets (version, manifest, signature, signed_by, installed_at, installed_by) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6)");
+  if (!q) return q.status();
+  q->bind(1, set.version).bindBlob(2, set.raw_manifest).bindBlob(3, set.raw_signature).bind(4, set.signed_by);
+  q->bind(5, toEpochMillis(at)).bind(6, actor);
+  if (auto r = q->step(); !r) return r.status();
+  Poco::JSON::Object::Ptr after = new Poco::JSON::Object;
+  after->set("version", set.version);
+  after->set("signed_by", set.signed_by);
+  Poco::JSON::Array::Ptr ids = new Poco::JSON::Array;
+  for (const auto& [id, pub] : set.keys) ids->add(id);
+  after->set("keys", ids);
+  return storage::appendAudit(db, storage::AuditEntry{0, at, actor, "rotate_keys", "rule_keyset",
+                                                      std::to_string(set.version), std::nullopt,
+                                                      codec::toJson(after), address});
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> loadKeySets(storage::Database& db) {
+  auto q = db.query("SELECT manifest, signature FROM rule_keysets ORDER BY version");
+  if (!q) return q.status();
+  std::vector<std::pair<std::string, std::string>> out;
+  OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] { out.emplace_back(q->columnBlob(0), q->columnBlob(1)); }));
+  return out;
 }
 
 Result<StoredRules> loadStoredRules(storage::Database& db) {

@@ -13,6 +13,7 @@
 
 #include "core/status.h"
 #include "plugins/bundle.h"
+#include "plugins/keyset.h"
 #include "storage/database.h"
 
 namespace outpost::plugins {
@@ -27,6 +28,12 @@ Status saveActivation(storage::Database& db, const Bundle& active, const Bundle*
 // an outbox record "rules.reverted" carrying the reason.
 Status saveTrialRevert(storage::Database& db, const Bundle* active, const Bundle& reverted, WallTime at,
                        const std::string& reason);
+
+// Stores a verified key set with an audit row "rotate_keys".
+Status saveKeySet(storage::Database& db, const KeySet& set, WallTime at, const std::string& actor,
+                  const std::string& address);
+// The stored key sets (manifest, signature), in version order.
+Result<std::vector<std::pair<std::string, std::string>>> loadKeySets(storage::Database& db);
 
 struct StoredRules {
   std::optional<std::map<std::string, std::string>> active;    // path → bytes

@@ -177,6 +177,8 @@ struct CallInfo {
   const std::vector<Value>* args;
   int env_ref;
   int config_ref;
+  Sandbox::ArgPusher first = nullptr;
+  const void* first_data = nullptr;
 };
 
 // Runs inside lua_pcall: pushes the arguments and calls the rule.
@@ -184,12 +186,13 @@ int trampoline(lua_State* L) {
   auto* ci = static_cast<CallInfo*>(lua_touserdata(L, 1));
   lua_rawgeti(L, LUA_REGISTRYINDEX, ci->env_ref);
   if (lua_getfield(L, -1, ci->name) != LUA_TFUNCTION) return luaL_error(L, "%s is not a function", ci->name);
+  if (ci->first) ci->first(L, ci->first_data);
   for (const Value& v : *ci->args) pushValue(L, v, false);
   if (ci->config_ref != LUA_NOREF && lua_istable(L, -1)) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, ci->config_ref);
     lua_setfield(L, -2, "config");
   }
-  lua_call(L, static_cast<int>(ci->args->size()), 1);
+  lua_call(L, static_cast<int>(ci->args->size()) + (ci->first ? 1 : 0), 1);
   return 1;
 }
 
@@ -557,10 +560,17 @@ bool Sandbox::hasFunction(const std::string& name) const {
   return fn;
 }
 
+void Sandbox::pushPlain(lua_State* L, const Value& value) { pushValue(L, value, false); }
+
 Result<Value> Sandbox::call(const std::string& name, const std::vector<Value>& args, bool ctx_config) {
+  return callWith(name, nullptr, nullptr, args, ctx_config);
+}
+
+Result<Value> Sandbox::callWith(const std::string& name, ArgPusher push_first, const void* data,
+                                const std::vector<Value>& args, bool ctx_config) {
   if (broken_) return Status::failedPrecondition("the sandbox hit a limit and must be rebuilt");
   begin();
-  CallInfo ci{name.c_str(), &args, env_ref_, ctx_config && !args.empty() ? config_ref_ : LUA_NOREF};
+  CallInfo ci{name.c_str(), &args, env_ref_, ctx_config && !args.empty() ? config_ref_ : LUA_NOREF, push_first, data};
   lua_pushcfunction(L_, traceback);
   lua_pushcfunction(L_, trampoline);
   lua_pushlightuserdata(L_, &ci);

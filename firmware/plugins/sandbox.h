@@ -76,6 +76,14 @@ class Sandbox {
   // With `ctx_config`, the last argument (a table) gets the field config = the
   // shared "config" table.
   Result<Value> call(const std::string& name, const std::vector<Value>& args, bool ctx_config = false);
+  // The same with a first argument pushed straight into Lua by `push_first(L, data)`
+  // (no Value in between: the hooks' hot path), then `args`. `push_first` runs inside
+  // the protected call and must push exactly one value.
+  using ArgPusher = void (*)(lua_State* L, const void* data);
+  Result<Value> callWith(const std::string& name, ArgPusher push_first, const void* data,
+                         const std::vector<Value>& args, bool ctx_config = false);
+  // Pushes a plain value as call() does (whole numbers as integers), for ArgPushers.
+  static void pushPlain(lua_State* L, const Value& value);
 
   bool broken() const { return broken_; }
   size_t memoryUsed() const { return mem_used_; }

@@ -23,13 +23,19 @@ int64_t AgentWorkload::dayOf(WallTime t) const {
 }
 
 void AgentWorkload::noteProfile(const routing::AgentProfile& agent) {
-  std::set<std::string> only;
+  auto it = agents_.find(agent.id);
+  if (agent.practice_skills.empty()) {  // the common case: nothing to remember, no allocation
+    if (it != agents_.end()) it->second.practice_only.clear();
+    return;
+  }
+  if (it == agents_.end()) it = agents_.emplace(agent.id, Agent{}).first;
+  std::set<std::string>& only = it->second.practice_only;
+  only.clear();
   for (const auto& s : agent.practice_skills) {
     bool has = false;
     for (const auto& k : agent.skills) has = has || k.skill_code == s;
     if (!has) only.insert(s);
   }
-  agents_[agent.id].practice_only = std::move(only);
 }
 
 void AgentWorkload::record(const engine::DomainEvent& event) {

@@ -37,7 +37,9 @@ Status writeFileAtomically(const fs::path& path, std::string_view bytes) {
 
 }  // namespace
 
-bool isKnownKind(std::string_view kind) { return kind == "rules" || kind == "content" || kind == "config"; }
+bool isKnownKind(std::string_view kind) {
+  return kind == "rules" || kind == "content" || kind == "config" || kind == "keyset";
+}
 
 bool isSafePackagePath(std::string_view path) {
   if (path.empty() || path.size() > 255 || path.front() == '/') return false;
@@ -66,7 +68,7 @@ void readCommonFields(codec::JsonReader& r, VerifiedManifest& m, const PackageLi
   }
   m.version = static_cast<int64_t>(version);
   if (r.ok() && !isKnownKind(m.kind)) {
-    r.fail(Status::invalidArgument("unknown kind \"" + m.kind + "\" (rules, content or config)", "/kind"));
+    r.fail(Status::invalidArgument("unknown kind \"" + m.kind + "\" (rules, content, config or keyset)", "/kind"));
   }
   if (r.ok() && (m.id.empty() || m.id.size() > 64 || !isValidKeyId(m.id))) {
     r.fail(Status::invalidArgument("must be 1–64 of A–Z a–z 0–9 . _ -", "/id"));

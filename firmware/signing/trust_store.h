@@ -15,6 +15,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 #include <string_view>
 
 #include "core/status.h"
@@ -46,6 +47,12 @@ class TrustStore {
   Status verify(std::string_view bytes, const Signature& sig) const;
 
   bool empty() const { return keys_.empty(); }
+  // The key ids, sorted.
+  std::vector<std::string> ids() const {
+    std::vector<std::string> out;
+    for (const auto& [id, key] : keys_) out.push_back(id);
+    return out;
+  }
   size_t size() const { return keys_.size(); }
   // The line of the trust file for a key.
   static std::string line(const std::string& key_id, const std::string& public_b64);

@@ -364,6 +364,19 @@ INSERT OR IGNORE INTO xapi_related (kind, key, seq) SELECT 'activity', object_id
 INSERT OR IGNORE INTO xapi_related (kind, key, seq) SELECT 'agent', actor, seq FROM xapi_statements WHERE actor <> '';
 )sql";
 
+// Trusted-key rotations for rule bundles (plugins/keyset.h): each key set as signed by
+// a key trusted before it, applied in version order at start-up.
+constexpr std::string_view kV10RuleKeySets = R"sql(
+CREATE TABLE rule_keysets (
+  version INTEGER PRIMARY KEY,
+  manifest BLOB NOT NULL,
+  signature BLOB NOT NULL,
+  signed_by TEXT NOT NULL,
+  installed_at INTEGER NOT NULL,
+  installed_by TEXT NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "site directory", kV1SiteDirectory},
     {2, "contact routing", kV2Routing},
@@ -374,6 +387,7 @@ constexpr Migration kMigrations[] = {
     {7, "rule bundles", kV7RuleBundles},
     {8, "contact messages", kV8ContactMessages},
     {9, "xapi statements resource", kV9XapiStatementsResource},
+    {10, "rule key sets", kV10RuleKeySets},
 };
 
 }  // namespace

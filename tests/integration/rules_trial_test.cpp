@@ -61,18 +61,18 @@ class RulesTrialTest : public DemoSiteTest {
     return o;
   }
   // A signed bundle "trial" version `version` with `lua` as main.lua; its install body.
-  std::string bundle(int version, const std::string& lua) {
+  std::string bundle(int version, const std::string& lua, const std::string& key = "trial-key") {
     const fs::path d = dir_ / ("v" + std::to_string(version));
     fs::create_directories(d);
     writeFile(d / "main.lua", lua);
     writeFile(d / "vectors.json", R"({"vectors": []})");
     writeFile(d / "manifest.json", R"({"kind": "rules", "id": "trial", "version": )" + std::to_string(version) +
                                        R"(, "site": "demo", "api": 1, "expires": "2030-01-01T00:00:00Z",
- "hooks": ["classify_contact"], "sources": ["main.lua"], "config": {}, "vectors": "vectors.json", "files": []})");
+ "hooks": )" + hooks + R"(, "sources": ["main.lua"], "config": {}, "vectors": "vectors.json", "files": []})");
     int code = -1;
     std::string out = ctl("bundle build " + d.string(), &code);
     EXPECT_EQ(code, 0) << out;
-    out = ctl("bundle sign --key " + (dir_ / "keys" / "trial-key.key").string() + " --key-id trial-key " + d.string(),
+    out = ctl("bundle sign --key " + (dir_ / "keys" / (key + ".key")).string() + " --key-id " + key + " " + d.string(),
               &code);
     EXPECT_EQ(code, 0) << out;
     Poco::JSON::Object::Ptr files = new Poco::JSON::Object;
@@ -90,6 +90,7 @@ class RulesTrialTest : public DemoSiteTest {
   }
 
   fs::path dir_;
+  std::string hooks = R"(["classify_contact"])";
 };
 
 TEST_F(RulesTrialTest, AFailingBundleIsRevertedAndSaysWhy) {
@@ -173,6 +174,113 @@ TEST_F(RulesTrialTest, OutpostctlInstallListRollback) {
   out = ctl("bundle list --url http://192.0.2.1:8080 --password-file " + pw, &code);
   EXPECT_EQ(code, 1) << out;
   EXPECT_NE(out.find("loopback"), std::string::npos) << out;
+}
+
+// Key rotation: a key set signed by the trusted key, made and installed with
+// outpostctl; bundles signed by the old key are refused after it, the new key's are
+// accepted, and both the rotation and the bundles installed before it survive a restart.
+TEST_F(RulesTrialTest, KeyRotation) {
+  ASSERT_TRUE(hasStatus(
+      http().post("/api/v1/rules/install", bundle(1, "function classify_contact(c, ctx) return nil end"), admin_), 200));
+  const fs::path keys = dir_ / "keys";
+  int code = -1;
+  std::string out = ctl("keys generate --id new-key --out " + keys.string(), &code);
+  ASSERT_EQ(code, 0) << out;
+  out = ctl("keys generate --id rogue --out " + keys.string(), &code);
+  ASSERT_EQ(code, 0) << out;
+  const std::string pw = (dir_ / "pw").string();
+  writeFile(pw, daemon_.password("admin") + "\n");
+  const std::string remote = " --url " + daemon_.baseUrl() + " --password-file " + pw + " ";
+
+  // Signed by a key the appliance does not trust: refused.
+  out = ctl("keys rotate --key " + (keys / "rogue.key").string() + " --version 1 --out " + (dir_ / "ks-rogue").string() +
+                " " + (keys / "rogue.pub").string(),
+            &code);
+  ASSERT_EQ(code, 0) << out;
+  out = ctl("keys install" + remote + (dir_ / "ks-rogue").string(), &code);
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("rogue"), std::string::npos) << out;
+
+  out = ctl("keys rotate --key " + (keys / "trial-key.key").string() + " --version 1 --out " + (dir_ / "ks1").string() +
+                " " + (keys / "new-key.pub").string(),
+            &code);
+  ASSERT_EQ(code, 0) << out;
+  out = ctl("keys install" + remote + (dir_ / "ks1").string(), &code);
+  ASSERT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("key set v1 trusted (signed by trial-key): new-key"), std::string::npos) << out;
+  // Replayed: refused (version not above).
+  out = ctl("keys install" + remote + (dir_ / "ks1").string(), &code);
+  EXPECT_EQ(code, 1) << out;
+
+  // The old key no longer signs bundles; the new one does.
+  auto old_key = http().post("/api/v1/rules/install", bundle(2, "function classify_contact() return nil end"), admin_);
+  EXPECT_TRUE(isProblem(old_key, {403, "", "trial-key"})) << old_key;
+  auto new_key =
+      http().post("/api/v1/rules/install", bundle(3, "function classify_contact() return nil end", "new-key"), admin_);
+  ASSERT_TRUE(hasStatus(new_key, 200));
+  auto s = rules();
+  EXPECT_EQ(s->getObject("keys")->getValue<int>("version"), 1);
+
+  ASSERT_TRUE(daemon_.restart());
+  http_ = std::make_unique<HttpClient>(daemon_);
+  s = rules();
+  EXPECT_EQ(s->getObject("keys")->getValue<int>("version"), 1);
+  ASSERT_FALSE(s->isNull("active")) << s;
+  EXPECT_EQ(s->getObject("active")->getValue<int>("version"), 3);
+  ASSERT_FALSE(s->isNull("previous")) << s;
+  EXPECT_EQ(s->getObject("previous")->getValue<int>("version"), 1);  // signed by the old key, kept
+  const DbRows audit = queryDb(daemon_.dbPath(), "SELECT actor FROM audit WHERE action = 'rotate_keys'");
+  EXPECT_EQ(audit.rows.size(), 1u);
+}
+
+// on_event through the daemon: committed lifecycle events reach the rules on the
+// engine loop (a rule that fails on them is counted like any other).
+TEST_F(RulesTrialTest, OnEventRunsForLifecycleEvents) {
+  hooks = R"(["classify_contact", "on_event"])";
+  ASSERT_TRUE(hasStatus(http().post("/api/v1/rules/install",
+                                    bundle(1, "function classify_contact() return nil end\n"
+                                              "function on_event(e, ctx) error('saw ' .. e.type) end"),
+                                    admin_),
+                        200));
+  ASSERT_EQ(http().post("/api/v1/contacts", contactBody("c-ev-1"), supervisor_).status, 201);
+  const Response ab = http().post("/api/v1/contacts/c-ev-1/abandon", "", supervisor_);
+  ASSERT_LT(ab.status, 300) << ab;
+  ASSERT_TRUE(eventually(
+      [&] {
+        auto a = objField(rules(), "active");
+        return a && intField(objField(a, "counters"), "errors") >= 1;
+      },
+      10s))
+      << rules();
+}
+
+// outpostctl over HTTPS: the appliance's self-signed certificate given with --ca is
+// verified; without it the connection is refused.
+TEST(RulesCtlTls, ListOverHttpsWithTheSitesCertificate) {
+  OUTPOST_REQUIRE_DAEMON();
+  if (!fs::exists("/usr/bin/openssl")) GTEST_SKIP() << "no openssl command to make a test certificate";
+  const fs::path dir = fs::temp_directory_path() / ("outpost-ctl-tls-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string cert = (dir / "cert.pem").string(), key = (dir / "key.pem").string();
+  const std::string cmd = "/usr/bin/openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=127.0.0.1 -addext "
+                          "subjectAltName=IP:127.0.0.1,DNS:localhost -days 1 -keyout " +
+                          key + " -out " + cert + " > /dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0);
+  Daemon daemon;
+  ASSERT_TRUE(daemon.start(DaemonOptions{.extra = {"--set", "http.tls.cert=" + cert, "--set", "http.tls.key=" + key}}));
+  const std::string pw = (dir / "pw").string();
+  writeFile(pw, daemon.password("admin") + "\n");
+  const std::string url = daemon.baseUrl();
+  ASSERT_EQ(url.rfind("https://", 0), 0u) << url;
+  int code = -1;
+  std::string out = ctl("bundle list --url " + url + " --ca " + cert + " --password-file " + pw, &code);
+  EXPECT_EQ(code, 0) << out;
+  EXPECT_NE(out.find("state:    none"), std::string::npos) << out;
+  out = ctl("bundle list --url " + url + " --password-file " + pw, &code);  // the system's CAs do not know it
+  EXPECT_EQ(code, 1) << out;
+  EXPECT_NE(out.find("cannot reach the appliance"), std::string::npos) << out;
+  fs::remove_all(dir);
 }
 
 }  // namespace

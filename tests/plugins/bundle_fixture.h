@@ -87,6 +87,7 @@ class BundleDir {
   }
   std::string path() const { return dir_.string(); }
   const signing::TrustStore& trust() const { return trust_; }
+  const signing::KeyPair& key() const { return key_; }
 
   std::string main_lua;
   std::string vectors;

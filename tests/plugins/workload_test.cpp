@@ -115,3 +115,49 @@ TEST_F(HooksTest, CandidatesCarryRecentHeavyFromTheEngineEvents) {
 
 }  // namespace
 }  // namespace outpost::plugins
+
+namespace outpost::plugins {
+namespace {
+
+// The hot path pushes the contact straight into Lua; it must give the rules exactly
+// what contactValue gives them, including the order pairs() walks the keys in.
+TEST(PushContact, SameTableAsContactValue) {
+  SimulatedClock clock;
+  auto sb = Sandbox::create(clock, {}, 1);
+  ASSERT_TRUE(sb.isOk());
+  ASSERT_TRUE((*sb)->load("main.lua", R"(
+function echo(c) return c end
+function order(c)
+  local keys, skills = {}, {}
+  for k in pairs(c) do keys[#keys + 1] = k end
+  for k in pairs(c.skills) do skills[#skills + 1] = k end
+  return table.concat(keys, ',') .. '|' .. table.concat(skills, ',')
+end
+)").isOk());
+  routing::ContactSpec spec;
+  spec.id = "c1";
+  spec.channel = site::Channel::kChat;
+  spec.skills = {{"cards", 2}, {"account", 3}, {"fraud", 1}};
+  spec.segment = "vip";
+  spec.value = 1234.5;
+  spec.priority = 70;
+  spec.intent = "card_lost";
+  spec.intent_confidence = 0.875;
+  spec.ivr_path = {"menu", "cards"};
+  spec.queue = "cards";
+  spec.attributes_json = R"({"text": "我的卡丢了", "vip": "true", "n": 3, "list": [1, 2]})";
+  for (const auto& s : {spec, routing::ContactSpec{}}) {
+    auto by_value = (*sb)->call("echo", {contactValue(s)});
+    auto pushed = (*sb)->callWith("echo", &pushContact, &s, {});
+    ASSERT_TRUE(by_value.isOk() && pushed.isOk()) << pushed.status().toString();
+    EXPECT_EQ(toJsonText(*pushed), toJsonText(*by_value));
+    EXPECT_TRUE(*pushed == *by_value);
+    auto order_value = (*sb)->call("order", {contactValue(s)});
+    auto order_pushed = (*sb)->callWith("order", &pushContact, &s, {});
+    ASSERT_TRUE(order_value.isOk() && order_pushed.isOk());
+    EXPECT_EQ(order_pushed->asString(), order_value->asString());
+  }
+}
+
+}  // namespace
+}  // namespace outpost::plugins
