@@ -356,7 +356,7 @@ void BM_DownlinkFetch(benchmark::State& state) {
     dlo.chunk_bytes = state.range(0) * 1024;
     dlo.poll_interval = Millis(5);
     DownlinkHooks hooks;
-    hooks.trust = &trust;
+    hooks.trust = [&trust] { return trust; };
     hooks.installed = [](const ManifestEntry&) { return false; };
     hooks.install = [&installed](const std::string&, const std::string&) -> Result<std::string> {
       ++installed;

@@ -81,7 +81,7 @@ Result<std::unique_ptr<sync::Downlink>> startDownlink(const Config& config, stor
   o.chunk_bytes = config.getInt("sync.downlink.chunk_bytes");
   o.request_timeout = config.getDuration("sync.downlink.request_timeout");
   sync::DownlinkHooks hooks;
-  hooks.trust = &rules.trust();
+  hooks.trust = [&rules] { return rules.trust(); };
   hooks.installed = [&rules, &reads, &content](const sync::ManifestEntry& e) -> bool {
     if (e.kind == "rules") {
       const auto s = rules.status();

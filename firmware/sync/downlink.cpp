@@ -248,7 +248,7 @@ void Downlink::handleManifest(const std::string& body) {
     }
     if (planned || hooks_.installed(e)) continue;
     // Nothing is fetched for a package whose manifest is not signed by a trusted key.
-    auto vm = signing::verifyManifest(e.manifest, e.signature, *hooks_.trust);
+    auto vm = signing::verifyManifest(e.manifest, e.signature, hooks_.trust());
     if (!vm) {
       refuse(e, "signature: " + vm.status().describe());
       continue;

@@ -68,7 +68,8 @@ struct DownlinkStats {
 
 // How verified packages are handed on (wired in app/sync_wiring.cpp).
 struct DownlinkHooks {
-  const signing::TrustStore* trust = nullptr;
+  // The keys trusted now (they change when a key set is rotated in).
+  std::function<signing::TrustStore()> trust;
   // The same signed manifest (by SHA-256) is already in force here.
   std::function<bool(const ManifestEntry&)> installed;
   // Installs the package directory; the summary, or the refusal.
