@@ -118,7 +118,7 @@ struct Contact {
 
 // Queued contacts of a queue by (−key, seq): rank() gives the position in the queue.
 using RankKey = std::pair<double, uint64_t>;
-using RankSet = ChunkSet<RankKey, std::less<RankKey>, 64>;
+using RankSet = ChunkSet<RankKey, std::less<RankKey>, 64, true>;
 
 struct QueueState {
   uint32_t idx = 0;
