@@ -110,15 +110,7 @@ Router::Impl::AgentPick Router::Impl::pickAgent(const Contact& c) const {
   SkillId skill = kAnySkill;
   int min_level = kAnySkillLevel;
   size_t total = 0;
-  auto count = [&](SkillId sk, int lv) {
-    size_t n = 0;
-    for (int t = c.ring_lo; t <= c.ring_hi; ++t) {
-      for (int l = lv; l <= kMaxLevel; ++l) {
-        if (const ASet* b = agent_index_.bucket(sk, c.lang, c.ch, l, t, s)) n += b->size();
-      }
-    }
-    return n;
-  };
+  auto count = [&](SkillId sk, int lv) { return agent_index_.count(sk, c.lang, c.ch, s, c.ring_lo, c.ring_hi, lv); };
   if (c.reqs.empty()) {
     total = count(kAnySkill, kAnySkillLevel);
   } else {
