@@ -58,7 +58,7 @@ Status Router::Impl::checkInvariants() const {
       return bad("contact " + id + " any-eligible ring tiers");
     }
     contact_entries += c.index.entries.size() + c.index.practice.size();
-    const bool in_unanswered = q.unanswered.count({toEpochMillis(c.view.spec->arrived_at), c.seq, c.idx}) > 0;
+    const bool in_unanswered = q.unanswered.contains({toEpochMillis(c.view.spec->arrived_at), c.seq, c.idx});
     switch (c.view.state) {
       case ContactState::kQueued: {
         ++waiting[c.queue];

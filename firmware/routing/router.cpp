@@ -800,7 +800,7 @@ Result<ContactQueued> Router::Impl::addContact(ContactSpec spec) {
   c.view.spec = std::make_shared<const ContactSpec>(std::move(spec));
   c.queue = q->idx;
   prepareContact(c);
-  q->unanswered.emplace(toEpochMillis(c.view.spec->arrived_at), c.seq, c.idx);
+  q->unanswered.insert({toEpochMillis(c.view.spec->arrived_at), c.seq, c.idx});
   c.view.state = ContactState::kQueued;
   ++q->waiting;
   updateRing(c);
@@ -1159,7 +1159,7 @@ void Router::Impl::restoreContact(ContactView view) {
       (c.view.state == ContactState::kConnected || c.view.state == ContactState::kWrapUp) && c.view.agent_id;
   if (!handled) {
     // Queued, or offered at the crash: it waits again and resume() offers it.
-    q.unanswered.emplace(toEpochMillis(c.view.spec->arrived_at), c.seq, c.idx);
+    q.unanswered.insert({toEpochMillis(c.view.spec->arrived_at), c.seq, c.idx});
     c.view.state = ContactState::kQueued;
     c.view.agent_id.reset();
     c.view.offered_at.reset();
@@ -1267,7 +1267,7 @@ QueueStats Router::Impl::stats(const std::string& queue) const {
   s.waiting = q.waiting;
   s.offered = q.offered;
   if (!q.unanswered.empty()) {
-    s.longest_wait = std::max(Millis(0), now - fromEpochMillis(std::get<0>(*q.unanswered.begin())));
+    s.longest_wait = std::max(Millis(0), now - fromEpochMillis(q.unanswered.front().at));
   }
   s.answered = static_cast<int>(q.answered);
   s.answered_in_threshold = static_cast<int>(q.answered_in_threshold);
