@@ -104,8 +104,8 @@ struct SkillSetBucket {
   size_t count = 0;
   uint32_t by_tier[kMaxTier + 1] = {};  // contacts whose ring includes the tier
   SkillId b = kNone;                    // the second skill (kNone: the single bucket)
+  std::vector<std::unique_ptr<QueueBucket>> queues;  // (its size on the first cache line)
   QueueSum sums[kInline];               // mirrors of queues[0 … kInline)
-  std::vector<std::unique_ptr<QueueBucket>> queues;
 };
 struct CSlot {
   size_t count = 0;
