@@ -4,12 +4,6 @@
 
 namespace outpost::routing::internal {
 
-const SkillSetBucket* CSlot::pair(SkillId b) const {
-  auto it = std::lower_bound(pairs.begin(), pairs.end(), b,
-                             [](const auto& p, SkillId v) { return p.first < v; });
-  return it != pairs.end() && it->first == b ? it->second.get() : nullptr;
-}
-
 CSlot& ContactIndex::getSlot(SkillId a, LangId lang, int ch) {
   const size_t i = slotIndex(a, lang, ch);
   if (i >= slots_.size()) slots_.resize(i + 1);
@@ -101,6 +95,8 @@ SkillSetBucket& pairBucket(CSlot& slot, SkillId b) {
   if (it == slot.pairs.end() || it->first != b) {
     it = slot.pairs.emplace(it, b, std::make_unique<SkillSetBucket>());
     it->second->b = b;
+    if (b >= slot.pair_at.size()) slot.pair_at.resize(b + 1, nullptr);
+    slot.pair_at[b] = it->second.get();
   }
   return *it->second;
 }

@@ -115,7 +115,8 @@ struct CSlot {
   uint64_t pair_mask[kMaxTier + 1] = {};
   SkillSetBucket single;
   std::vector<std::pair<SkillId, std::unique_ptr<SkillSetBucket>>> pairs;  // sorted by B
-  const SkillSetBucket* pair(SkillId b) const;
+  std::vector<SkillSetBucket*> pair_at;  // by B: one load instead of a binary search
+  const SkillSetBucket* pair(SkillId b) const { return b < pair_at.size() ? pair_at[b] : nullptr; }
 };
 struct PSlot;
 struct PracticeBucket {
@@ -222,7 +223,7 @@ class ContactIndex {
       if (!check(s->single, counts)) return false;
       uint64_t masks[kMaxTier + 1] = {};
       for (const auto& p : s->pairs) {
-        if (!check(*p.second, counts) || p.second->b != p.first) return false;
+        if (!check(*p.second, counts) || p.second->b != p.first || s->pair(p.first) != p.second.get()) return false;
         for (int t = 1; t <= kMaxTier; ++t) {
           if (p.second->by_tier[t] > 0) masks[t] |= uint64_t{1} << (p.first % 64);
         }
