@@ -48,7 +48,7 @@ struct AEntryLess {
     return a.agent < b.agent;
   }
 };
-using ASet = ChunkSet<AEntry, AEntryLess, 64>;
+using ASet = ChunkSet<AEntry, AEntryLess, 32>;
 
 inline bool sameKey(const AEntry& a, const AEntry& b) { return a.k0 == b.k0 && a.k1 == b.k1 && a.k2 == b.k2; }
 
