@@ -110,15 +110,7 @@ Router::Impl::AgentPick Router::Impl::pickAgent(const Contact& c) const {
   SkillId skill = kAnySkill;
   int min_level = kAnySkillLevel;
   size_t total = 0;
-  auto count = [&](SkillId sk, int lv) {
-    size_t n = 0;
-    for (int t = c.ring_lo; t <= c.ring_hi; ++t) {
-      for (int l = lv; l <= kMaxLevel; ++l) {
-        if (const ASet* b = agent_index_.bucket(sk, c.lang, c.ch, l, t, s)) n += b->size();
-      }
-    }
-    return n;
-  };
+  auto count = [&](SkillId sk, int lv) { return agent_index_.count(sk, c.lang, c.ch, s, c.ring_lo, c.ring_hi, lv); };
   if (c.reqs.empty()) {
     total = count(kAnySkill, kAnySkillLevel);
   } else {
@@ -294,16 +286,33 @@ Router::Impl::ContactPick Router::Impl::pickContact(const Agent& a) const {
   size_t n = 0;
   size_t top = 0;
   auto collect = [&](const internal::SkillSetBucket& ssb, int la, int lb) {
-    for (const auto& qb : ssb.queues) {
-      if (qb->count == 0 || qb->max_key[a.tier] == -std::numeric_limits<double>::infinity()) continue;
-      const QueuePolicy& p = queues_[qb->queue]->policy;
-      const double bound = p.weight * (qb->max_key[a.tier] + p.aging_per_s * now_s);
+    const size_t nq = ssb.queues.size();
+    for (size_t k = 0; k < nq; ++k) {
+      // The inline summary for the first queue buckets; the bucket itself after those.
+      const internal::QueueBucket* qb;
+      uint32_t queue;
+      double max_key;
+      if (k < internal::SkillSetBucket::kInline) {
+        const internal::QueueSum& sum = ssb.sums[k];
+        if (sum.count == 0) continue;
+        qb = sum.qb;
+        queue = sum.queue;
+        max_key = sum.max_key[a.tier];
+      } else {
+        qb = ssb.queues[k].get();
+        if (qb->count == 0) continue;
+        queue = qb->queue;
+        max_key = qb->max_key[a.tier];
+      }
+      if (max_key == -std::numeric_limits<double>::infinity()) continue;
+      const QueuePolicy& p = queues_[queue]->policy;
+      const double bound = p.weight * (max_key + p.aging_per_s * now_s);
       if (n == cands.size()) {  // more than fit: read them as they come
         if (!best.contact || bound >= best.eff) visitQueue(*qb, la, lb);
         continue;
       }
       if (n > 0 && bound > cands[top].bound) top = n;
-      cands[n++] = Candidate{qb.get(), la, lb, bound};
+      cands[n++] = Candidate{qb, la, lb, bound};
     }
   };
   for (int ch = 0; ch < kChannels; ++ch) {
@@ -317,8 +326,10 @@ Router::Impl::ContactPick Router::Impl::pickContact(const Agent& a) const {
         const internal::CSlot* slot = contact_index_.slot(a.skills[i].skill, lang, ch);
         if (!slot || slot->by_tier[t] == 0) continue;
         if (slot->single.by_tier[t]) collect(slot->single, a.skills[i].level, 0);
-        if (slot->pairs.empty()) continue;
+        const uint64_t pairs = slot->pair_mask[t];
+        if (pairs == 0) continue;
         for (size_t j = i + 1; j < a.skills.size(); ++j) {
+          if (!(pairs & bit(a.skills[j].skill))) continue;
           const internal::SkillSetBucket* ssb = slot->pair(a.skills[j].skill);
           if (ssb && ssb->by_tier[t]) collect(*ssb, a.skills[i].level, a.skills[j].level);
         }

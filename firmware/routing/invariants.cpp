@@ -58,7 +58,7 @@ Status Router::Impl::checkInvariants() const {
       return bad("contact " + id + " any-eligible ring tiers");
     }
     contact_entries += c.index.entries.size() + c.index.practice.size();
-    const bool in_unanswered = q.unanswered.count({toEpochMillis(c.view.spec->arrived_at), c.seq, c.idx}) > 0;
+    const bool in_unanswered = q.unanswered.contains({toEpochMillis(c.view.spec->arrived_at), c.seq, c.idx});
     switch (c.view.state) {
       case ContactState::kQueued: {
         ++waiting[c.queue];
@@ -195,11 +195,14 @@ Status Router::Impl::checkInvariants() const {
   // --- agents ----------------------------------------------------------------------
   size_t agent_set_entries = 0;
   bool sets_valid = true;
-  agent_index_.forEachSet([&](const internal::ASet& set, SkillId, LangId, int, int, int, int) {
+  agent_index_.forEachSet([&](const internal::ASet& set, SkillId skill, LangId lang, int ch, int lv, int t, int s) {
     agent_set_entries += set.size();
     sets_valid = sets_valid && set.valid();
+    if (s >= 0) {
+      sets_valid = sets_valid && agent_index_.countOf(skill, lang, ch, lv, t, s) == set.size();
+    }
   });
-  if (!sets_valid) return bad("an agent bucket is out of order");
+  if (!sets_valid) return bad("an agent bucket is out of order or miscounted");
   if (agent_set_entries != agent_index_.entries()) return bad("agent buckets hold stray entries");
   const internal::AgentIndex::Locator locator(agent_index_);
   size_t agent_entries = 0;
@@ -268,9 +271,11 @@ Status Router::Impl::checkInvariants() const {
         }
         for (SkillId p : a.practice) want.push_back(packBucket(p, lang, ch, 0, 0, -1));
       }
-      for (const auto& [set, kind] : entries) {
+      for (const auto& [set, count, kind] : entries) {
         uint64_t coords = 0;
         if (!locator.find(set, packBucket, &coords)) return bad("agent " + id + " entry in an unknown set");
+        if ((count == nullptr) != (kind < 0) || (count && *count != set->size()))
+          return bad("agent " + id + " entry count");
         got.push_back(coords);
         const int s = static_cast<int>(coords & 0xf) - 1;
         if (s != kind) return bad("agent " + id + " entry kind");

@@ -44,15 +44,7 @@ Router::Impl::Impl(const Clock& clock, Timers& timers, EventSink& sink, RouterOp
 }
 
 Router::Impl::~Impl() {
-  for (auto& c : contacts_) {
-    if (!c) continue;
-    cancelTimer(c->ring_timer);
-    cancelTimer(c->offer_timer);
-    cancelTimer(c->wrap_timer);
-  }
-  for (auto& a : agents_) {
-    if (a) cancelTimer(a->delay_timer);
-  }
+  if (armed_ != 0) timers_.cancel(armed_);
 }
 
 // ====================================================================================
@@ -62,9 +54,91 @@ double Router::Impl::seconds(WallTime t) const {
   return static_cast<double>((t - epoch_).count()) / 1000.0;
 }
 
+// ====================================================================================
+// timers
+
+uint64_t Router::Impl::schedule(Millis delay, internal::TimerKind kind, uint32_t idx, uint64_t tag) {
+  const int64_t due = toEpochMillis(now_) + std::max<int64_t>(0, delay.count());
+  if (timer_queue_.wantsCompaction()) {
+    timer_queue_.compact([this](const internal::TimerEntry& e) { return timerLive(e); });
+  }
+  const uint64_t id = timer_queue_.push(due, kind, idx, tag);
+  if (armed_ == 0 || due < armed_due_) armTimer();
+  return id;
+}
+
 void Router::Impl::cancelTimer(uint64_t& id) {
-  if (id != 0) timers_.cancel(id);
+  if (id != 0) timer_queue_.cancelled();
   id = 0;
+}
+
+bool Router::Impl::timerLive(const internal::TimerEntry& e) const {
+  using internal::TimerKind;
+  if (e.kind == TimerKind::kDelay) {
+    const Agent* a = e.idx < agents_.size() ? agents_[e.idx].get() : nullptr;
+    return a && a->serial == e.tag && a->delay_timer == e.id;
+  }
+  const Contact* c = e.idx < contacts_.size() ? contacts_[e.idx].get() : nullptr;
+  if (!c || c->seq != e.tag) return false;
+  switch (e.kind) {
+    case TimerKind::kOffer:
+      return c->offer_timer == e.id;
+    case TimerKind::kRing:
+      return c->ring_timer == e.id;
+    case TimerKind::kWrapUp:
+      return c->wrap_timer == e.id;
+    case TimerKind::kDelay:
+      break;
+  }
+  return false;
+}
+
+void Router::Impl::armTimer() {
+  if (timer_queue_.empty()) {
+    if (armed_ != 0) timers_.cancel(armed_);
+    armed_ = 0;
+    return;
+  }
+  const int64_t due = timer_queue_.top().due_ms;
+  if (armed_ != 0) {
+    if (armed_due_ <= due) return;  // wakes up early at worst, and re-arms
+    timers_.cancel(armed_);
+  }
+  armed_due_ = due;
+  armed_ = timers_.after(Millis(std::max<int64_t>(0, due - toEpochMillis(now_))), [this] { onTimers(); });
+}
+
+void Router::Impl::onTimers() {
+  using internal::TimerKind;
+  armed_ = 0;
+  now_ = clock_.wallNow();
+  // Like the loop's own timers: those due now, in (deadline, creation) order; timers
+  // made while these run wait for the next turn even when due at once.
+  const uint64_t limit = timer_queue_.nextId();
+  while (!timer_queue_.empty()) {
+    const internal::TimerEntry& top = timer_queue_.top();
+    if (top.due_ms > toEpochMillis(now_) || top.id >= limit) break;
+    const internal::TimerEntry e = timer_queue_.pop();
+    if (!timerLive(e)) continue;
+    timer_queue_.fired();
+    switch (e.kind) {
+      case TimerKind::kOffer:
+        onOfferTimeout(e.idx, e.tag);
+        break;
+      case TimerKind::kRing:
+        onRingTimer(e.idx, e.tag);
+        break;
+      case TimerKind::kWrapUp:
+        onWrapUpEnd(e.idx, e.tag);
+        break;
+      case TimerKind::kDelay:
+        onDelayEnd(e.idx, e.tag);
+        break;
+    }
+  }
+  // Cancelled heads need no wake-up.
+  while (!timer_queue_.empty() && !timerLive(timer_queue_.top())) timer_queue_.pop();
+  armTimer();
 }
 
 Router::Impl::Agent* Router::Impl::findAgent(const std::string& id) {
@@ -507,7 +581,7 @@ void Router::Impl::startDelay(Agent& a, Millis delay) {
   a.delay_until = now_ + delay;
   const uint32_t idx = a.idx;
   const uint64_t serial = a.serial;
-  a.delay_timer = timers_.after(delay, [this, idx, serial] { onDelayEnd(idx, serial); });
+  a.delay_timer = schedule(delay, internal::TimerKind::kDelay, idx, serial);
 }
 
 void Router::Impl::onDelayEnd(uint32_t idx, uint64_t serial) {
@@ -608,7 +682,7 @@ void Router::Impl::armRingTimer(Contact& c) {
   const Millis delay = c.view.spec->arrived_at + boundary - now_;
   const uint32_t idx = c.idx;
   const uint64_t seq = c.seq;
-  c.ring_timer = timers_.after(std::max(delay, Millis(0)), [this, idx, seq] { onRingTimer(idx, seq); });
+  c.ring_timer = schedule(delay, internal::TimerKind::kRing, idx, seq);
 }
 
 void Router::Impl::onRingTimer(uint32_t idx, uint64_t seq) {
@@ -726,7 +800,7 @@ Result<ContactQueued> Router::Impl::addContact(ContactSpec spec) {
   c.view.spec = std::make_shared<const ContactSpec>(std::move(spec));
   c.queue = q->idx;
   prepareContact(c);
-  q->unanswered.emplace(toEpochMillis(c.view.spec->arrived_at), c.seq, c.idx);
+  q->unanswered.insert({toEpochMillis(c.view.spec->arrived_at), c.seq, c.idx});
   c.view.state = ContactState::kQueued;
   ++q->waiting;
   updateRing(c);
@@ -822,7 +896,7 @@ void Router::Impl::offer(Contact& c, Agent& a, std::string_view trigger, const A
   c.expires_at = now_ + timeout;
   const uint32_t idx = c.idx;
   const uint64_t seq = c.seq;
-  c.offer_timer = timers_.after(timeout, [this, idx, seq] { onOfferTimeout(idx, seq); });
+  c.offer_timer = schedule(timeout, internal::TimerKind::kOffer, idx, seq);
   if (c.decision) {
     *c.decision = d;
   } else {
@@ -967,7 +1041,7 @@ Status Router::Impl::complete(const std::string& contact_id, const std::string& 
     c.wrap_end = now_ + q.policy.wrap_up_time;
     const uint32_t idx = c.idx;
     const uint64_t seq = c.seq;
-    c.wrap_timer = timers_.after(q.policy.wrap_up_time, [this, idx, seq] { onWrapUpEnd(idx, seq); });
+    c.wrap_timer = schedule(q.policy.wrap_up_time, internal::TimerKind::kWrapUp, idx, seq);
   }
   emitContact(c);
   settleAgent(a, false);
@@ -1085,7 +1159,7 @@ void Router::Impl::restoreContact(ContactView view) {
       (c.view.state == ContactState::kConnected || c.view.state == ContactState::kWrapUp) && c.view.agent_id;
   if (!handled) {
     // Queued, or offered at the crash: it waits again and resume() offers it.
-    q.unanswered.emplace(toEpochMillis(c.view.spec->arrived_at), c.seq, c.idx);
+    q.unanswered.insert({toEpochMillis(c.view.spec->arrived_at), c.seq, c.idx});
     c.view.state = ContactState::kQueued;
     c.view.agent_id.reset();
     c.view.offered_at.reset();
@@ -1127,7 +1201,7 @@ void Router::Impl::resume() {
     }
     const uint32_t idx = c.idx;
     const uint64_t seq = c.seq;
-    c.wrap_timer = timers_.after(end - now_, [this, idx, seq] { onWrapUpEnd(idx, seq); });
+    c.wrap_timer = schedule(end - now_, internal::TimerKind::kWrapUp, idx, seq);
   }
   for (auto& a : agents_) {
     if (a) settleAgent(*a, false);
@@ -1193,7 +1267,7 @@ QueueStats Router::Impl::stats(const std::string& queue) const {
   s.waiting = q.waiting;
   s.offered = q.offered;
   if (!q.unanswered.empty()) {
-    s.longest_wait = std::max(Millis(0), now - fromEpochMillis(std::get<0>(*q.unanswered.begin())));
+    s.longest_wait = std::max(Millis(0), now - fromEpochMillis(q.unanswered.front().at));
   }
   s.answered = static_cast<int>(q.answered);
   s.answered_in_threshold = static_cast<int>(q.answered_in_threshold);

@@ -16,7 +16,11 @@
 // never a scan of all agents or all contacts.
 //
 // Time comes from the injected Clock (read as "now" at each call) and timers from the
-// injected Timers, so tests and the simulator run it under simulated time. Effects
+// injected Timers, so tests and the simulator run it under simulated time. The router
+// keeps its many timers (offer time-outs, ring steps, wrap-ups, delays) in its own heap
+// and holds at most one Timers timer, for the earliest deadline; timers due at the
+// same moment run in deadline order, then creation order, and those a callback makes
+// wait for the next turn of the loop, as with the loop's own timers. Effects
 // go to the EventSink synchronously, in order, during the call that caused them (or
 // the timer callback). The sink must not call back into the router.
 //

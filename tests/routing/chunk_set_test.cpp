@@ -40,6 +40,24 @@ TEST(ChunkSetTest, BehavesLikeAnOrderedSet) {
   }
 }
 
+TEST(ChunkSetTest, RankedSetCountsWhatIsBefore) {
+  std::mt19937 rng(11);
+  ChunkSet<int, Less, 4, true> set;  // small chunks: many of them, several blocks
+  std::set<int> model;
+  for (int step = 0; step < 20000; ++step) {
+    const bool grow = (step / 2500) % 2 == 0;
+    const int v = static_cast<int>(rng() % 2000);
+    if (rng() % 10 < (grow ? 7u : 3u)) {
+      EXPECT_EQ(set.insert(v), model.insert(v).second) << step;
+    } else {
+      EXPECT_EQ(set.erase(v), model.erase(v) == 1) << step;
+    }
+    ASSERT_TRUE(set.valid()) << step;
+    const int probe = static_cast<int>(rng() % 2000);
+    ASSERT_EQ(set.rank(probe), static_cast<size_t>(std::distance(model.begin(), model.lower_bound(probe)))) << step;
+  }
+}
+
 TEST(ChunkSetTest, EmptyAndSingle) {
   ChunkSet<int, Less, 4> set;
   EXPECT_TRUE(set.empty());

@@ -2,10 +2,10 @@
 
 namespace outpost::routing::internal {
 
-AgentIndex::Block& AgentIndex::get(SkillId skill, LangId lang) {
+AgentIndex::Cell& AgentIndex::get(SkillId skill, LangId lang) {
   const size_t i = static_cast<size_t>(skill) * kMaxLangs + lang;
   if (i >= blocks_.size()) blocks_.resize(i + 1);
-  if (!blocks_[i]) blocks_[i] = std::make_unique<Block>();
+  if (!blocks_[i]) blocks_[i] = std::make_unique<Cell>();
   return *blocks_[i];
 }
 
@@ -14,15 +14,16 @@ AgentIndex::Locator::Locator(const AgentIndex& index) {
                     sizeof(ASet) * (kChannels * (kMaxLevel + 1) * (kMaxTier + 1) * kStrategies + kChannels),
                 "Block must be an array of sets");
   for (size_t i = 0; i < index.blocks_.size(); ++i) {
-    if (index.blocks_[i]) blocks_.emplace_back(&index.blocks_[i]->sets[0][0][0][0], i);
+    if (index.blocks_[i]) blocks_.emplace_back(&index.blocks_[i]->block.sets[0][0][0][0], i);
   }
   std::sort(blocks_.begin(), blocks_.end());
 }
 
-void AgentIndex::add(std::vector<std::pair<ASet*, int8_t>>& entries, ASet& set, const AEntry& e,
+void AgentIndex::add(std::vector<AgentIndexEntry>& entries, ASet& set, uint32_t* count, const AEntry& e,
                      int8_t kind) {
   if (set.insert(e)) {
-    entries.emplace_back(&set, kind);
+    entries.push_back(AgentIndexEntry{&set, count, kind});
+    if (count) ++*count;
     ++entries_;
   }
 }
@@ -35,25 +36,29 @@ void AgentIndex::insert(AgentIndexState& state, const AgentIndexSpec& spec, int 
   state.practice_key[c] = spec.practice_key[c];
   state.agent = spec.agent;
   auto& entries = state.entries[c];
+  // First the sets, then their loads all at once (their misses overlap), then the
+  // inserts.
+  pending_.clear();
   for (LangId lang : *spec.langs) {
     auto put = [&](SkillId skill, int level) {
-      Block& b = get(skill, lang);
+      Cell& b = get(skill, lang);
       for (int s = 0; s < kStrategies; ++s) {
         if (!(spec.strategies[c] & (1u << s))) continue;
-        AEntry e = spec.keys[c][static_cast<size_t>(s)];
-        e.agent = spec.agent;
-        e.mask = spec.mask;
-        add(entries, b.sets[ch][level][spec.tier][s], e, static_cast<int8_t>(s));
+        pending_.push_back(AgentIndexEntry{&b.block.sets[ch][level][spec.tier][s],
+                                           &b.counts[ch][s][spec.tier][level], static_cast<int8_t>(s)});
       }
     };
     if (spec.any_skill) put(kAnySkill, kAnySkillLevel);
     for (const SkillReq& r : *spec.skills) put(r.skill, r.level);
-    for (SkillId p : *spec.practice) {
-      AEntry e = spec.practice_key[c];
-      e.agent = spec.agent;
-      e.mask = spec.mask;
-      add(entries, get(p, lang).practice[ch], e, -1);
-    }
+    for (SkillId p : *spec.practice) pending_.push_back(AgentIndexEntry{&get(p, lang).block.practice[ch], nullptr, -1});
+  }
+  for (const AgentIndexEntry& p : pending_) __builtin_prefetch(p.set);
+  for (const AgentIndexEntry& p : pending_) p.set->prefetch();
+  for (const AgentIndexEntry& p : pending_) {
+    AEntry e = p.kind < 0 ? spec.practice_key[c] : spec.keys[c][static_cast<size_t>(p.kind)];
+    e.agent = spec.agent;
+    e.mask = spec.mask;
+    add(entries, *p.set, p.count, e, p.kind);
   }
 }
 
@@ -61,12 +66,13 @@ void AgentIndex::remove(AgentIndexState& state, int ch) {
   const auto c = static_cast<size_t>(ch);
   auto& entries = state.entries[c];
   // The sets are independent: load them all first so their misses overlap.
-  for (auto& e : entries) __builtin_prefetch(e.first);
-  for (auto& e : entries) e.first->prefetch();
-  for (auto& [set, kind] : entries) {
+  for (auto& e : entries) __builtin_prefetch(e.set);
+  for (auto& e : entries) e.set->prefetch();
+  for (auto& [set, count, kind] : entries) {
     AEntry e = kind < 0 ? state.practice_key[c] : state.keys[c][static_cast<size_t>(kind)];
     e.agent = state.agent;
     set->erase(e);
+    if (count) --*count;
   }
   entries_ -= entries.size();
   entries.clear();

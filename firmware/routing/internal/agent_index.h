@@ -48,9 +48,17 @@ struct AEntryLess {
     return a.agent < b.agent;
   }
 };
-using ASet = ChunkSet<AEntry, AEntryLess, 64>;
+using ASet = ChunkSet<AEntry, AEntryLess, 32>;
 
 inline bool sameKey(const AEntry& a, const AEntry& b) { return a.k0 == b.k0 && a.k1 == b.k1 && a.k2 == b.k2; }
+
+// One set an agent is in: the set, its size mirror in the compact count table (null
+// for practice sets) and the strategy whose key the agent has there (-1: practice).
+struct AgentIndexEntry {
+  ASet* set = nullptr;
+  uint32_t* count = nullptr;
+  int8_t kind = 0;
+};
 
 // What is indexed for one agent (kept with the agent so it can be removed again),
 // per channel: a chat offer re-keys the agent's chat entries only.
@@ -60,9 +68,8 @@ struct AgentIndexState {
   std::array<AEntry, kStrategies> keys[kChannels]{};
   AEntry practice_key[kChannels]{};
   uint32_t agent = 0;
-  // Per channel: the sets it is in, each with the strategy whose key it has there
-  // (-1: practice); erased by that key.
-  std::vector<std::pair<ASet*, int8_t>> entries[kChannels];
+  // Per channel: the sets it is in; erased by the key of the entry's kind.
+  std::vector<AgentIndexEntry> entries[kChannels];
 };
 
 // What to index: the agent's figures and, per channel, the keys per strategy.
@@ -92,12 +99,29 @@ class AgentIndex {
 
   // The bucket, or nullptr if nothing was ever put there.
   const ASet* bucket(SkillId skill, LangId lang, int ch, int level, int tier, int strategy) const {
-    const Block* b = find(skill, lang);
-    return b ? &b->sets[ch][level][tier][strategy] : nullptr;
+    const Cell* b = find(skill, lang);
+    return b ? &b->block.sets[ch][level][tier][strategy] : nullptr;
   }
   const ASet* practice(SkillId skill, LangId lang, int ch) const {
-    const Block* b = find(skill, lang);
-    return b ? &b->practice[ch] : nullptr;
+    const Cell* b = find(skill, lang);
+    return b ? &b->block.practice[ch] : nullptr;
+  }
+  // How many agents the buckets of tiers [tier_lo, tier_hi] at levels >= min_level
+  // hold, from the compact count table (a cache line or two instead of every set).
+  size_t count(SkillId skill, LangId lang, int ch, int strategy, int tier_lo, int tier_hi, int min_level) const {
+    const Cell* b = find(skill, lang);
+    if (!b) return 0;
+    size_t n = 0;
+    for (int t = tier_lo; t <= tier_hi; ++t) {
+      const uint32_t* row = b->counts[ch][strategy][t];
+      for (int l = min_level; l <= kMaxLevel; ++l) n += row[l];
+    }
+    return n;
+  }
+  // For invariant checks: the count table's entry for a set.
+  uint32_t countOf(SkillId skill, LangId lang, int ch, int level, int tier, int strategy) const {
+    const Cell* b = find(skill, lang);
+    return b ? b->counts[ch][strategy][tier][level] : 0;
   }
   size_t entries() const { return entries_; }
 
@@ -140,8 +164,8 @@ class AgentIndex {
   template <typename Fn>
   void forEachSet(Fn fn) const {
     for (size_t i = 0; i < blocks_.size(); ++i) {
-      const Block* b = blocks_[i].get();
-      if (!b) continue;
+      if (!blocks_[i]) continue;
+      const Block* b = &blocks_[i]->block;
       const auto skill = static_cast<SkillId>(i / kMaxLangs);
       const auto lang = static_cast<LangId>(i % kMaxLangs);
       for (int ch = 0; ch < kChannels; ++ch) {
@@ -163,14 +187,20 @@ class AgentIndex {
     ASet sets[kChannels][kMaxLevel + 1][kMaxTier + 1][kStrategies];
     ASet practice[kChannels];
   };
-  const Block* find(SkillId skill, LangId lang) const {
+  // A block with the sizes of its strategy sets, per (channel, strategy, tier, level).
+  struct Cell {
+    Block block;
+    uint32_t counts[kChannels][kStrategies][kMaxTier + 1][kMaxLevel + 1] = {};
+  };
+  const Cell* find(SkillId skill, LangId lang) const {
     const size_t i = static_cast<size_t>(skill) * kMaxLangs + lang;
     return i < blocks_.size() ? blocks_[i].get() : nullptr;
   }
-  Block& get(SkillId skill, LangId lang);
-  void add(std::vector<std::pair<ASet*, int8_t>>& entries, ASet& set, const AEntry& e, int8_t kind);
+  Cell& get(SkillId skill, LangId lang);
+  void add(std::vector<AgentIndexEntry>& entries, ASet& set, uint32_t* count, const AEntry& e, int8_t kind);
 
-  std::vector<std::unique_ptr<Block>> blocks_;  // by skill * kMaxLangs + lang; never freed
+  std::vector<std::unique_ptr<Cell>> blocks_;  // by skill * kMaxLangs + lang; never freed
+  std::vector<AgentIndexEntry> pending_;       // insert()'s scratch
   size_t entries_ = 0;
 };
 

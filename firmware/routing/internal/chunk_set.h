@@ -14,18 +14,24 @@
 // duplicate); they should be small and trivially copyable. Iterators are invalidated
 // by insert and erase.
 //
+// kRanked adds order statistics: the chunk sizes in one contiguous array plus their
+// sums per block of kBlock chunks, so rank() reads a few cache lines however large the
+// set is (at the price of a rebuild of the sizes after a split or merge).
+//
 // Internal to routing. Thread-safety: none.
 
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 namespace outpost::routing::internal {
 
-template <typename T, typename Less, size_t kChunk>
+template <typename T, typename Less, size_t kChunk, bool kRanked = false>
 class ChunkSet {
   static_assert(kChunk >= 4 && kChunk % 2 == 0);
+  static constexpr size_t kBlock = 64;  // chunks per block sum (kRanked)
 
  public:
   class const_iterator {
@@ -75,6 +81,7 @@ class ChunkSet {
       chunks_.back().push_back(v);
       lasts_.push_back(v);
       size_ = 1;
+      relayout(0);
       return true;
     }
     size_t c = chunkFor(v);
@@ -83,7 +90,9 @@ class ChunkSet {
     auto pos = std::lower_bound(chunk->begin(), chunk->end(), v, Less());
     if (pos != chunk->end() && !Less()(v, *pos)) return false;
     size_t at = static_cast<size_t>(pos - chunk->begin());
-    if (chunk->size() == kChunk) {
+    const size_t first = c;
+    const bool split = chunk->size() == kChunk;
+    if (split) {
       // Split: the upper half goes to a new chunk after this one.
       std::vector<T> upper;
       upper.reserve(kChunk);
@@ -103,6 +112,11 @@ class ChunkSet {
     chunk->insert(chunk->begin() + static_cast<std::ptrdiff_t>(at), v);
     if (at + 1 == chunk->size()) lasts_[c] = v;
     ++size_;
+    if (split) {
+      relayout(first);
+    } else {
+      resized(c, +1);
+    }
     return true;
   }
 
@@ -118,6 +132,7 @@ class ChunkSet {
     if (chunk.empty()) {
       chunks_.erase(chunks_.begin() + static_cast<std::ptrdiff_t>(c));
       lasts_.erase(lasts_.begin() + static_cast<std::ptrdiff_t>(c));
+      relayout(c);
       return true;
     }
     lasts_[c] = chunk.back();
@@ -125,10 +140,16 @@ class ChunkSet {
     if (chunk.size() < kChunk / 4) {
       if (c + 1 < chunks_.size() && chunk.size() + chunks_[c + 1].size() <= kChunk / 2) {
         mergeInto(c, c + 1);
-      } else if (c > 0 && chunk.size() + chunks_[c - 1].size() <= kChunk / 2) {
+        relayout(c);
+        return true;
+      }
+      if (c > 0 && chunk.size() + chunks_[c - 1].size() <= kChunk / 2) {
         mergeInto(c - 1, c);
+        relayout(c - 1);
+        return true;
       }
     }
+    resized(c, -1);
     return true;
   }
 
@@ -138,7 +159,13 @@ class ChunkSet {
   size_t rank(const T& v) const {
     const size_t c = chunkFor(v);
     size_t n = 0;
-    for (size_t i = 0; i < c && i < chunks_.size(); ++i) n += chunks_[i].size();
+    if constexpr (kRanked) {
+      const size_t before = std::min(c, chunks_.size());
+      for (size_t b = 0; b < before / kBlock; ++b) n += counts_.blocks[b];
+      for (size_t i = before / kBlock * kBlock; i < before; ++i) n += counts_.sizes[i];
+    } else {
+      for (size_t i = 0; i < c && i < chunks_.size(); ++i) n += chunks_[i].size();
+    }
     if (c < chunks_.size()) {
       const std::vector<T>& chunk = chunks_[c];
       n += static_cast<size_t>(std::lower_bound(chunk.begin(), chunk.end(), v, Less()) - chunk.begin());
@@ -180,6 +207,18 @@ class ChunkSet {
         ++n;
       }
     }
+    if constexpr (kRanked) {
+      if (counts_.sizes.size() != chunks_.size()) return false;
+      if (counts_.blocks.size() != (chunks_.size() + kBlock - 1) / kBlock) return false;
+      for (size_t b = 0; b < counts_.blocks.size(); ++b) {
+        size_t sum = 0;
+        for (size_t c = b * kBlock; c < chunks_.size() && c < (b + 1) * kBlock; ++c) {
+          if (counts_.sizes[c] != chunks_[c].size()) return false;
+          sum += counts_.sizes[c];
+        }
+        if (sum != counts_.blocks[b]) return false;
+      }
+    }
     return n == size_;
   }
 
@@ -196,9 +235,44 @@ class ChunkSet {
     lasts_.erase(lasts_.begin() + static_cast<std::ptrdiff_t>(b));
   }
 
+  // kRanked: chunk `c` gained (+1) or lost (-1) a value.
+  void resized(size_t c, int d) {
+    if constexpr (kRanked) {
+      counts_.sizes[c] = static_cast<uint32_t>(static_cast<int>(counts_.sizes[c]) + d);
+      counts_.blocks[c / kBlock] = static_cast<uint32_t>(static_cast<int>(counts_.blocks[c / kBlock]) + d);
+    } else {
+      (void)c;
+      (void)d;
+    }
+  }
+  // kRanked: chunks from `from` on moved (split, merge, removal): rebuild their sizes
+  // and the block sums from there.
+  void relayout(size_t from) {
+    if constexpr (kRanked) {
+      const size_t n = chunks_.size();
+      counts_.sizes.resize(n);
+      for (size_t c = from; c < n; ++c) counts_.sizes[c] = static_cast<uint32_t>(chunks_[c].size());
+      counts_.blocks.resize((n + kBlock - 1) / kBlock);
+      for (size_t b = from / kBlock; b < counts_.blocks.size(); ++b) {
+        uint32_t sum = 0;
+        for (size_t c = b * kBlock; c < n && c < (b + 1) * kBlock; ++c) sum += counts_.sizes[c];
+        counts_.blocks[b] = sum;
+      }
+    } else {
+      (void)from;
+    }
+  }
+
+  struct Counts {
+    std::vector<uint32_t> sizes;   // per chunk
+    std::vector<uint32_t> blocks;  // per kBlock chunks
+  };
+  struct NoCounts {};
+
   std::vector<std::vector<T>> chunks_;
   std::vector<T> lasts_;  // the last value of each chunk
   size_t size_ = 0;
+  [[no_unique_address]] std::conditional_t<kRanked, Counts, NoCounts> counts_;
 };
 
 }  // namespace outpost::routing::internal

@@ -4,12 +4,6 @@
 
 namespace outpost::routing::internal {
 
-const SkillSetBucket* CSlot::pair(SkillId b) const {
-  auto it = std::lower_bound(pairs.begin(), pairs.end(), b,
-                             [](const auto& p, SkillId v) { return p.first < v; });
-  return it != pairs.end() && it->first == b ? it->second.get() : nullptr;
-}
-
 CSlot& ContactIndex::getSlot(SkillId a, LangId lang, int ch) {
   const size_t i = slotIndex(a, lang, ch);
   if (i >= slots_.size()) slots_.resize(i + 1);
@@ -28,14 +22,29 @@ namespace {
 
 constexpr double kNoKey = -std::numeric_limits<double>::infinity();
 
+uint64_t pairBit(SkillId b) { return uint64_t{1} << (b % 64); }
+
+// Copies what the search reads of `qb` into its skill-set bucket's inline summary.
+void syncSum(SkillSetBucket& ssb, const QueueBucket& qb) {
+  if (qb.pos >= SkillSetBucket::kInline) return;
+  QueueSum& sum = ssb.sums[qb.pos];
+  sum.qb = &qb;
+  sum.queue = qb.queue;
+  sum.count = static_cast<uint32_t>(qb.count);
+  std::copy(std::begin(qb.max_key), std::end(qb.max_key), std::begin(sum.max_key));
+}
+
 QueueBucket& queueBucket(SkillSetBucket& ssb, uint32_t queue) {
   for (auto& qb : ssb.queues) {
     if (qb->queue == queue) return *qb;
   }
   ssb.queues.push_back(std::make_unique<QueueBucket>());
-  ssb.queues.back()->queue = queue;
-  std::fill(std::begin(ssb.queues.back()->max_key), std::end(ssb.queues.back()->max_key), kNoKey);
-  return *ssb.queues.back();
+  QueueBucket& qb = *ssb.queues.back();
+  qb.queue = queue;
+  qb.pos = static_cast<uint32_t>(ssb.queues.size() - 1);
+  std::fill(std::begin(qb.max_key), std::end(qb.max_key), kNoKey);
+  syncSum(ssb, qb);
+  return qb;
 }
 
 LevelBucket& levelBucket(CSlot& slot, SkillSetBucket& ssb, QueueBucket& qb, const ContactIndexSpec& spec) {
@@ -83,8 +92,12 @@ void refreshHead(QueueBucket& qb, const LevelBucket& lb) {
 SkillSetBucket& pairBucket(CSlot& slot, SkillId b) {
   auto it = std::lower_bound(slot.pairs.begin(), slot.pairs.end(), b,
                              [](const auto& p, SkillId v) { return p.first < v; });
-  if (it == slot.pairs.end() || it->first != b)
+  if (it == slot.pairs.end() || it->first != b) {
     it = slot.pairs.emplace(it, b, std::make_unique<SkillSetBucket>());
+    it->second->b = b;
+    if (b >= slot.pair_at.size()) slot.pair_at.resize(b + 1, nullptr);
+    slot.pair_at[b] = it->second.get();
+  }
   return *it->second;
 }
 
@@ -106,8 +119,9 @@ void ContactIndex::insert(ContactIndexState& state, const ContactIndexSpec& spec
     for (int t = spec.tier_lo; t <= spec.tier_hi; ++t) {
       qb.max_key[t] = std::max(qb.max_key[t], spec.entry.key);
       ++slot.by_tier[t];
-      ++ssb.by_tier[t];
+      if (ssb.by_tier[t]++ == 0 && ssb.b != kNone) slot.pair_mask[t] |= pairBit(ssb.b);
     }
+    syncSum(ssb, qb);
     ++entries_;
     state.entries.push_back(CRef{&lb});
   }
@@ -145,13 +159,22 @@ void ContactIndex::remove(ContactIndexState& state) {
     --qb.count;
     for (int t = lb.tier_lo; t <= lb.tier_hi; ++t) {
       --lb.slot->by_tier[t];
-      --lb.ssb->by_tier[t];
+      if (--lb.ssb->by_tier[t] == 0 && lb.ssb->b != kNone) {
+        // Another pair with the same bit may still hold contacts for the tier.
+        CSlot& slot = *lb.slot;
+        const uint64_t bit = pairBit(lb.ssb->b);
+        slot.pair_mask[t] &= ~bit;
+        for (const auto& [b, other] : slot.pairs) {
+          if (pairBit(b) == bit && other->by_tier[t] > 0) slot.pair_mask[t] |= bit;
+        }
+      }
       if (key < qb.max_key[t]) continue;
       qb.max_key[t] = kNoKey;
       for (const LevelHead& h : qb.heads) {
         if (!h.empty && h.tier_lo <= t && t <= h.tier_hi) qb.max_key[t] = std::max(qb.max_key[t], h.key);
       }
     }
+    syncSum(*lb.ssb, qb);
   }
   for (PRef& r : state.practice) {
     r.pb->set.erase(state.entry);

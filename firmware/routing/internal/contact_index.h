@@ -82,6 +82,7 @@ struct LevelHead {
 };
 struct QueueBucket {
   uint32_t queue = 0;
+  uint32_t pos = 0;  // its place in the skill-set bucket's `queues`
   size_t count = 0;
   // Per tier, the largest key of its contacts that tier may take (any level): an agent
   // skips the whole bucket when even this cannot beat the best it has found so far.
@@ -89,17 +90,33 @@ struct QueueBucket {
   std::vector<LevelHead> heads;                      // parallel to `levels`
   std::vector<std::unique_ptr<LevelBucket>> levels;  // never removed
 };
+// What an agent's search reads of a queue bucket before it visits it: kept inline in
+// the skill-set bucket for its first queue buckets (one cache miss for all of them
+// rather than one per queue bucket).
+struct QueueSum {
+  const QueueBucket* qb = nullptr;
+  uint32_t queue = 0;
+  uint32_t count = 0;
+  double max_key[kMaxTier + 1] = {};
+};
 struct SkillSetBucket {
+  static constexpr size_t kInline = 4;
   size_t count = 0;
   uint32_t by_tier[kMaxTier + 1] = {};  // contacts whose ring includes the tier
-  std::vector<std::unique_ptr<QueueBucket>> queues;
+  SkillId b = kNone;                    // the second skill (kNone: the single bucket)
+  std::vector<std::unique_ptr<QueueBucket>> queues;  // (its size on the first cache line)
+  QueueSum sums[kInline];               // mirrors of queues[0 … kInline)
 };
 struct CSlot {
   size_t count = 0;
   uint32_t by_tier[kMaxTier + 1] = {};  // contacts whose ring includes the tier
+  // Per tier: bit (B % 64) for every pair bucket (A, B) with contacts the tier may
+  // take, so that an agent looks up only pairs that can hold something for it.
+  uint64_t pair_mask[kMaxTier + 1] = {};
   SkillSetBucket single;
   std::vector<std::pair<SkillId, std::unique_ptr<SkillSetBucket>>> pairs;  // sorted by B
-  const SkillSetBucket* pair(SkillId b) const;
+  std::vector<SkillSetBucket*> pair_at;  // by B: one load instead of a binary search
+  const SkillSetBucket* pair(SkillId b) const { return b < pair_at.size() ? pair_at[b] : nullptr; }
 };
 struct PSlot;
 struct PracticeBucket {
@@ -175,10 +192,18 @@ class ContactIndex {
       for (const auto& [b, ssb] : s->pairs) walk(*ssb, b);
     }
   }
-  // For invariant checks: every slot's and skill-set bucket's per-tier counts agree
-  // with the contacts in its buckets.
+  // For invariant checks: every slot's and skill-set bucket's per-tier counts, pair
+  // masks and inline queue summaries agree with the contacts in its buckets.
   bool tierCountsConsistent() const {
     auto check = [](const SkillSetBucket& ssb, uint32_t* slot_counts) {
+      for (size_t k = 0; k < ssb.queues.size() && k < SkillSetBucket::kInline; ++k) {
+        const QueueBucket& qb = *ssb.queues[k];
+        const QueueSum& sum = ssb.sums[k];
+        if (qb.pos != k || sum.qb != &qb || sum.queue != qb.queue || sum.count != qb.count) return false;
+        for (int t = 1; t <= kMaxTier; ++t) {
+          if (sum.max_key[t] != qb.max_key[t]) return false;
+        }
+      }
       uint32_t counts[kMaxTier + 1] = {};
       for (const auto& qb : ssb.queues) {
         for (const auto& lb : qb->levels) {
@@ -196,11 +221,15 @@ class ContactIndex {
       if (!s) continue;
       uint32_t counts[kMaxTier + 1] = {};
       if (!check(s->single, counts)) return false;
+      uint64_t masks[kMaxTier + 1] = {};
       for (const auto& p : s->pairs) {
-        if (!check(*p.second, counts)) return false;
+        if (!check(*p.second, counts) || p.second->b != p.first || s->pair(p.first) != p.second.get()) return false;
+        for (int t = 1; t <= kMaxTier; ++t) {
+          if (p.second->by_tier[t] > 0) masks[t] |= uint64_t{1} << (p.first % 64);
+        }
       }
       for (int t = 1; t <= kMaxTier; ++t) {
-        if (counts[t] != s->by_tier[t]) return false;
+        if (counts[t] != s->by_tier[t] || masks[t] != s->pair_mask[t]) return false;
       }
     }
     return true;

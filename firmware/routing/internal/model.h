@@ -116,9 +116,20 @@ struct Contact {
   }
 };
 
+// A contact by arrival (ms since the Unix epoch), then seq.
+struct Arrival {
+  int64_t at = 0;
+  uint64_t seq = 0;
+  uint32_t idx = 0;
+  friend bool operator<(const Arrival& a, const Arrival& b) {
+    return a.at != b.at ? a.at < b.at : a.seq < b.seq;
+  }
+};
+using ArrivalSet = ChunkSet<Arrival, std::less<Arrival>, 64>;
+
 // Queued contacts of a queue by (−key, seq): rank() gives the position in the queue.
 using RankKey = std::pair<double, uint64_t>;
-using RankSet = ChunkSet<RankKey, std::less<RankKey>, 64>;
+using RankSet = ChunkSet<RankKey, std::less<RankKey>, 64, true>;
 
 struct QueueState {
   uint32_t idx = 0;
@@ -132,7 +143,8 @@ struct QueueState {
   int waiting = 0;
   int offered = 0;
   // Unanswered (queued or offered) contacts by arrival: the head gives the longest wait.
-  std::set<std::tuple<int64_t, uint64_t, uint32_t>> unanswered;
+  // A ChunkSet: arrivals mostly go to its end, which stays in the cache.
+  ArrivalSet unanswered;
   RankSet order;
 
   // Counters since start (or restart).

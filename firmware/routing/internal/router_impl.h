@@ -21,6 +21,7 @@
 #include "routing/internal/contact_index.h"
 #include "routing/internal/ids.h"
 #include "routing/internal/model.h"
+#include "routing/internal/timer_queue.h"
 #include "routing/router.h"
 
 namespace outpost::routing {
@@ -118,7 +119,13 @@ class Router::Impl {
   // Sets the ring step for the current wait; true if the tiers changed.
   bool updateRing(Contact& c);
   void armRingTimer(Contact& c);
+  // Timers (see timer_queue.h): schedule() returns the id to keep in the owner's field;
+  // cancelTimer() forgets it. One Timers timer is armed for the earliest deadline.
+  uint64_t schedule(Millis delay, internal::TimerKind kind, uint32_t idx, uint64_t tag);
   void cancelTimer(uint64_t& id);
+  bool timerLive(const internal::TimerEntry& e) const;
+  void armTimer();
+  void onTimers();
   double effective(const Contact& c) const;
   int positionOf(const Contact& c) const;
   Millis estimateWait(const QueueState& q, int position) const;
@@ -191,6 +198,10 @@ class Router::Impl {
   // Agents go into the kAnySkill buckets only once a contact that requires no skill
   // has been routed: they are the largest buckets, and many sites never need them.
   bool any_skill_index_ = false;
+
+  internal::TimerQueue timer_queue_;
+  uint64_t armed_ = 0;      // the Timers timer that runs onTimers (0: none)
+  int64_t armed_due_ = 0;   // its deadline (ms since the Unix epoch)
 
   internal::AgentIndex agent_index_;
   internal::ContactIndex contact_index_;
