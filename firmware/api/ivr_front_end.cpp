@@ -4,13 +4,14 @@ namespace outpost::api {
 
 IvrFrontEnd::IvrFrontEnd(std::shared_ptr<const ivr::Flow> flow, std::shared_ptr<const ivr::IntentModel> model,
                          const Clock& clock, size_t max_sessions)
-    : model_(std::move(model)), clock_(clock), max_sessions_(max_sessions), flow_(std::move(flow)) {}
+    : configured_model_(model), clock_(clock), max_sessions_(max_sessions), flow_(std::move(flow)), model_(std::move(model)) {}
 
 void IvrFrontEnd::setFlow(std::shared_ptr<const ivr::Flow> flow, std::shared_ptr<ivr::ActionHook> hook,
-                          std::string source) {
+                          std::string source, std::shared_ptr<const ivr::IntentModel> model) {
   std::lock_guard lock(mu_);
   flow_ = std::move(flow);
   hook_ = std::move(hook);
+  model_ = model ? std::move(model) : configured_model_;
   flow_source_ = std::move(source);
 }
 

@@ -42,13 +42,19 @@ class IvrFrontEnd {
   IvrFrontEnd(std::shared_ptr<const ivr::Flow> flow, std::shared_ptr<const ivr::IntentModel> model,
               const Clock& clock, size_t max_sessions);
 
-  // The flow and node hook for new sessions (null flow: the IVR is off). `source` says
-  // where the flow came from ("config" or "bundle <id> v<version>").
-  void setFlow(std::shared_ptr<const ivr::Flow> flow, std::shared_ptr<ivr::ActionHook> hook, std::string source);
+  // The flow, node hook and intent model for new sessions (null flow: the IVR is off;
+  // null model: the configured one). `source` says where the flow came from ("config" or
+  // "bundle <id> v<version>").
+  void setFlow(std::shared_ptr<const ivr::Flow> flow, std::shared_ptr<ivr::ActionHook> hook, std::string source,
+               std::shared_ptr<const ivr::IntentModel> model = nullptr);
   std::shared_ptr<const ivr::Flow> currentFlow() const;
   std::string flowSource() const;
   std::shared_ptr<ivr::ActionHook> currentHook() const;
-  bool hasModel() const { return model_ != nullptr; }
+  // Whether the appliance itself has an intent model (ivr.model or ivr.training_data).
+  bool hasModel() const { return configured_model_ != nullptr; }
+  // The fallback policy for models trained here (ivr.confidence_*_pct).
+  void setPolicy(const ivr::FallbackPolicy& policy) { policy_ = policy; }
+  const ivr::FallbackPolicy& policy() const { return policy_; }
 
   // The FreeSWITCH mod_httapi adapter's settings (ivr.httapi_*); set before serving.
   struct HttapiOptions {
@@ -72,7 +78,8 @@ class IvrFrontEnd {
   size_t live() const;
 
  private:
-  std::shared_ptr<const ivr::IntentModel> model_;
+  const std::shared_ptr<const ivr::IntentModel> configured_model_;
+  ivr::FallbackPolicy policy_;  // set before serving
   const Clock& clock_;
   size_t max_sessions_;
   HttapiOptions httapi_;
@@ -80,6 +87,7 @@ class IvrFrontEnd {
   std::map<std::string, std::shared_ptr<Entry>> sessions_;  // guarded by mu_
   std::shared_ptr<const ivr::Flow> flow_;                    // guarded by mu_
   std::shared_ptr<ivr::ActionHook> hook_;                    // guarded by mu_
+  std::shared_ptr<const ivr::IntentModel> model_;            // guarded by mu_
   std::string flow_source_ = "config";                       // guarded by mu_
 };
 

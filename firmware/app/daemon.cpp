@@ -125,9 +125,11 @@ Result<std::unique_ptr<api::IvrFrontEnd>> loadIvr(const Config& config, const Cl
     return Status::invalidArgument("the flow has intent nodes; set ivr.model or ivr.training_data", "ivr.flow");
   }
   if (flow) log().information("IVR flow %s version %d loaded (%z nodes)", flow->id, flow->version, flow->nodes.size());
-  return std::make_unique<api::IvrFrontEnd>(flow ? std::make_shared<const ivr::Flow>(std::move(*flow)) : nullptr,
-                                            std::move(model), clock,
-                                            static_cast<size_t>(config.getInt("ivr.max_sessions")));
+  auto front_end = std::make_unique<api::IvrFrontEnd>(
+      flow ? std::make_shared<const ivr::Flow>(std::move(*flow)) : nullptr, std::move(model), clock,
+      static_cast<size_t>(config.getInt("ivr.max_sessions")));
+  front_end->setPolicy(policy);  // for models trained from rule bundles' data too
+  return front_end;
 }
 
 }  // namespace

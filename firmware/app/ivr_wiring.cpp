@@ -27,8 +27,23 @@ void followRules(api::IvrFrontEnd& fe, const std::shared_ptr<const ivr::Flow>& c
                     built.status().toString());
     }
   }
-  if (b.flow && (!b.flow->usesIntents() || fe.hasModel())) {
-    fe.setFlow(b.flow, std::move(hook), "bundle " + b.id + " v" + std::to_string(b.version));
+  // The bundle's own training data: a model trained here for its flow (about 0.2 s CPU).
+  std::shared_ptr<const ivr::IntentModel> model;
+  if (!b.training.empty()) {
+    ivr::TrainOptions train;
+    train.policy = fe.policy();
+    auto m = ivr::IntentModel::train(b.training, train);
+    if (m) {
+      log().information("IVR intent model of %s v%s trained on %z utterances (%z intents)", b.id,
+                        std::to_string(b.version), b.training.size(), m->intents().size());
+      model = std::make_shared<const ivr::IntentModel>(std::move(*m));
+    } else {
+      log().warning("the training data of %s v%s is not used: %s", b.id, std::to_string(b.version),
+                    m.status().toString());
+    }
+  }
+  if (b.flow && (!b.flow->usesIntents() || model || fe.hasModel())) {
+    fe.setFlow(b.flow, std::move(hook), "bundle " + b.id + " v" + std::to_string(b.version), std::move(model));
     log().information("IVR flow %s version %d from rule bundle %s v%s", b.flow->id, b.flow->version, b.id,
                       std::to_string(b.version));
   } else {
@@ -36,12 +51,13 @@ void followRules(api::IvrFrontEnd& fe, const std::shared_ptr<const ivr::Flow>& c
   }
 }
 
-// A bundle whose flow classifies intents needs the appliance's intent model.
+// A bundle whose flow classifies intents needs training data of its own or the
+// appliance's intent model.
 Status checkBundleFlow(const api::IvrFrontEnd& fe, const plugins::Bundle& b) {
-  if (b.flow && b.flow->usesIntents() && !fe.hasModel()) {
+  if (b.flow && b.flow->usesIntents() && b.training.empty() && !fe.hasModel()) {
     return Status::failedPrecondition(
-        "the bundle's IVR flow has intent nodes but this appliance has no intent model (set ivr.model or "
-        "ivr.training_data)",
+        "the bundle's IVR flow has intent nodes but neither training data (\"training_data\" in its manifest) nor "
+        "this appliance's intent model (ivr.model or ivr.training_data)",
         b.flow_path);
   }
   return Status::ok();

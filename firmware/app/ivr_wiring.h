@@ -11,13 +11,15 @@
 
 namespace outpost::app {
 
-// New sessions start on the bundle's flow, or on `configured` when it brings none (or
-// one this appliance cannot run), and hooked nodes call the bundle's ivr_action in a
-// sandbox of its own. Sessions in progress keep the flow and hook they started with.
+// New sessions start on the bundle's flow (with a model trained from the bundle's
+// training data, if it carries some), or on `configured` when it brings none (or one this
+// appliance cannot run), and hooked nodes call the bundle's ivr_action in a sandbox of
+// its own. Sessions in progress keep the flow and hook they started with.
 void followRules(api::IvrFrontEnd& fe, const std::shared_ptr<const ivr::Flow>& configured,
                  const std::shared_ptr<plugins::RuleSet>& rules, const Clock& clock, const plugins::RulesOptions& options);
 
-// A bundle whose flow classifies intents needs the appliance's intent model.
+// A bundle whose flow classifies intents needs training data of its own (a model is
+// trained from it when the bundle becomes active) or the appliance's intent model.
 Status checkBundleFlow(const api::IvrFrontEnd& fe, const plugins::Bundle& bundle);
 
 }  // namespace outpost::app

@@ -199,6 +199,7 @@ Result<Bundle> verifyBundle(const std::map<std::string, std::string>& files, con
   r.stringArray("hooks", b.hooks, true, 16).stringArray("sources", b.sources, true, 64);
   r.string("vectors", b.vectors_path, true);
   r.string("flow", b.flow_path, false);
+  r.string("training_data", b.training_path, false);
   std::string config_text;
   r.freeObject("config", config_text, false, 64 * 1024);
   if (Status s = r.finish(); !s) return Status(s.code(), s.message(), "manifest.json " + s.where());
@@ -281,6 +282,18 @@ Result<Bundle> verifyBundle(const std::map<std::string, std::string>& files, con
       }
     }
     b.flow = std::make_shared<const ivr::Flow>(std::move(flow.value()));
+  }
+  if (!b.training_path.empty()) {
+    auto fit = b.files.find(b.training_path);
+    if (fit == b.files.end()) {
+      return Status::invalidArgument("\"" + b.training_path + "\" is not among the files", "manifest.json /training_data");
+    }
+    auto examples = ivr::parseExamples(fit->second, b.training_path);
+    if (!examples) return examples.status();
+    if (ivr::intentsOf(*examples).size() < 2) {
+      return Status::invalidArgument("the training data needs at least two intents", b.training_path);
+    }
+    b.training = std::move(examples.value());
   }
   auto vectors = parseVectors(b.files[b.vectors_path], b.vectors_path, b.hooks);
   if (!vectors) return vectors.status();

@@ -12,6 +12,9 @@
 //   "vectors": the test-vector file (listed in "files"), run before activation
 //   "flow":    optional: an IVR flow (JSON, listed in "files"); decoded and validated
 //              here, it replaces the site's configured flow while the bundle is active
+//   "training_data": optional: labelled utterances (intent<TAB>utterance, listed in
+//              "files") for the flow's intent nodes; the appliance trains its model from
+//              them when the bundle becomes active (docs/ivr.md "Flows in bundles")
 //
 // Verification order, stopping at the first problem with its reason: size caps →
 // signature (trusted key) → kind and fields → site → API → expiry → every file's
@@ -27,6 +30,7 @@
 
 #include "core/clock.h"
 #include "core/status.h"
+#include "ivr/dataset.h"
 #include "ivr/flow.h"
 #include "plugins/value.h"
 #include "signing/package.h"
@@ -73,6 +77,8 @@ struct Bundle {
   std::vector<TestVector> vectors;
   std::string flow_path;                  // "" when the bundle carries no IVR flow
   std::shared_ptr<const ivr::Flow> flow;  // decoded and validated
+  std::string training_path;              // "" when the bundle carries no training data
+  std::vector<ivr::Example> training;     // parsed and checked (intent codes, UTF-8)
 
   // The declared config's defaults as an object.
   Value configValues() const;

@@ -33,10 +33,11 @@ std::string slurp(const std::string& path) {
   return ss.str();
 }
 
+// The install request of a signed bundle folder: every regular file in it.
 std::string installBody(const std::string& dir) {
   Poco::JSON::Object::Ptr files = new Poco::JSON::Object;
-  for (const char* f : {"manifest.json", "manifest.sig", "main.lua", "vectors.json", "flow.json"}) {
-    if (std::filesystem::exists(dir + "/" + f)) files->set(f, slurp(dir + "/" + f));
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.is_regular_file()) files->set(entry.path().filename().string(), slurp(entry.path().string()));
   }
   Poco::JSON::Object body;
   body.set("files", files);
@@ -76,6 +77,18 @@ class IvrBundleTest : public DemoSiteTest {
     const std::string sign = ctl + " bundle build " + d + "/broken >/dev/null && " + ctl + " bundle sign --key " + d +
                              "/keys/itest-rules.key " + d + "/broken >/dev/null";
     ASSERT_EQ(std::system(sign.c_str()), 0) << sign;
+    // demo-bank carrying its own training data (the shipped bank set), signed the same way.
+    fs::copy(src("plugins/lua/demo-bank"), scratch() / "trained", fs::copy_options::recursive);
+    fs::copy_file(src("models/ivr/bank.train.tsv"), scratch() / "trained" / "intents.tsv");
+    std::string manifest = slurp(d + "/trained/manifest.json");
+    const std::string flow_field = R"("flow": "flow.json")";
+    ASSERT_NE(manifest.find(flow_field), std::string::npos) << manifest;
+    manifest.replace(manifest.find(flow_field), flow_field.size(),
+                     std::string(flow_field) + R"(, "training_data": "intents.tsv")");
+    std::ofstream(scratch() / "trained" / "manifest.json", std::ios::trunc) << manifest;
+    const std::string train = ctl + " bundle build " + d + "/trained >/dev/null && " + ctl + " bundle sign --key " + d +
+                              "/keys/itest-rules.key " + d + "/trained >/dev/null";
+    ASSERT_EQ(std::system(train.c_str()), 0) << train;
     std::ofstream(scratch() / "trust.txt") << slurp(src("plugins/lua/demo-trust.txt")) << "\n"
                                            << slurp(d + "/keys/itest-rules.pub") << "\n";
   }
@@ -252,6 +265,45 @@ TEST_F(IvrMetricsTest, MetricsGoToTheOutboxPerInterval) {
   const std::string before = queryDb(daemon_.dbPath(), count_sql).rows[0][0];
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
   EXPECT_EQ(queryDb(daemon_.dbPath(), count_sql).rows[0][0], before);
+}
+
+// An appliance without an intent model of its own (no ivr.model, ivr.training_data or
+// ivr.flow): a bundle whose flow has intent nodes needs training data; with it, the
+// appliance trains a model when the bundle becomes active, and free text is classified.
+class IvrBundleModelTest : public IvrBundleTest {
+ protected:
+  DaemonOptions options() const override {
+    DaemonOptions o;
+    o.extra = {"--set", "plugins.trust_file=" + (scratch() / "trust.txt").string(), "--set", "plugins.site=demo",
+               "--set", "http.max_body_bytes=4194304"};
+    return o;
+  }
+};
+
+TEST_F(IvrBundleModelTest, TheBundlesTrainingDataGivesItsFlowAModel) {
+  Response none = start("en");
+  EXPECT_EQ(none.status, 503) << "no flow yet: " << none;
+  Response refused = http().post("/api/v1/rules/install", installBody(src("plugins/lua/demo-bank")), admin_);
+  EXPECT_GE(refused.status, 400) << refused;
+  EXPECT_NE(refused.body.find("training_data"), std::string::npos) << refused;
+
+  Response ok = http().post("/api/v1/rules/install", installBody((scratch() / "trained").string()), admin_);
+  ASSERT_EQ(ok.status, 200) << ok;
+  Response s = start("en", "chat");
+  ASSERT_EQ(s.status, 201) << s;
+  ASSERT_EQ(input(s.str("id"), "dtmf", "4").str("node"), "ask");
+  Response intent = input(s.str("id"), "text", "I lost my bank card yesterday");
+  ASSERT_EQ(intent.status, 200) << intent;
+  EXPECT_EQ(intent.str("intent"), "card_lost") << intent;
+  EXPECT_EQ(intent.str("node"), "lost_card") << intent;
+
+  // After a restart the stored bundle is verified again and its model retrained.
+  ASSERT_TRUE(daemon_.restart());
+  http_ = std::make_unique<HttpClient>(daemon_);
+  Response again = start("zh-CN", "chat");
+  ASSERT_EQ(again.status, 201) << again;
+  ASSERT_EQ(input(again.str("id"), "dtmf", "4").str("node"), "ask");
+  EXPECT_EQ(input(again.str("id"), "text", "我的银行卡丢了").str("intent"), "card_lost");
 }
 
 }  // namespace

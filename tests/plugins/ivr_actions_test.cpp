@@ -63,7 +63,8 @@ class Dir {
     EXPECT_TRUE(trust_.add("hq-rules", key_.public_b64).isOk());
   }
   ~Dir() { fs::remove_all(dir_); }
-  void build(int version, const std::string& flow, const std::string& hooks = R"(["ivr_action"])") {
+  void build(int version, const std::string& flow, const std::string& hooks = R"(["ivr_action"])",
+             const std::string& training = "") {
     write("main.lua", kLua);
     write("vectors.json", kVectors);
     std::string manifest = R"({"kind": "rules", "id": "ivr-demo", "version": )" + std::to_string(version) +
@@ -74,6 +75,10 @@ class Dir {
       manifest += R"(, "flow": "flow.json")";
     } else {
       fs::remove(dir_ / "flow.json");
+    }
+    if (!training.empty()) {
+      write("intents.tsv", training);
+      manifest += R"(, "training_data": "intents.tsv")";
     }
     write("manifest.json", manifest + R"(, "files": []})");
     ASSERT_TRUE(signing::sealPackageDir(dir_.string()).isOk());
@@ -119,6 +124,24 @@ TEST_F(IvrActionsTest, InvalidFlowRefusesTheBundleNamingNodeAndField) {
   ASSERT_FALSE(b.isOk());
   EXPECT_EQ(b.status().where(), "flow.json /nodes/menu/options/0/next") << b.status().toString();
   EXPECT_NE(b.status().message().find("the IVR flow is invalid"), std::string::npos);
+}
+
+TEST_F(IvrActionsTest, TrainingDataIsParsedAtVerificationAndBadDataRefusesTheBundle) {
+  dir_.build(1, kFlow, R"(["ivr_action"])", "card_lost\tI lost my card\nbalance_inquiry\t查余额\n");
+  auto b = readBundleDir(dir_.path(), dir_.trust(), InstallTarget{"sz-01", {}, clock_.wallNow()});
+  ASSERT_TRUE(b.isOk()) << b.status().toString();
+  ASSERT_EQ(b->training.size(), 2u);
+  EXPECT_EQ(b->training[1].intent, "balance_inquiry");
+
+  dir_.build(2, kFlow, R"(["ivr_action"])", "card_lost\tI lost my card\nno tab on this line\n");
+  b = readBundleDir(dir_.path(), dir_.trust(), InstallTarget{"sz-01", {}, clock_.wallNow()});
+  ASSERT_FALSE(b.isOk());
+  EXPECT_NE(b.status().toString().find("intents.tsv:2"), std::string::npos) << b.status().toString();
+
+  dir_.build(3, kFlow, R"(["ivr_action"])", "card_lost\tI lost my card\ncard_lost\tmy card is gone\n");
+  b = readBundleDir(dir_.path(), dir_.trust(), InstallTarget{"sz-01", {}, clock_.wallNow()});
+  ASSERT_FALSE(b.isOk());
+  EXPECT_EQ(b.status().message(), "the training data needs at least two intents") << b.status().toString();
 }
 
 TEST_F(IvrActionsTest, FlowHookWithoutTheDeclaredHookIsRefused) {
