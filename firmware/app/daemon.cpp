@@ -33,6 +33,7 @@
 #include "storage/directory_store.h"
 #include "storage/ivr_store.h"
 #include "storage/journal.h"
+#include "storage/learning_store.h"
 #include "storage/migrations.h"
 #include "storage/outbox.h"
 #include "storage/read_pool.h"
@@ -411,8 +412,17 @@ Status Daemon::start() {
         {"version", plugins::Value(static_cast<double>(bundle.version))},
         {"event", plugins::Value(event_type)},
         {"actions", plugins::actionsValue(actions)}}));
+    // Points count with the agent's learning points (learning/gamification.h), stored in
+    // the same transaction as the record for the cloud.
+    const std::string source = bundle.id + " v" + std::to_string(bundle.version);
     p.writer->submit(
-        [at, payload](storage::Database& wdb) {
+        [at, payload, actions, source, event_type](storage::Database& wdb) -> Status {
+          for (const auto& a : actions) {
+            if (a.kind != "points") continue;
+            auto stored = storage::addRulePoints(wdb, a.agent, toEpochMillis(at), a.points, a.reason, source, event_type);
+            if (!stored) return stored.status();
+            if (!*stored) log().warning("rules %s: points for unknown agent %s ignored", source, a.agent);
+          }
           return storage::appendOutbox(wdb, storage::OutboxEntry{at, "rules.actions", 1, payload, storage::kClassContact});
         },
         [](const Status& st) {

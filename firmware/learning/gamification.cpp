@@ -75,6 +75,10 @@ Progress computeProgress(std::vector<LearningEvent> events, int64_t now_ms, cons
   int64_t last_day = INT64_MIN;
   int run = 0;
   for (const LearningEvent& e : events) {
+    if (e.kind == EventKind::kRulePoints) {  // work, not learning: no streak day
+      p.points += e.points;
+      continue;
+    }
     switch (e.kind) {
       case EventKind::kLessonCompleted:
         p.points += rules.lesson_completed;
@@ -92,6 +96,7 @@ Progress computeProgress(std::vector<LearningEvent> events, int64_t now_ms, cons
         break;
       case EventKind::kQuizFailed: p.points += rules.quiz_failed; break;
       case EventKind::kDrillCompleted: p.points += rules.drill_completed; break;
+      case EventKind::kRulePoints: break;  // above
     }
     const int64_t day = dayOf(e.at_ms, rules);
     if (day == last_day) continue;
@@ -104,6 +109,7 @@ Progress computeProgress(std::vector<LearningEvent> events, int64_t now_ms, cons
   }
   const int64_t today = dayOf(now_ms, rules);
   p.streak_days = (last_day != INT64_MIN && today - last_day <= 1) ? run : 0;
+  p.points = std::max(p.points, 0);
   p.level = 1 + (rules.points_per_level > 0 ? p.points / rules.points_per_level : 0);
   return p;
 }

@@ -1,7 +1,8 @@
 #pragma once
 
 // Gamification: points, streaks of learning days, badges and levels, computed from
-// the agent's learning events with rules that are data (PointRules), not code.
+// the agent's learning events with rules that are data (PointRules), not code, plus
+// the points a rule bundle's on_event hook awards (docs/plugin-api.md).
 //
 // Thread-safety: values and stateless functions.
 
@@ -14,12 +15,14 @@
 
 namespace outpost::learning {
 
-enum class EventKind { kLessonCompleted, kQuizPassed, kQuizFailed, kDrillCompleted };
+// kRulePoints: points awarded by an on_event rule (not a learning day for streaks).
+enum class EventKind { kLessonCompleted, kQuizPassed, kQuizFailed, kDrillCompleted, kRulePoints };
 
 struct LearningEvent {
   EventKind kind = EventKind::kLessonCompleted;
   int64_t at_ms = 0;
   double fraction = 0;  // quizzes and drills: the fraction scored
+  int points = 0;       // kRulePoints: the points awarded (−1000…1000)
 };
 
 struct PointRules {
@@ -39,7 +42,7 @@ struct Badge {
 };
 
 struct Progress {
-  int points = 0;
+  int points = 0;  // never below 0
   int level = 1;
   int streak_days = 0;       // consecutive learning days ending today or yesterday
   int longest_streak = 0;

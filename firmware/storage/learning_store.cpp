@@ -172,16 +172,34 @@ Result<std::vector<learning::LearningEvent>> learningEvents(Database& db, const 
                      q->columnInt(0), drill ? 1.0 : 0});
     }));
   }
-  auto q = db.query("SELECT passed, points, max_points, at FROM quiz_attempts WHERE agent_id = ? ORDER BY at, id");
+  {
+    auto q = db.query("SELECT passed, points, max_points, at FROM quiz_attempts WHERE agent_id = ? ORDER BY at, id");
+    if (!q.isOk()) return q.status();
+    q->bind(1, agent_id);
+    OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
+      const int64_t max = q->columnInt(2);
+      const double fraction = max > 0 ? static_cast<double>(q->columnInt(1)) / static_cast<double>(max) : 0.0;
+      out.push_back({q->columnInt(0) != 0 ? learning::EventKind::kQuizPassed : learning::EventKind::kQuizFailed,
+                     q->columnInt(3), fraction});
+    }));
+  }
+  auto q = db.query("SELECT at, points FROM rule_points WHERE agent_id = ? ORDER BY at, id");
   if (!q.isOk()) return q.status();
   q->bind(1, agent_id);
   OUTPOST_RETURN_IF_ERROR(q->forEachRow([&] {
-    const int64_t max = q->columnInt(2);
-    const double fraction = max > 0 ? static_cast<double>(q->columnInt(1)) / static_cast<double>(max) : 0.0;
-    out.push_back({q->columnInt(0) != 0 ? learning::EventKind::kQuizPassed : learning::EventKind::kQuizFailed,
-                   q->columnInt(3), fraction});
+    out.push_back({learning::EventKind::kRulePoints, q->columnInt(0), 0, static_cast<int>(q->columnInt(1))});
   }));
   return out;
+}
+
+Result<bool> addRulePoints(Database& db, const std::string& agent_id, int64_t at_ms, int points,
+                           const std::string& reason, const std::string& bundle, const std::string& event) {
+  auto q = db.query(
+      "INSERT INTO rule_points (agent_id, at, points, reason, bundle, event) "
+      "SELECT ?1, ?2, ?3, ?4, ?5, ?6 WHERE EXISTS (SELECT 1 FROM agents WHERE id = ?1)");
+  if (!q.isOk()) return q.status();
+  OUTPOST_RETURN_IF_ERROR(q->bind(1, agent_id).bind(2, at_ms).bind(3, points).bind(4, reason).bind(5, bundle).bind(6, event).exec());
+  return db.changes() > 0;
 }
 
 Status setLeaderboardHidden(Database& db, const std::string& agent_id, bool hidden, int64_t at_ms) {

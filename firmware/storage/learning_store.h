@@ -66,6 +66,10 @@ Result<std::vector<StatementRow>> statementsOf(Database& db, const std::string& 
 
 // Gamification input: completed lessons and drills (first completion), and quiz attempts.
 Result<std::vector<learning::LearningEvent>> learningEvents(Database& db, const std::string& agent_id);
+// Points an on_event rule awarded; false (nothing stored) for an agent this site does
+// not have. In the caller's transaction.
+Result<bool> addRulePoints(Database& db, const std::string& agent_id, int64_t at_ms, int points,
+                           const std::string& reason, const std::string& bundle, const std::string& event);
 Status setLeaderboardHidden(Database& db, const std::string& agent_id, bool hidden, int64_t at_ms);
 Result<bool> leaderboardHidden(Database& db, const std::string& agent_id);
 

@@ -377,6 +377,20 @@ CREATE TABLE rule_keysets (
 );
 )sql";
 
+// Points awarded by rule bundles' on_event hooks (plugins/event_hook.h), counted with
+// the learning points (learning/gamification.h).
+constexpr std::string_view kV11RulePoints = R"sql(
+CREATE TABLE rule_points (
+  id INTEGER PRIMARY KEY,
+  agent_id TEXT NOT NULL REFERENCES agents(id) ON DELETE CASCADE,
+  at INTEGER NOT NULL,
+  points INTEGER NOT NULL CHECK (points BETWEEN -1000 AND 1000),
+  reason TEXT NOT NULL,
+  bundle TEXT NOT NULL,             -- "<id> v<version>"
+  event TEXT NOT NULL);
+CREATE INDEX rule_points_by_agent ON rule_points(agent_id, at);
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "site directory", kV1SiteDirectory},
     {2, "contact routing", kV2Routing},
@@ -388,6 +402,7 @@ constexpr Migration kMigrations[] = {
     {8, "contact messages", kV8ContactMessages},
     {9, "xapi statements resource", kV9XapiStatementsResource},
     {10, "rule key sets", kV10RuleKeySets},
+    {11, "rule points", kV11RulePoints},
 };
 
 }  // namespace

@@ -254,6 +254,34 @@ TEST_F(RulesTrialTest, OnEventRunsForLifecycleEvents) {
       << rules();
 }
 
+// on_event points count with the agent's learning points (the progress API), stored in
+// SQLite; points for an agent the site does not have are ignored.
+TEST_F(RulesTrialTest, OnEventPointsReachTheAgentsProgress) {
+  hooks = R"(["classify_contact", "on_event"])";
+  ASSERT_TRUE(hasStatus(http().post("/api/v1/rules/install",
+                                    bundle(1, "function classify_contact() return nil end\n"
+                                              "function on_event(e, ctx)\n"
+                                              "  if e.type == 'abandoned' then\n"
+                                              "    return {{kind = 'points', agent = 'a01', points = 7, reason = 'cover'},\n"
+                                              "            {kind = 'points', agent = 'nobody', points = 5}}\n"
+                                              "  end\n"
+                                              "end"),
+                                    admin_),
+                        200));
+  const Response before = http().get("/api/v1/learning/agents/a01/progress", agent_);
+  ASSERT_EQ(before.status, 200) << before;
+  const int points = intField(before.json, "points");
+  ASSERT_EQ(http().post("/api/v1/contacts", contactBody("c-pts-1"), supervisor_).status, 201);
+  ASSERT_LT(http().post("/api/v1/contacts/c-pts-1/abandon", "", supervisor_).status, 300);
+  ASSERT_TRUE(eventually(
+      [&] { return intField(http().get("/api/v1/learning/agents/a01/progress", agent_).json, "points") == points + 7; },
+      10s))
+      << http().get("/api/v1/learning/agents/a01/progress", agent_);
+  const DbRows rows = queryDb(daemon_.dbPath(), "SELECT agent_id, points, reason, bundle, event FROM rule_points");
+  ASSERT_EQ(rows.rows.size(), 1u) << "the unknown agent's points are not stored";
+  EXPECT_EQ(rows.rows[0], (std::vector<std::string>{"a01", "7", "cover", "trial v1", "abandoned"}));
+}
+
 // outpostctl over HTTPS: the appliance's self-signed certificate given with --ca is
 // verified; without it the connection is refused.
 TEST(RulesCtlTls, ListOverHttpsWithTheSitesCertificate) {

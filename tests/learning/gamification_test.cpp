@@ -28,6 +28,20 @@ TEST(GamificationTest, PointsFollowTheRules) {
   EXPECT_EQ(computeProgress(ev, kT0, rules).points, 1);
 }
 
+// Points an on_event rule awarded add to the total but are not a learning day; the
+// total never goes below zero.
+TEST(GamificationTest, RulePointsAddButDoNotMakeAStreak) {
+  std::vector<LearningEvent> ev = {{EventKind::kLessonCompleted, kT0, 0},
+                                   {EventKind::kRulePoints, kT0 + kDay, 0, 7},
+                                   {EventKind::kRulePoints, kT0 + kDay + 1, 0, -2}};
+  Progress p = computeProgress(ev, kT0 + kDay + 2);
+  EXPECT_EQ(p.points, 10 + 7 - 2);
+  EXPECT_EQ(p.streak_days, 1) << "the rule points' day is not a learning day";
+  EXPECT_EQ(p.longest_streak, 1);
+  EXPECT_EQ(computeProgress({{EventKind::kRulePoints, kT0, 0, -50}}, kT0).points, 0);
+  EXPECT_EQ(computeProgress({{EventKind::kRulePoints, kT0, 0, -50}}, kT0).level, 1);
+}
+
 TEST(GamificationTest, StreaksCountLocalDaysAndBreak) {
   std::vector<LearningEvent> ev;
   for (int d = 0; d < 7; ++d) ev.push_back({EventKind::kLessonCompleted, kT0 + d * kDay, 0});
