@@ -36,6 +36,7 @@
 #include "storage/migrations.h"
 #include "storage/read_pool.h"
 #include "storage/writer.h"
+#include "source_tree.h"
 
 namespace outpost::api {
 namespace {
@@ -260,8 +261,7 @@ OpenApiDoc readOpenApi(const std::string& text) {
 }
 
 std::string openApiPath() {
-  const char* src = std::getenv("OUTPOST_SOURCE_DIR");
-  return std::string(src != nullptr ? src : ".") + "/docs/api/openapi.yaml";
+  return outpost::source_tree::sourcePath("docs/api/openapi.yaml");
 }
 
 class OpenApi : public ::testing::Test {

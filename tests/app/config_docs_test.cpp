@@ -22,6 +22,7 @@
 #include "app/daemon.h"
 #include "app/daemon_config.h"
 #include "core/config.h"
+#include "source_tree.h"
 
 namespace outpost::app {
 namespace {
@@ -121,8 +122,7 @@ ConfigDoc readDoc(const std::string& text) {
 }
 
 std::string docPath() {
-  const char* src = std::getenv("OUTPOST_SOURCE_DIR");
-  return std::string(src != nullptr ? src : ".") + "/docs/configuration.md";
+  return outpost::source_tree::sourcePath("docs/configuration.md");
 }
 
 std::string typeWord(ConfigType type) {

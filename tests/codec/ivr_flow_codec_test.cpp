@@ -1,4 +1,5 @@
 #include "codec/ivr_flow_codec.h"
+#include "source_tree.h"
 
 #include <gtest/gtest.h>
 
@@ -10,8 +11,7 @@ namespace outpost::codec {
 namespace {
 
 std::string shippedFlow() {
-  const char* src = std::getenv("OUTPOST_SOURCE_DIR");
-  std::ifstream in(std::string(src ? src : ".") + "/models/ivr/bank.flow.json");
+  std::ifstream in(outpost::source_tree::sourcePath("models/ivr/bank.flow.json"));
   std::stringstream ss;
   ss << in.rdbuf();
   return ss.str();

@@ -11,17 +11,15 @@
 #include <string>
 
 #include "ctl/ctl_run.h"
+#include "source_tree.h"
 
 namespace {
+
+using outpost::source_tree::sourceDir;
 namespace fs = std::filesystem;
 
 using outpost::itest::ctl;
 using outpost::itest::CtlRun;
-
-std::string sourceDir() {
-  const char* dir = std::getenv("OUTPOST_SOURCE_DIR");
-  return dir ? dir : ".";
-}
 
 class BundleCtlTest : public ::testing::Test {
  protected:

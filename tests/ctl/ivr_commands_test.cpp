@@ -12,6 +12,7 @@
 #include <string>
 
 #include "ctl/ctl_run.h"
+#include "source_tree.h"
 
 namespace {
 namespace fs = std::filesystem;
@@ -26,8 +27,7 @@ class IvrCtlTest : public ::testing::Test {
                                          ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
     fs::create_directories(root_);
-    const char* src = std::getenv("OUTPOST_SOURCE_DIR");
-    data_ = std::string(src ? src : ".") + "/models/ivr/";
+    data_ = outpost::source_tree::sourcePath("models/ivr/");
   }
   void TearDown() override { fs::remove_all(root_); }
   std::string p(const std::string& rel) const { return (root_ / rel).string(); }

@@ -17,21 +17,13 @@
 #include "integration/support/contacts.h"
 #include "integration/support/db_snapshot.h"
 #include "integration/support/fixtures.h"
+#include "source_tree.h"
 
 namespace outpost::itest {
 namespace {
 
-std::string src(const std::string& rel) {
-  const char* dir = std::getenv("OUTPOST_SOURCE_DIR");
-  return std::string(dir ? dir : ".") + "/" + rel;
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using outpost::source_tree::sourcePath;
+using outpost::source_tree::slurp;
 
 // The install request of a signed bundle folder: every regular file in it.
 std::string installBody(const std::string& dir) {
@@ -62,13 +54,13 @@ class IvrBundleTest : public DemoSiteTest {
     fs::create_directories(scratch());
     const std::string ctl = OUTPOSTCTL_PATH;
     const std::string d = scratch().string();
-    fs::copy(src("plugins/lua/default"), scratch() / "default", fs::copy_options::recursive);
+    fs::copy(sourcePath("plugins/lua/default"), scratch() / "default", fs::copy_options::recursive);
     const std::string cmd = ctl + " keygen --id itest-rules --out " + d + "/keys >/dev/null && " + ctl +
                             " bundle build " + d + "/default >/dev/null && " + ctl + " bundle sign --key " + d +
                             "/keys/itest-rules.key " + d + "/default >/dev/null";
     ASSERT_EQ(std::system(cmd.c_str()), 0) << cmd;
     // demo-bank with a menu option pointing nowhere, signed with the same key.
-    fs::copy(src("plugins/lua/demo-bank"), scratch() / "broken", fs::copy_options::recursive);
+    fs::copy(sourcePath("plugins/lua/demo-bank"), scratch() / "broken", fs::copy_options::recursive);
     std::string flow = slurp(d + "/broken/flow.json");
     const std::string good = R"("next": "account_card")";
     ASSERT_NE(flow.find(good), std::string::npos);
@@ -78,8 +70,8 @@ class IvrBundleTest : public DemoSiteTest {
                              "/keys/itest-rules.key " + d + "/broken >/dev/null";
     ASSERT_EQ(std::system(sign.c_str()), 0) << sign;
     // demo-bank carrying its own training data (the shipped bank set), signed the same way.
-    fs::copy(src("plugins/lua/demo-bank"), scratch() / "trained", fs::copy_options::recursive);
-    fs::copy_file(src("models/ivr/bank.train.tsv"), scratch() / "trained" / "intents.tsv");
+    fs::copy(sourcePath("plugins/lua/demo-bank"), scratch() / "trained", fs::copy_options::recursive);
+    fs::copy_file(sourcePath("models/ivr/bank.train.tsv"), scratch() / "trained" / "intents.tsv");
     std::string manifest = slurp(d + "/trained/manifest.json");
     const std::string flow_field = R"("flow": "flow.json")";
     ASSERT_NE(manifest.find(flow_field), std::string::npos) << manifest;
@@ -89,7 +81,7 @@ class IvrBundleTest : public DemoSiteTest {
     const std::string train = ctl + " bundle build " + d + "/trained >/dev/null && " + ctl + " bundle sign --key " + d +
                               "/keys/itest-rules.key " + d + "/trained >/dev/null";
     ASSERT_EQ(std::system(train.c_str()), 0) << train;
-    std::ofstream(scratch() / "trust.txt") << slurp(src("plugins/lua/demo-trust.txt")) << "\n"
+    std::ofstream(scratch() / "trust.txt") << slurp(sourcePath("plugins/lua/demo-trust.txt")) << "\n"
                                            << slurp(d + "/keys/itest-rules.pub") << "\n";
   }
   static void TearDownTestSuite() { fs::remove_all(scratch()); }
@@ -97,8 +89,8 @@ class IvrBundleTest : public DemoSiteTest {
  protected:
   DaemonOptions options() const override {
     DaemonOptions o;
-    o.extra = {"--set", "ivr.flow=" + src("models/ivr/bank.flow.json"),
-               "--set", "ivr.training_data=" + src("models/ivr/bank.train.tsv"),
+    o.extra = {"--set", "ivr.flow=" + sourcePath("models/ivr/bank.flow.json"),
+               "--set", "ivr.training_data=" + sourcePath("models/ivr/bank.train.tsv"),
                "--set", "plugins.trust_file=" + (scratch() / "trust.txt").string(),
                "--set", "plugins.site=demo",
                "--set", "http.max_body_bytes=1048576"};
@@ -124,7 +116,7 @@ TEST_F(IvrBundleTest, BundleFlowAndHookThenRollback) {
   const std::string old_id = before.str("id");
   EXPECT_EQ(before.body.find("private banking"), std::string::npos) << before;
 
-  Response ok = http().post("/api/v1/rules/install", installBody(src("plugins/lua/demo-bank")), admin_);
+  Response ok = http().post("/api/v1/rules/install", installBody(sourcePath("plugins/lua/demo-bank")), admin_);
   ASSERT_EQ(ok.status, 200) << ok;
   EXPECT_EQ(ok.str("id"), "demo-bank");
 
@@ -195,7 +187,7 @@ TEST_F(IvrBundleTest, RollbackRestoresTheConfiguredFlow) {
   Response plain = http().post("/api/v1/rules/install", installBody((scratch() / "default").string()), admin_);
   ASSERT_EQ(plain.status, 200) << plain;
   EXPECT_EQ(start("en").body.find("private banking"), std::string::npos) << "a bundle without a flow: configured";
-  Response bank = http().post("/api/v1/rules/install", installBody(src("plugins/lua/demo-bank")), admin_);
+  Response bank = http().post("/api/v1/rules/install", installBody(sourcePath("plugins/lua/demo-bank")), admin_);
   ASSERT_EQ(bank.status, 200) << bank;
   Response on_bank = start("en");
   EXPECT_NE(on_bank.body.find("private banking press 8"), std::string::npos) << on_bank;
@@ -283,7 +275,7 @@ class IvrBundleModelTest : public IvrBundleTest {
 TEST_F(IvrBundleModelTest, TheBundlesTrainingDataGivesItsFlowAModel) {
   Response none = start("en");
   EXPECT_EQ(none.status, 503) << "no flow yet: " << none;
-  Response refused = http().post("/api/v1/rules/install", installBody(src("plugins/lua/demo-bank")), admin_);
+  Response refused = http().post("/api/v1/rules/install", installBody(sourcePath("plugins/lua/demo-bank")), admin_);
   EXPECT_GE(refused.status, 400) << refused;
   EXPECT_NE(refused.body.find("training_data"), std::string::npos) << refused;
 

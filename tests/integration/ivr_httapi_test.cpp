@@ -11,14 +11,12 @@
 #include <vector>
 
 #include "integration/support/contacts.h"
+#include "source_tree.h"
 
 namespace outpost::itest {
 namespace {
 
-std::string source(const std::string& rel) {
-  const char* src = std::getenv("OUTPOST_SOURCE_DIR");
-  return std::string(src ? src : ".") + "/" + rel;
-}
+using outpost::source_tree::sourcePath;
 
 // The outbox records of a type, read from the daemon's SQLite file.
 std::vector<std::string> outboxPayloads(const std::string& db_path, const std::string& type) {
@@ -42,8 +40,8 @@ class IvrHttapiTest : public DemoSiteTest {
  protected:
   DaemonOptions options() const override {
     DaemonOptions o;
-    o.extra = {"--set", "ivr.flow=" + source("models/ivr/bank.flow.json"), "--set",
-               "ivr.training_data=" + source("models/ivr/bank.train.tsv"), "--set", "ivr.httapi_secret=s3cret",
+    o.extra = {"--set", "ivr.flow=" + sourcePath("models/ivr/bank.flow.json"), "--set",
+               "ivr.training_data=" + sourcePath("models/ivr/bank.train.tsv"), "--set", "ivr.httapi_secret=s3cret",
                "--set", "ivr.httapi_transfer=agents_{queue} XML outpost", "--set", "sync.enabled=true", "--set",
                "sync.site_id=site-test", "--set", "sync.broker=127.0.0.1:9"};  // no broker: records stay
     return o;

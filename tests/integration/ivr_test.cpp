@@ -17,21 +17,19 @@
 #include <vector>
 
 #include "integration/support/contacts.h"
+#include "source_tree.h"
 
 namespace outpost::itest {
 namespace {
 
-std::string source(const std::string& rel) {
-  const char* src = std::getenv("OUTPOST_SOURCE_DIR");
-  return std::string(src ? src : ".") + "/" + rel;
-}
+using outpost::source_tree::sourcePath;
 
 class IvrTest : public DemoSiteTest {
  protected:
   DaemonOptions options() const override {
     DaemonOptions o;
-    o.extra = {"--set", "ivr.flow=" + source("models/ivr/bank.flow.json"), "--set",
-               "ivr.training_data=" + source("models/ivr/bank.train.tsv")};
+    o.extra = {"--set", "ivr.flow=" + sourcePath("models/ivr/bank.flow.json"), "--set",
+               "ivr.training_data=" + sourcePath("models/ivr/bank.train.tsv")};
     return o;
   }
   Response start(const std::string& language, const std::string& channel = "voice") {

@@ -8,21 +8,13 @@
 #include <sstream>
 
 #include "integration/support/fixtures.h"
+#include "source_tree.h"
 
 namespace outpost::itest {
 namespace {
 
-std::string sourceDir() {
-  const char* dir = std::getenv("OUTPOST_SOURCE_DIR");
-  return dir ? dir : ".";
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using outpost::source_tree::sourceDir;
+using outpost::source_tree::slurp;
 
 std::string installBody(const std::string& dir, const std::string& replace_main = "") {
   Poco::JSON::Object::Ptr files = new Poco::JSON::Object;

@@ -9,13 +9,13 @@
 
 #include "ivr/classifier.h"
 #include "ivr/evaluation.h"
+#include "source_tree.h"
 
 namespace outpost::ivr {
 namespace {
 
 std::string dataPath(const std::string& name) {
-  const char* src = std::getenv("OUTPOST_SOURCE_DIR");
-  return std::string(src ? src : ".") + "/models/ivr/" + name;
+  return outpost::source_tree::sourcePath("models/ivr/" + name);
 }
 
 bool hasHan(const std::string& s) {

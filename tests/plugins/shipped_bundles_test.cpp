@@ -5,14 +5,12 @@
 #include <cstdlib>
 
 #include "plugins/rules.h"
+#include "source_tree.h"
 
 namespace outpost::plugins {
 namespace {
 
-std::string sourceDir() {
-  const char* dir = std::getenv("OUTPOST_SOURCE_DIR");
-  return dir ? dir : ".";
-}
+using outpost::source_tree::sourceDir;
 
 TEST(ShippedBundles, DemoBankInstallsAndPassesItsVectors) {
   auto trust = signing::TrustStore::load(sourceDir() + "/plugins/lua/demo-trust.txt");

@@ -23,26 +23,18 @@
 #include "signing/ed25519.h"
 #include "signing/package.h"
 #include "signing/trust_store.h"
+#include "source_tree.h"
 
 namespace outpost::itest {
 namespace {
+
+using outpost::source_tree::sourceDir;
+using outpost::source_tree::slurp;
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
 constexpr const char* kSite = "demo-bank-bj01";
-
-std::string sourceDir() {
-  const char* dir = std::getenv("OUTPOST_SOURCE_DIR");
-  return dir ? dir : ".";
-}
-
-std::string slurp(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 int64_t scalarOf(const std::string& db, const std::string& sql) {
   const DbRows r = queryDb(db, sql);

@@ -18,9 +18,12 @@
 #include "integration/support/contacts.h"
 #include "integration/support/db_snapshot.h"
 #include "integration/support/mosquitto.h"
+#include "source_tree.h"
 
 namespace outpost::itest {
 namespace {
+
+using outpost::source_tree::sourceDir;
 
 using namespace std::chrono_literals;
 
@@ -168,11 +171,6 @@ TEST_F(NatsTest, UplinkThroughNatsMqttWithJetStreamLosesNothingAcrossARestart) {
   // The retained status topic and the last will work through NATS too.
   EXPECT_TRUE(eventually([&] { return scalarOf(hub.dbPath(), "SELECT count(*) FROM sites WHERE status = 'online'") == 1; },
                          10s));
-}
-
-std::string sourceDir() {
-  const char* dir = std::getenv("OUTPOST_SOURCE_DIR");
-  return dir ? dir : ".";
 }
 
 // The downlink needs retained messages and request/response on QoS 1 only: it works
