@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <string>
 
+#include "ctl/ctl_run.h"
 #include "integration/support/contacts.h"
 #include "integration/support/fixtures.h"
 
@@ -20,16 +21,11 @@ namespace outpost::itest {
 namespace {
 namespace fs = std::filesystem;
 
+// outpostctl through the shared runner (ctl/ctl_run.h): its output, and its exit code in `code`.
 std::string run(const std::string& args, int* code) {
-  std::string out;
-  FILE* p = ::popen((std::string(OUTPOSTCTL_PATH) + " " + args + " 2>&1").c_str(), "r");
-  if (!p) return out;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  CtlRun r = itest::ctl(args);
+  *code = r.code;
+  return r.output;
 }
 
 int64_t count(const std::string& db_path, const std::string& sql) {

@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "ctl/ctl_run.h"
 #include "integration/support/contacts.h"
 #include "integration/support/db_snapshot.h"
 #include "integration/support/fixtures.h"
@@ -19,16 +20,11 @@ namespace {
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 
+// outpostctl through the shared runner (ctl/ctl_run.h): its output, and its exit code in `code`.
 std::string ctl(const std::string& args, int* code) {
-  std::string out;
-  FILE* p = ::popen((std::string(OUTPOSTCTL_PATH) + " " + args + " 2>&1").c_str(), "r");
-  if (!p) return out;
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = std::fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  const int status = ::pclose(p);
-  *code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  CtlRun r = itest::ctl(args);
+  *code = r.code;
+  return r.output;
 }
 
 void writeFile(const fs::path& p, const std::string& text) { std::ofstream(p, std::ios::binary) << text; }
