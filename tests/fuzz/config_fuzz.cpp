@@ -3,24 +3,16 @@
 // typed getters and be accepted again when set as is.
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "app/daemon_config.h"
 #include "core/config.h"
 
-namespace {
+using outpost::fuzz::invariantBroken;
 
 using namespace outpost;
-
-[[noreturn]] void invariantBroken(const std::string& detail) {
-  std::fprintf(stderr, "fuzz invariant broken: %s\n", detail.c_str());
-  std::abort();
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -4,27 +4,19 @@
 // files of the package, known competency items and valid quizzes.
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <set>
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "codec/json.h"
 #include "learning/framework.h"
 #include "signing/package.h"
 #include "storage/content_package.h"
 
-namespace {
+using outpost::fuzz::invariantBroken;
 
 using namespace outpost;
-
-[[noreturn]] void invariantBroken(const char* what, const std::string& detail) {
-  std::fprintf(stderr, "fuzz invariant broken: %s: %s\n", what, detail.c_str());
-  std::abort();
-}
-
-}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);

@@ -4,28 +4,20 @@
 // to a message that decodes the same.
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "sync/downlink_wire.h"
 
-namespace {
+using outpost::fuzz::invariantBroken;
 
 using namespace outpost;
 
-[[noreturn]] void invariantBroken(const char* what, const std::string& detail) {
-  std::fprintf(stderr, "fuzz invariant broken: %s: %s\n", what, detail.c_str());
-  std::abort();
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 3) {
+  const auto [selector, input] = fuzz::select(data, size);
+  switch (selector % 3) {
     case 0: {
       auto m = sync::decodeManifest("s1", input);
       if (!m) {

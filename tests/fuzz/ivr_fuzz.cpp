@@ -4,23 +4,19 @@
 // loads must serialise back to the same bytes; a flow that loads must validate.
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "codec/ivr_flow_codec.h"
 #include "ivr/classifier.h"
 #include "ivr/dataset.h"
 
+using outpost::fuzz::invariantBroken;
+
 namespace {
 
 using namespace outpost;
-
-[[noreturn]] void invariantBroken(const char* what) {
-  std::fprintf(stderr, "fuzz invariant broken: %s\n", what);
-  std::abort();
-}
 
 const ivr::IntentModel& tinyModel() {
   static const ivr::IntentModel m = [] {
@@ -36,8 +32,8 @@ const ivr::IntentModel& tinyModel() {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 4) {
+  const auto [selector, input] = fuzz::select(data, size);
+  switch (selector % 4) {
     case 0: {
       auto r = ivr::parseExamples(input, "fuzz.tsv");
       if (r) {

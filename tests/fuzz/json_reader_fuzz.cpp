@@ -4,26 +4,22 @@
 // decodes and validates, encode → parse → decode must give the same value back.
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "fuzz_check.h"
 #include "codec/site_codec.h"
 #include "codec/json.h"
 #include "site/demo.h"
 #include "site/directory.h"
 
+using outpost::fuzz::invariantBroken;
+
 namespace {
 
 using namespace outpost;
-
-[[noreturn]] void invariantBroken(const char* what, const std::string& detail) {
-  std::fprintf(stderr, "fuzz invariant broken: %s: %s\n", what, detail.c_str());
-  std::abort();
-}
 
 template <typename T>
 void decodeAs(const Poco::JSON::Object::Ptr& body, const T& current) {

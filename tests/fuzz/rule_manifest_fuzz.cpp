@@ -6,23 +6,19 @@
 // and vectors are among its files.
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <map>
 #include <string>
 
+#include "fuzz_check.h"
 #include "plugins/bundle.h"
 #include "signing/digest.h"
 #include "signing/ed25519.h"
 
+using outpost::fuzz::invariantBroken;
+
 namespace {
 
 using namespace outpost;
-
-[[noreturn]] void invariantBroken(const char* what, const std::string& detail) {
-  std::fprintf(stderr, "fuzz invariant broken: %s: %s\n", what, detail.c_str());
-  std::abort();
-}
 
 struct Fixture {
   signing::KeyPair key = signing::generateKeyPair().value();
@@ -41,11 +37,12 @@ const char* kLua = "function classify_contact() return nil end\n";
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const Fixture fx;
   if (size == 0) return 0;
-  const std::string input(reinterpret_cast<const char*>(data) + 1, size - 1);
+  const auto [selector, rest] = fuzz::select(data, size);
+  const std::string input(rest);
   std::map<std::string, std::string> files;
   std::string manifest = input;
   std::string vectors = R"({"vectors": []})";
-  if (data[0] % 2 == 1) {
+  if (selector % 2 == 1) {
     vectors = input;
     manifest = R"({"kind": "rules", "id": "f", "version": 1, "site": "s", "api": 1, "expires": "2030-01-01T00:00:00Z",)"
                R"( "hooks": ["classify_contact", "ivr_action"], "sources": ["main.lua"], "vectors": "vectors.json", "files": [)"

@@ -3,28 +3,20 @@
 // may crash or throw; an accepted batch re-encodes to a batch that decodes the same.
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "sync/wire.h"
 
-namespace {
+using outpost::fuzz::invariantBroken;
 
 using namespace outpost;
 
-[[noreturn]] void invariantBroken(const char* what, const std::string& detail) {
-  std::fprintf(stderr, "fuzz invariant broken: %s: %s\n", what, detail.c_str());
-  std::abort();
-}
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  const std::string_view input(reinterpret_cast<const char*>(data) + 1, size - 1);
-  if (data[0] % 2 == 1) {
+  const auto [selector, input] = fuzz::select(data, size);
+  if (selector % 2 == 1) {
     auto seq = sync::decodeHwm(input);
     if (seq && *seq < 0) invariantBroken("negative mark accepted", std::to_string(*seq));
     return 0;

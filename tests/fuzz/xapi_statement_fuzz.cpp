@@ -4,22 +4,14 @@
 // statement again gives the same result, and the ids/canonical formats keep it JSON.
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "codec/json.h"
 #include "storage/xapi.h"
 
-namespace {
-
-[[noreturn]] void invariantBroken(const char* what, const std::string& detail) {
-  std::fprintf(stderr, "fuzz invariant broken: %s: %s\n", what, detail.c_str());
-  std::abort();
-}
-
-}  // namespace
+using outpost::fuzz::invariantBroken;
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace outpost;
