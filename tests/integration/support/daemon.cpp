@@ -289,21 +289,30 @@ std::string ChildProcess::errText() const {
   return err_;
 }
 
+namespace {
+
+// Collects a child's end: kills it if it has not exited (code empty), then its status
+// and output.
+void finish(ChildProcess& child, std::optional<int> code, ProcessResult& result) {
+  if (!code) {
+    result.timed_out = true;
+    child.signal(SIGKILL);
+    code = child.waitExit(10s);
+  }
+  child.waitOutputClosed(2s);
+  result.exit_code = code.value_or(-1);
+  result.out = child.outText();
+  result.err = child.errText();
+}
+
+}  // namespace
+
 ProcessResult runProgram(const std::string& path, const std::vector<std::string>& args,
                          std::chrono::milliseconds timeout) {
   ProcessResult result;
   auto child = ChildProcess::spawn(path, args, result.spawn_error);
   if (!child) return result;
-  auto code = child->waitExit(timeout);
-  if (!code) {
-    result.timed_out = true;
-    child->signal(SIGKILL);
-    code = child->waitExit(10s);
-  }
-  child->waitOutputClosed(2s);
-  result.exit_code = code.value_or(-1);
-  result.out = child->outText();
-  result.err = child->errText();
+  finish(*child, child->waitExit(timeout), result);
   return result;
 }
 
@@ -539,16 +548,7 @@ ProcessResult Daemon::runToExit(const std::vector<std::string>& args, std::chron
   }
   const auto left =
       std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-  auto code = child->waitExit(std::max(left, line ? 10000ms : 0ms));
-  if (!code) {
-    result.timed_out = true;
-    child->signal(SIGKILL);
-    code = child->waitExit(10s);
-  }
-  child->waitOutputClosed(2s);
-  result.exit_code = code.value_or(-1);
-  result.out = child->outText();
-  result.err = child->errText();
+  finish(*child, child->waitExit(std::max(left, line ? 10000ms : 0ms)), result);
   return result;
 }
 
