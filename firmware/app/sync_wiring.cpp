@@ -97,11 +97,12 @@ Result<std::unique_ptr<sync::Downlink>> startDownlink(const Config& config, stor
       return p && p->present && signing::sha256Hex(p->manifest) == e.sha256;
     }
     if (e.kind == "config") {
-      // Installed, or superseded by a later version (an older one would be refused).
+      // Only the same signed manifest: another one with an old version is fetched and
+      // refused by the installer, with its reason upstream.
       auto lease = reads.acquire();
       if (!lease) return false;
       auto c = storage::loadInstalledSiteConfig(lease->db());
-      return c && c->has_value() && ((*c)->manifest_sha256 == e.sha256 || (*c)->version >= e.version);
+      return c && c->has_value() && (*c)->manifest_sha256 == e.sha256;
     }
     if (e.kind == "keyset") return rules.status().key_set_version >= e.version;
     return false;
@@ -181,6 +182,8 @@ Poco::JSON::Object::Ptr syncLink(const sync::Publisher& publisher, const sync::D
     d->set("installed", ds.installed);
     d->set("refused", ds.refused);
     d->set("last_refusal", ds.last_refusal);
+    d->set("refusals_kept", ds.refusals_kept);
+    d->set("refusals_skipped", ds.refusals_skipped);
     link->set("downlink", d);
   }
   return link;

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "ctl/ctl_run.h"
 #include "integration/support/contacts.h"
 #include "integration/support/db_snapshot.h"
 #include "integration/support/mosquitto.h"
@@ -345,6 +346,172 @@ TEST_F(DownlinkTest, TamperedPayloadsAreRefusedWithTheReasonUpstream) {
     const Response r = http.get("/api/v1/sync", sup);
     return r.status == 200 && intField(objField(objField(r.json, "link"), "downlink"), "rejected") >= 2;
   }, 10s));
+}
+
+
+// A rule bundle: the shipped demo-bank at `version`, signed with `pem` as `key_id`.
+std::string bundleAt(const std::string& work, int version, const std::string& pem, const std::string& key_id) {
+  const std::string dir = work + "/rules-v" + std::to_string(version) + "-" + key_id;
+  fs::copy(work + "/rules", dir, fs::copy_options::recursive);
+  std::string m = slurp(dir + "/manifest.json");
+  const std::string was = "\"version\": " + std::to_string(shippedVersion());
+  const auto at = m.find(was);
+  if (at == std::string::npos) return "";
+  m.replace(at, was.size(), "\"version\": " + std::to_string(version));
+  std::ofstream(dir + "/manifest.json", std::ios::trunc) << m;
+  if (!signing::sealPackageDir(dir).isOk() || !signing::signPackageDir(dir, pem, key_id).isOk()) return "";
+  return dir;
+}
+
+// A site configuration as an operator makes one: outpostctl config build, package sign.
+std::string configPackage(const std::string& work, int version, int retail_sl_target) {
+  const std::string doc = work + "/site-config-" + std::to_string(version) + "-" + std::to_string(retail_sl_target) +
+                          ".json";
+  std::ofstream(doc) << R"({"site_id": ")" << kSite << R"(",
+    "skills": [{"code": "mortgage", "name": {"zh": "房贷业务", "en": "Mortgages"}}],
+    "queues": [
+      {"code": "retail-voice", "name": {"zh": "个人业务热线", "en": "Retail banking line"}, "channel": "voice",
+       "sl_target_pct": )" << retail_sl_target << R"(, "sl_threshold_s": 25, "skills": [{"skill": "account", "min_level": 2}],
+       "strategy": "least_occupied"},
+      {"code": "mortgage-voice", "name": {"zh": "房贷热线", "en": "Mortgage line"}, "channel": "voice",
+       "skills": [{"skill": "mortgage", "min_level": 1}]}],
+    "wrapup_codes": [{"code": "mortgage-info", "name": {"zh": "房贷咨询", "en": "Mortgage information"}}]})";
+  const std::string dir = doc + ".pkg";
+  const CtlRun built = ctl("config build --site " + std::string(kSite) + " --version " + std::to_string(version) +
+                           " --from " + doc + " --out " + dir);
+  if (built.code != 0) {
+    ADD_FAILURE() << built.output;
+    return "";
+  }
+  const CtlRun signed_ = ctl("package sign --key " + work + "/hq-content.key --key-id hq-content " + dir);
+  if (signed_.code != 0) {
+    ADD_FAILURE() << signed_.output;
+    return "";
+  }
+  return dir;
+}
+
+Object::Ptr downlinkStats(HttpClient& http, const std::string& token) {
+  const Response r = http.get("/api/v1/sync", token);
+  return r.status == 200 ? objField(objField(r.json, "link"), "downlink") : nullptr;
+}
+
+TEST_F(DownlinkTest, ConfigurationPackageChangesQueuesOnTheRunningAppliance) {
+  OUTPOST_REQUIRE_SYNC_PARTS();
+  std::ofstream(work_ + "/hq-content.key") << key_.private_pem;
+  Broker broker;
+  ASSERT_TRUE(broker.start());
+  Hub hub(hubDb());
+  ASSERT_TRUE(hub.start(broker.port()));
+  Daemon daemon;
+  ASSERT_TRUE(daemon.start(options(broker.port())));
+  HttpClient http(daemon);
+  const std::string admin = http.login("admin", daemon.password("admin"));
+  const Response before = http.get("/api/v1/queues/retail-voice", admin);
+  ASSERT_EQ(before.status, 200) << before;
+  EXPECT_EQ(intField(before.json, "sl_target_pct"), 80);
+  EXPECT_TRUE(http.get("/api/v1/sync", admin).json->isNull("config"));
+
+  // Published while the appliance runs: the queue changes, a new one appears (in the
+  // database and in the live router), the version is shown.
+  const std::string v1 = configPackage(work_, 1, 95);
+  ASSERT_FALSE(v1.empty());
+  publish(v1);
+  ASSERT_TRUE(eventually([&] {
+    const Response r = http.get("/api/v1/queues/retail-voice", admin);
+    return r.status == 200 && intField(r.json, "sl_target_pct") == 95;
+  }, 60s)) << hub.output() << "\n" << daemon.stderrTail();
+  const Response retail = http.get("/api/v1/queues/retail-voice", admin);
+  EXPECT_EQ(strField(retail.json, "strategy"), "least_occupied");
+  EXPECT_EQ(intField(retail.json, "sl_threshold_s"), 25);
+  EXPECT_EQ(http.get("/api/v1/queues/mortgage-voice", admin).status, 200);
+  EXPECT_EQ(http.get("/api/v1/wrapup-codes/mortgage-info", admin).status, 200);
+  EXPECT_EQ(http.get("/api/v1/queues/cards-voice", admin).status, 200);  // not named: kept
+  EXPECT_TRUE(eventually([&] {
+    const Response r = http.get("/api/v1/queue-stats", admin);
+    return r.status == 200 && r.body.find("\"mortgage-voice\"") != std::string::npos;
+  }, 10s)) << "the router was not told of the new queue";
+  const Response sync = http.get("/api/v1/sync", admin);
+  EXPECT_EQ(intField(objField(sync.json, "config"), "version"), 1) << sync;
+  EXPECT_EQ(strField(objField(sync.json, "config"), "installed_by"), "sync");
+  EXPECT_EQ(scalarOf(daemon.dbPath(), "SELECT count(*) FROM audit WHERE actor = 'sync' AND entity = 'queue'"), 2);
+  EXPECT_TRUE(eventually([&] { return upstream("downlink.installed") == 1; }, 30s)) << hub.output();
+
+  // Another package with the same version: refused with the reason upstream, nothing changes.
+  publish(configPackage(work_, 1, 50));
+  ASSERT_TRUE(eventually([&] { return upstream("downlink.refused") == 1; }, 30s)) << hub.output();
+  const std::string reason = textOf(hubDb(), "SELECT payload FROM records WHERE type = 'downlink.refused'");
+  EXPECT_NE(reason.find("is not above the installed configuration version 1"), std::string::npos) << reason;
+  EXPECT_EQ(intField(http.get("/api/v1/queues/retail-voice", admin).json, "sl_target_pct"), 95);
+
+  // A restart remembers the refusal: the manifest is read, the package passed over, no
+  // second refusal record.
+  ASSERT_TRUE(daemon.restart());
+  HttpClient http2(daemon);
+  const std::string sup = http2.login("supervisor", daemon.password("supervisor"));
+  ASSERT_TRUE(eventually([&] {
+    const Object::Ptr d = downlinkStats(http2, sup);
+    return d && intField(d, "refusals_skipped") >= 1;
+  }, 30s)) << daemon.stderrTail();
+  const Object::Ptr d = downlinkStats(http2, sup);
+  EXPECT_EQ(intField(d, "refusals_kept"), 1);
+  EXPECT_EQ(intField(d, "refused"), 0);
+  EXPECT_EQ(intField(d, "requests"), 0);
+  EXPECT_EQ(scalarOf(daemon.dbPath(), "SELECT count(*) FROM downlink_refusals"), 1);
+
+  // The next version applies.
+  publish(configPackage(work_, 2, 70));
+  EXPECT_TRUE(eventually([&] {
+    const Response r = http2.get("/api/v1/queues/retail-voice", sup);
+    return r.status == 200 && intField(r.json, "sl_target_pct") == 70;
+  }, 30s)) << daemon.stderrTail();
+  EXPECT_EQ(upstream("downlink.refused"), 1);
+}
+
+TEST_F(DownlinkTest, KeySetOverTheDownlinkRetiresTheOldKey) {
+  OUTPOST_REQUIRE_SYNC_PARTS();
+  // HQ's new key; the key set (v1, signed by hq-content, which the site trusts now)
+  // trusts only it from then on.
+  const std::string keys = work_ + "/keys";
+  std::ofstream(work_ + "/hq-content.key") << key_.private_pem;
+  ASSERT_EQ(ctl("keys generate --id hq-2027 --out " + keys).code, 0);
+  const CtlRun rotated = ctl("keys rotate --key " + work_ + "/hq-content.key --version 1 --out " + work_ +
+                             "/keyset " + keys + "/hq-2027.pub");
+  ASSERT_EQ(rotated.code, 0) << rotated.output;
+  std::ofstream(work_ + "/trust-2027.txt") << slurp(keys + "/hq-2027.pub");
+  const std::string next_pem = slurp(keys + "/hq-2027.key");
+  const int next = shippedVersion() + 1;
+  const std::string bundle = bundleAt(work_, next, next_pem, "hq-2027");
+  ASSERT_FALSE(bundle.empty());
+  // Both in the manifest before the site sees it: the key set must go first.
+  publish(work_ + "/keyset");
+  {
+    const ProcessResult r = runProgram(hubPath(), {"publish", "--db", hubDb(), "--site", kSite, "--trust",
+                                                   work_ + "/trust-2027.txt", "--package", bundle});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+  }
+  Broker broker;
+  ASSERT_TRUE(broker.start());
+  Hub hub(hubDb());
+  ASSERT_TRUE(hub.start(broker.port()));
+  Daemon daemon;
+  ASSERT_TRUE(daemon.start(options(broker.port())));
+  ASSERT_TRUE(eventually([&] { return activeRules(daemon) == "demo-bank " + std::to_string(next); }, 60s))
+      << hub.output() << "\n" << daemon.stderrTail();
+  EXPECT_EQ(scalarOf(daemon.dbPath(), "SELECT max(version) FROM rule_keysets"), 1);
+  EXPECT_EQ(textOf(daemon.dbPath(), "SELECT installed_by FROM rule_keysets WHERE version = 1"), "sync");
+  EXPECT_TRUE(eventually([&] { return upstream("downlink.installed") == 2; }, 30s)) << hub.output();
+  EXPECT_EQ(upstream("downlink.refused"), 0);
+
+  // A later bundle signed by the retired key: refused for its signature.
+  const std::string old_key_bundle = bundleAt(work_, next + 1, key_.private_pem, "hq-content");
+  ASSERT_FALSE(old_key_bundle.empty());
+  publish(old_key_bundle);
+  ASSERT_TRUE(eventually([&] { return upstream("downlink.refused") == 1; }, 30s)) << hub.output();
+  const std::string reason = textOf(hubDb(), "SELECT payload FROM records WHERE type = 'downlink.refused'");
+  EXPECT_NE(reason.find("signature"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("hq-content"), std::string::npos) << reason;
+  EXPECT_EQ(activeRules(daemon), "demo-bank " + std::to_string(next));
 }
 
 }  // namespace
