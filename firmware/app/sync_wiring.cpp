@@ -81,6 +81,7 @@ Result<std::unique_ptr<sync::Downlink>> startDownlink(const Config& config, stor
   o.dir = data_dir + "/downloads";
   o.chunk_bytes = config.getInt("sync.downlink.chunk_bytes");
   o.request_timeout = config.getDuration("sync.downlink.request_timeout");
+  o.progress_bytes = config.getInt("sync.downlink.progress_bytes");
   sync::DownlinkHooks hooks;
   hooks.trust = [&rules] { return rules.trust(); };
   hooks.installed = [&rules, &reads, &content](const sync::ManifestEntry& e) -> bool {

@@ -403,7 +403,15 @@ void Downlink::handleChunk(const std::string& body) {
     ++stats_.chunks;
     stats_.bytes += c->bytes.size();
   }
-  if (fileSize(part) < static_cast<int64_t>(f->size)) return;
+  if (fileSize(part) < static_cast<int64_t>(f->size)) {
+    const int64_t done = bytesDone();
+    if (progress_sha_ != entry.sha256) {
+      progress_sha_ = entry.sha256;
+      progress_mark_ = 0;
+    }
+    if (done - progress_mark_ >= options_.progress_bytes) recordProgress(f->path);
+    return;
+  }
   // Complete: only a file whose digest matches the signed manifest is kept.
   auto digest = signing::sha256HexOfFile(part);
   if (!digest || *digest != f->sha256) {
@@ -422,14 +430,35 @@ void Downlink::handleChunk(const std::string& body) {
     log().error("sync: downlink: %s", st.toString());
     return;
   }
-  size_t have = 0;
+  recordProgress(f->path);
+}
+
+int64_t Downlink::bytesDone() const {
+  if (plan_.empty()) return 0;
+  int64_t done = 0;
   for (const auto& pf : plan_.front().manifest.files) {
+    const int64_t have = fileSize(objectPath(pf.sha256));
+    done += have == static_cast<int64_t>(pf.size) ? have : std::max<int64_t>(0, fileSize(partPath(pf.sha256)));
+  }
+  return done;
+}
+
+void Downlink::recordProgress(const std::string& file) {
+  if (plan_.empty()) return;
+  const Job& job = plan_.front();
+  size_t have = 0;
+  for (const auto& pf : job.manifest.files) {
     if (fileSize(objectPath(pf.sha256)) == static_cast<int64_t>(pf.size)) ++have;
   }
-  record("downlink.progress", storage::kClassTelemetry, entryJson(entry, [&](Poco::JSON::Object& o) {
-           o.set("file", f->path);
+  const int64_t done = bytesDone();
+  progress_sha_ = job.entry.sha256;
+  progress_mark_ = done;
+  record("downlink.progress", storage::kClassTelemetry, entryJson(job.entry, [&](Poco::JSON::Object& o) {
+           o.set("file", file);
            o.set("files_done", static_cast<int64_t>(have));
-           o.set("files", static_cast<int64_t>(plan_.front().manifest.files.size()));
+           o.set("files", static_cast<int64_t>(job.manifest.files.size()));
+           o.set("bytes_done", done);
+           o.set("size", job.entry.size);
          }));
 }
 

@@ -55,6 +55,7 @@ struct DownlinkOptions {
   int64_t chunk_bytes = 256 * 1024;
   Millis request_timeout{5000};    // a request unanswered this long is sent again
   Millis poll_interval{100};
+  int64_t progress_bytes = 1024 * 1024;  // a downlink.progress record at least this often
 };
 
 struct DownlinkStats {
@@ -126,6 +127,9 @@ class Downlink final : public LinkClient {
   std::string objectPath(const std::string& sha) const;
   std::string partPath(const std::string& sha) const;
   const signing::PackageFile* currentFile();
+  // Bytes of the first planned package on disk (complete files and partial ones).
+  int64_t bytesDone() const;
+  void recordProgress(const std::string& file);
   // Removes partial files and objects no planned package needs (a package dropped from
   // the manifest, or refused).
   void removeUnneeded();
@@ -158,6 +162,8 @@ class Downlink final : public LinkClient {
   std::optional<Outstanding> outstanding_;
   uint64_t seen_epoch_ = 0;
   uint64_t next_id_ = 1;
+  std::string progress_sha_;   // the package the last downlink.progress was about
+  int64_t progress_mark_ = 0;  // and its bytes then
   bool started_ = false;
 };
 

@@ -443,6 +443,18 @@ TEST_F(DownlinkTest, ConfigurationPackageChangesQueuesOnTheRunningAppliance) {
   const std::string reason = textOf(hubDb(), "SELECT payload FROM records WHERE type = 'downlink.refused'");
   EXPECT_NE(reason.find("is not above the installed configuration version 1"), std::string::npos) << reason;
   EXPECT_EQ(intField(http.get("/api/v1/queues/retail-voice", admin).json, "sl_target_pct"), 95);
+  // The hub's view of the site's downlink, learnt from those records.
+  {
+    const ProcessResult sites = runProgram(hubPath(), {"sites", "--db", hubDb()});
+    ASSERT_EQ(sites.exit_code, 0) << sites.describe();
+    EXPECT_NE(sites.out.find("installed   config site v1"), std::string::npos) << sites.out;
+    EXPECT_NE(sites.out.find("refused     config site v1"), std::string::npos) << sites.out;
+    EXPECT_NE(sites.out.find("is not above the installed configuration version 1"), std::string::npos) << sites.out;
+    const ProcessResult json = runProgram(hubPath(), {"sites", "--db", hubDb(), "--json"});
+    ASSERT_EQ(json.exit_code, 0) << json.describe();
+    EXPECT_NE(json.out.find(R"("kind":"config")"), std::string::npos) << json.out;
+    EXPECT_NE(json.out.find(R"("in_progress":null)"), std::string::npos) << json.out;
+  }
 
   // A restart remembers the refusal: the manifest is read, the package passed over, no
   // second refusal record.
