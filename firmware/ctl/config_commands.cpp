@@ -9,6 +9,7 @@
 #include "ctl/command.h"
 #include "signing/package.h"
 #include "site/directory.h"
+#include "codec/site_config_codec.h"
 #include "storage/site_config.h"
 
 namespace outpost::ctl {
@@ -39,7 +40,7 @@ Status build(const Args& args) {
   }
   auto doc = signing::readSmallFile(*from, storage::kMaxSiteConfigBytes);
   if (!doc.isOk()) return doc.status();
-  auto config = storage::decodeSiteConfig(*doc);
+  auto config = codec::decodeSiteConfig(*doc);
   if (!config.isOk()) return config.status().under(*from + " ");
   if (config->site_id != *site) {
     return Status::invalidArgument("is \"" + config->site_id + "\", --site says \"" + *site + "\"", *from + " /site_id");

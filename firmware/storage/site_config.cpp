@@ -1,7 +1,6 @@
 #include "storage/site_config.h"
 
 #include <filesystem>
-#include <set>
 
 #include "codec/json.h"
 #include "codec/site_codec.h"
@@ -15,28 +14,6 @@ using codec::JsonReader;
 using Poco::JSON::Object;
 
 const std::string kFileWhere = std::string(kSiteConfigFile) + " ";
-
-// Reads one section: an array of complete definitions (create bodies), each validated,
-// no code twice.
-template <typename T>
-void section(JsonReader& r, const std::string& key, std::vector<T>& out) {
-  std::set<std::string> codes;
-  r.objectArray(key, false, kMaxSiteConfigEntries, [&](JsonReader& item, size_t i) {
-    T v{};
-    codec::decode(item, v, /*creating=*/true);
-    if (!item.ok()) return;
-    const std::string where = "/" + key + "/" + std::to_string(i);
-    if (Status st = site::validate(v); !st) {
-      item.fail(st.under(where));
-      return;
-    }
-    if (!codes.insert(v.code).second) {
-      item.fail(Status::invalidArgument("\"" + v.code + "\" is listed twice", where + "/code"));
-      return;
-    }
-    out.push_back(std::move(v));
-  });
-}
 
 // The "site" patch over the current settings (decodeSiteConfig checked it already).
 Status decodeSitePatch(const Object::Ptr& patch, site::Site& site) {
@@ -73,31 +50,6 @@ Status upsert(Database& db, const T& v, const char* entity, size_t index, const 
 
 }  // namespace
 
-Result<SiteConfig> decodeSiteConfig(std::string_view json) {
-  auto parsed = JsonReader::parseObject(json);
-  if (!parsed) return parsed.status();
-  SiteConfig c;
-  JsonReader r(*parsed);
-  r.string("site_id", c.site_id, true);
-  r.object("site", false, [&](JsonReader& sr) {
-    if (sr.has("site_code")) {
-      sr.fail(Status::invalidArgument("is the site's identity and cannot be set by a configuration package",
-                                      "/site/site_code"));
-      return;
-    }
-    site::Site probe{"probe", {"probe", "probe"}};
-    codec::decode(sr, probe, /*creating=*/false);
-    if (sr.ok()) sr.fail(site::validate(probe).under("/site"));
-  });
-  section(r, "skills", c.skills);
-  section(r, "queues", c.queues);
-  section(r, "wrapup_codes", c.wrapup_codes);
-  section(r, "not_ready_reasons", c.not_ready_reasons);
-  OUTPOST_RETURN_IF_ERROR(r.finish());
-  if ((*parsed)->has("site")) c.site = (*parsed)->getObject("site");
-  return c;
-}
-
 Result<SiteConfigPackage> readSiteConfigDir(const std::string& dir, const signing::TrustStore& trust,
                                             const std::string& site_id) {
   const std::filesystem::path doc = std::filesystem::path(dir) / std::string(kSiteConfigFile);
@@ -131,7 +83,7 @@ Result<SiteConfigPackage> readSiteConfigDir(const std::string& dir, const signin
     return Status::invalidArgument("a configuration package holds exactly one file, site-config.json",
                                    "manifest.json /files");
   }
-  auto config = decodeSiteConfig(it->second);
+  auto config = codec::decodeSiteConfig(it->second);
   if (!config) return config.status().under(kFileWhere);
   if (config->site_id != site_id) {
     return Status::failedPrecondition(
@@ -158,7 +110,7 @@ std::string AppliedSiteConfig::summary() const {
 
 Result<AppliedSiteConfig> applySiteConfig(Database& db, const SiteConfigPackage& pkg, WallTime now,
                                           const std::string& actor, const std::string& address) {
-  const SiteConfig& c = pkg.config;
+  const codec::SiteConfig& c = pkg.config;
   auto installed = loadInstalledSiteConfig(db);
   if (!installed) return installed.status();
   if (installed->has_value() && pkg.manifest.version <= (*installed)->version) {

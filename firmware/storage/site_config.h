@@ -29,8 +29,6 @@
 //
 // Thread-safety: stateless functions.
 
-#include <Poco/JSON/Object.h>
-
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,6 +38,7 @@
 #include "core/clock.h"
 #include "core/status.h"
 #include "signing/package.h"
+#include "codec/site_config_codec.h"
 #include "site/directory.h"
 #include "storage/database.h"
 
@@ -48,24 +47,11 @@ namespace outpost::storage {
 inline constexpr std::string_view kSiteConfigKind = "config";
 inline constexpr std::string_view kSiteConfigFile = "site-config.json";
 inline constexpr uint64_t kMaxSiteConfigBytes = 4 * 1024 * 1024;
-inline constexpr size_t kMaxSiteConfigEntries = 2000;  // per section
-
-struct SiteConfig {
-  std::string site_id;
-  Poco::JSON::Object::Ptr site;  // the "site" patch, or null
-  std::vector<site::Skill> skills;
-  std::vector<site::Queue> queues;
-  std::vector<site::WrapUpCode> wrapup_codes;
-  std::vector<site::NotReadyReason> not_ready_reasons;
-};
-
-// Decodes and validates site-config.json; errors name the JSON path.
-Result<SiteConfig> decodeSiteConfig(std::string_view json);
 
 struct SiteConfigPackage {
   signing::VerifiedManifest manifest;
   std::string manifest_sha256;
-  SiteConfig config;
+  codec::SiteConfig config;
 };
 
 // Verifies a package directory (signature, kind "config", exactly site-config.json,
