@@ -17,7 +17,7 @@
 // passwords: those are the site's own. Every section is optional.
 //
 // Semantics: upsert. Each entry is a complete definition, read like a create body
-// (POST): fields left out take their defaults, so the package, not a local edit,
+// (POST): required fields as there, the others left out take their defaults, so the package, not a local edit,
 // decides every field of what it names. Entries the package does not name are kept.
 // "site" is read like a PATCH /api/v1/site body over the current settings.
 //
