@@ -153,6 +153,20 @@ std::string activeRules(const Daemon& d) {
 
 bool rulesActive(const Daemon& d) { return activeRules(d) == "demo-bank " + std::to_string(shippedVersion()); }
 
+// A rule bundle: the shipped demo-bank at `version`, signed with `pem` as `key_id`.
+std::string bundleAt(const std::string& work, int version, const std::string& pem, const std::string& key_id) {
+  const std::string dir = work + "/rules-v" + std::to_string(version) + "-" + key_id;
+  fs::copy(work + "/rules", dir, fs::copy_options::recursive);
+  std::string m = slurp(dir + "/manifest.json");
+  const std::string was = "\"version\": " + std::to_string(shippedVersion());
+  const auto at = m.find(was);
+  if (at == std::string::npos) return "";
+  m.replace(at, was.size(), "\"version\": " + std::to_string(version));
+  std::ofstream(dir + "/manifest.json", std::ios::trunc) << m;
+  if (!signing::sealPackageDir(dir).isOk() || !signing::signPackageDir(dir, pem, key_id).isOk()) return "";
+  return dir;
+}
+
 TEST_F(DownlinkTest, BundleBecomesActiveAndContentAppearsInTheCache) {
   OUTPOST_REQUIRE_SYNC_PARTS();
   publish(work_ + "/rules");
@@ -194,18 +208,8 @@ TEST_F(DownlinkTest, BundleBecomesActiveAndContentAppearsInTheCache) {
   // the shipped version again: the installer's "refuse older version" rule applies, with
   // its reason upstream, and the next version stays active.
   const std::string next = std::to_string(shippedVersion() + 1);
-  const std::string v2 = work_ + "/rules-v2";
-  fs::copy(work_ + "/rules", v2, fs::copy_options::recursive);
-  {
-    std::string m = slurp(v2 + "/manifest.json");
-    const std::string was = "\"version\": " + std::to_string(shippedVersion());
-    const auto at = m.find(was);
-    ASSERT_NE(at, std::string::npos);
-    m.replace(at, was.size(), "\"version\": " + next);
-    std::ofstream(v2 + "/manifest.json", std::ios::trunc) << m;
-  }
-  ASSERT_TRUE(signing::sealPackageDir(v2).isOk());
-  ASSERT_TRUE(signing::signPackageDir(v2, key_.private_pem, "hq-content").isOk());
+  const std::string v2 = bundleAt(work_, shippedVersion() + 1, key_.private_pem, "hq-content");
+  ASSERT_FALSE(v2.empty());
   publish(v2);
   ASSERT_TRUE(eventually([&] { return activeRules(daemon) == "demo-bank " + next; }, 30s)) << daemon.stderrTail();
   publish(work_ + "/rules");
@@ -348,20 +352,6 @@ TEST_F(DownlinkTest, TamperedPayloadsAreRefusedWithTheReasonUpstream) {
   }, 10s));
 }
 
-
-// A rule bundle: the shipped demo-bank at `version`, signed with `pem` as `key_id`.
-std::string bundleAt(const std::string& work, int version, const std::string& pem, const std::string& key_id) {
-  const std::string dir = work + "/rules-v" + std::to_string(version) + "-" + key_id;
-  fs::copy(work + "/rules", dir, fs::copy_options::recursive);
-  std::string m = slurp(dir + "/manifest.json");
-  const std::string was = "\"version\": " + std::to_string(shippedVersion());
-  const auto at = m.find(was);
-  if (at == std::string::npos) return "";
-  m.replace(at, was.size(), "\"version\": " + std::to_string(version));
-  std::ofstream(dir + "/manifest.json", std::ios::trunc) << m;
-  if (!signing::sealPackageDir(dir).isOk() || !signing::signPackageDir(dir, pem, key_id).isOk()) return "";
-  return dir;
-}
 
 // A site configuration as an operator makes one: outpostctl config build, package sign.
 std::string configPackage(const std::string& work, int version, int retail_sl_target) {
