@@ -167,6 +167,11 @@ std::string bundleAt(const std::string& work, int version, const std::string& pe
   return dir;
 }
 
+Object::Ptr downlinkStats(HttpClient& http, const std::string& token) {
+  const Response r = http.get("/api/v1/sync", token);
+  return r.status == 200 ? objField(objField(r.json, "link"), "downlink") : nullptr;
+}
+
 TEST_F(DownlinkTest, BundleBecomesActiveAndContentAppearsInTheCache) {
   OUTPOST_REQUIRE_SYNC_PARTS();
   publish(work_ + "/rules");
@@ -341,6 +346,24 @@ TEST_F(DownlinkTest, TamperedPayloadsAreRefusedWithTheReasonUpstream) {
   };
   EXPECT_TRUE(eventually([&] { return leftovers() == 0; }, 5s)) << leftovers() << " files left in downloads/";
 
+  // Refusals are remembered: after a restart the same manifest is read, both packages
+  // are passed over (nothing fetched), and no second refusal record is written.
+  ASSERT_TRUE(daemon.restart());
+  {
+    HttpClient h(daemon);
+    const std::string s = h.login("supervisor", daemon.password("supervisor"));
+    ASSERT_TRUE(eventually([&] {
+      const Object::Ptr d = downlinkStats(h, s);
+      return d && intField(d, "refusals_skipped") >= 2;
+    }, 30s)) << daemon.stderrTail();
+    const Object::Ptr d = downlinkStats(h, s);
+    EXPECT_EQ(intField(d, "refusals_kept"), 2);
+    EXPECT_EQ(intField(d, "refused"), 0);
+    EXPECT_EQ(intField(d, "requests"), 0);
+  }
+  EXPECT_EQ(scalarOf(daemon.dbPath(), "SELECT count(*) FROM downlink_refusals"), 2);
+  EXPECT_EQ(upstream("downlink.refused"), 2);
+
   // A malformed manifest on the site's topic: refused, counted.
   EXPECT_EQ(publishRaw(broker.port(), std::string("outpost/v1/sites/") + kSite + "/manifest", "{\"v\":1,\"site\":"), "");
   EXPECT_EQ(publishRaw(broker.port(), std::string("outpost/v1/sites/") + kSite + "/chunk", "no header line"), "");
@@ -379,11 +402,6 @@ std::string configPackage(const std::string& work, int version, int retail_sl_ta
     return "";
   }
   return dir;
-}
-
-Object::Ptr downlinkStats(HttpClient& http, const std::string& token) {
-  const Response r = http.get("/api/v1/sync", token);
-  return r.status == 200 ? objField(objField(r.json, "link"), "downlink") : nullptr;
 }
 
 TEST_F(DownlinkTest, ConfigurationPackageChangesQueuesOnTheRunningAppliance) {
