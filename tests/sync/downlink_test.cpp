@@ -232,13 +232,16 @@ TEST_F(DownlinkTest, InterruptedAtRandomOffsetsResumesAndOnlyVerifiedPayloadsAct
   Hub hub(hubDb());
   ASSERT_TRUE(hub.start(broker.port()));
   Daemon daemon;
-  ASSERT_TRUE(daemon.start(options(broker.port(), 1024)));
+  DaemonOptions o = options(broker.port(), 1024);
+  o.extra.insert(o.extra.end(), {"--set", "sync.downlink.progress_bytes=65536"});
+  ASSERT_TRUE(daemon.start(o));
   std::mt19937 rng(2026);
   const std::string media_sha = signing::sha256Hex(media_);
   const std::string part = daemon.dataDir() + "/downloads/" + media_sha + ".part";
   int broker_kills = 0, daemon_kills = 0, hub_kills = 0;
   uint64_t part_at_kill = 0;
   int resumed = 0;
+  int progress_seen = 0;  // hub kills that found a transfer in progress in its view
   for (int round = 0; round < 9 && !contentActive(daemon); ++round) {
     // Wait until the transfer has moved, then cut it at a random moment.
     std::error_code ec;
@@ -273,6 +276,20 @@ TEST_F(DownlinkTest, InterruptedAtRandomOffsetsResumesAndOnlyVerifiedPayloadsAct
       // The hub dies with a request in hand; its persistent session keeps the next ones.
       hub.kill9();
       ++hub_kills;
+      // With the hub down its database holds still: `outpost-hub sites` shows the
+      // transfer in progress, with the bytes of the last downlink.progress record.
+      const std::string last = textOf(
+          hubDb(), "SELECT type FROM records WHERE type LIKE 'downlink.%' ORDER BY seq DESC LIMIT 1");
+      if (last == "downlink.progress") {
+        const ProcessResult sites = runProgram(hubPath(), {"sites", "--db", hubDb()});
+        EXPECT_NE(sites.out.find("fetching    content calm-angry-customer v"), std::string::npos) << sites.out;
+        const int64_t done = scalarOf(hubDb(),
+                                      "SELECT json_extract(payload, '$.bytes_done') FROM records WHERE type = "
+                                      "'downlink.progress' ORDER BY seq DESC LIMIT 1");
+        EXPECT_GT(done, 0);
+        EXPECT_NE(sites.out.find(": " + std::to_string(done) + " of "), std::string::npos) << sites.out;
+        ++progress_seen;
+      }
       ASSERT_TRUE(hub.start(broker.port()));
     }
   }
@@ -286,9 +303,13 @@ TEST_F(DownlinkTest, InterruptedAtRandomOffsetsResumesAndOnlyVerifiedPayloadsAct
   EXPECT_FALSE(fs::exists(part));
   EXPECT_TRUE(eventually([&] { return upstream("downlink.installed") >= 1; }, 30s)) << hub.output();
   EXPECT_EQ(upstream("downlink.refused"), 0);
+  const ProcessResult sites = runProgram(hubPath(), {"sites", "--db", hubDb()});
+  EXPECT_NE(sites.out.find("installed   content calm-angry-customer"), std::string::npos) << sites.out;
+  EXPECT_EQ(sites.out.find("fetching "), std::string::npos) << sites.out;
   std::printf(
-      "[ info ] downlink interrupted %d× (outpostd kill -9 %d, broker kill -9 %d, hub kill -9 %d); resumed and verified\n",
-      daemon_kills + broker_kills + hub_kills, daemon_kills, broker_kills, hub_kills);
+      "[ info ] downlink interrupted %d× (outpostd kill -9 %d, broker kill -9 %d, hub kill -9 %d, %d with the transfer "
+      "in the hub's view); resumed and verified\n",
+      daemon_kills + broker_kills + hub_kills, daemon_kills, broker_kills, hub_kills, progress_seen);
 }
 
 TEST_F(DownlinkTest, TamperedPayloadsAreRefusedWithTheReasonUpstream) {
