@@ -404,12 +404,12 @@ void Downlink::handleChunk(const std::string& body) {
     stats_.bytes += c->bytes.size();
   }
   if (fileSize(part) < static_cast<int64_t>(f->size)) {
-    const int64_t done = bytesDone();
     if (progress_sha_ != entry.sha256) {
       progress_sha_ = entry.sha256;
-      progress_mark_ = 0;
+      since_progress_ = 0;
     }
-    if (done - progress_mark_ >= options_.progress_bytes) recordProgress(f->path);
+    since_progress_ += static_cast<int64_t>(c->bytes.size());
+    if (since_progress_ >= options_.progress_bytes) recordProgress(f->path);
     return;
   }
   // Complete: only a file whose digest matches the signed manifest is kept.
@@ -452,7 +452,7 @@ void Downlink::recordProgress(const std::string& file) {
   }
   const int64_t done = bytesDone();
   progress_sha_ = job.entry.sha256;
-  progress_mark_ = done;
+  since_progress_ = 0;
   record("downlink.progress", storage::kClassTelemetry, entryJson(job.entry, [&](Poco::JSON::Object& o) {
            o.set("file", file);
            o.set("files_done", static_cast<int64_t>(have));

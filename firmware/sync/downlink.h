@@ -162,8 +162,8 @@ class Downlink final : public LinkClient {
   std::optional<Outstanding> outstanding_;
   uint64_t seen_epoch_ = 0;
   uint64_t next_id_ = 1;
-  std::string progress_sha_;   // the package the last downlink.progress was about
-  int64_t progress_mark_ = 0;  // and its bytes then
+  std::string progress_sha_;     // the package the last downlink.progress was about
+  int64_t since_progress_ = 0;   // bytes of it received since
   bool started_ = false;
 };
 
