@@ -9,6 +9,7 @@
 
 #include <Poco/JSON/Object.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,6 +20,7 @@
 namespace outpost::codec {
 
 inline constexpr size_t kMaxSiteConfigEntries = 2000;  // per section
+inline constexpr uint64_t kMaxSiteConfigBytes = 4 * 1024 * 1024;
 
 struct SiteConfig {
   std::string site_id;

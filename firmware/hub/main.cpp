@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "codec/json.h"
+#include "codec/site_config_codec.h"
 #include "hub/hub_downlink.h"
 #include "hub/hub_service.h"
 #include "hub/hub_store.h"
@@ -149,6 +150,20 @@ int listSites(const std::map<std::string, std::string>& flags) {
   return 0;
 }
 
+// A site configuration is checked as the site will decode it, and must be for `site`:
+// the hub does not offer a document the site would refuse.
+Status checkSiteConfig(const std::string& dir, const std::string& site) {
+  auto doc = signing::readSmallFile(dir + "/site-config.json", codec::kMaxSiteConfigBytes);
+  if (!doc) return doc.status();
+  auto config = codec::decodeSiteConfig(*doc);
+  if (!config) return config.status().under("site-config.json ");
+  if (config->site_id != site) {
+    return Status::invalidArgument("is \"" + config->site_id + "\", --site says \"" + site + "\"",
+                                   "site-config.json /site_id");
+  }
+  return Status::ok();
+}
+
 // Stores a signed package (rule bundle, content, configuration) for a site. It is
 // verified here first with the same trust file the site uses, so the hub never offers
 // a package the site would refuse for its signature or files.
@@ -168,6 +183,7 @@ int publish(const std::map<std::string, std::string>& flags) {
   auto sig = manifest ? signing::readSmallFile(dir + "/manifest.sig", 64 * 1024) : Result<std::string>(manifest.status());
   auto verified = sig ? signing::verifyManifest(*manifest, *sig, *trust) : Result<signing::VerifiedManifest>(sig.status());
   Status files = verified ? signing::verifyPackageFiles(dir, *verified) : verified.status();
+  if (files && verified->kind == "config") files = checkSiteConfig(dir, site);
   if (!files) {
     std::cerr << "outpost-hub: " << dir << ": " << files.describe() << "\n";
     return 1;

@@ -46,7 +46,7 @@ namespace outpost::storage {
 
 inline constexpr std::string_view kSiteConfigKind = "config";
 inline constexpr std::string_view kSiteConfigFile = "site-config.json";
-inline constexpr uint64_t kMaxSiteConfigBytes = 4 * 1024 * 1024;
+inline constexpr uint64_t kMaxSiteConfigBytes = codec::kMaxSiteConfigBytes;
 
 struct SiteConfigPackage {
   signing::VerifiedManifest manifest;

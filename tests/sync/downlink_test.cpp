@@ -466,6 +466,20 @@ TEST_F(DownlinkTest, ConfigurationPackageChangesQueuesOnTheRunningAppliance) {
   EXPECT_EQ(scalarOf(daemon.dbPath(), "SELECT count(*) FROM audit WHERE actor = 'sync' AND entity = 'queue'"), 2);
   EXPECT_TRUE(eventually([&] { return upstream("downlink.installed") == 1; }, 30s)) << hub.output();
 
+  // The hub does not take a document the site would refuse.
+  {
+    std::ofstream(work_ + "/bad-config.json") << R"({"site_id": ")" << kSite << R"(", "skills": [{"code": "x"}]})";
+    const std::string bad = work_ + "/bad-config";
+    fs::copy(v1, bad, fs::copy_options::recursive);
+    fs::copy_file(work_ + "/bad-config.json", bad + "/site-config.json", fs::copy_options::overwrite_existing);
+    ASSERT_TRUE(signing::sealPackageDir(bad).isOk());
+    ASSERT_TRUE(signing::signPackageDir(bad, key_.private_pem, "hq-content").isOk());
+    const ProcessResult r = runProgram(
+        hubPath(), {"publish", "--db", hubDb(), "--site", kSite, "--trust", work_ + "/trust.txt", "--package", bad});
+    EXPECT_EQ(r.exit_code, 1) << r.describe();
+    EXPECT_NE(r.err.find("site-config.json /skills/0/name"), std::string::npos) << r.describe();
+  }
+
   // Another package with the same version: refused with the reason upstream, nothing changes.
   publish(configPackage(work_, 1, 50));
   ASSERT_TRUE(eventually([&] { return upstream("downlink.refused") == 1; }, 30s)) << hub.output();
