@@ -124,6 +124,28 @@ class DownlinkTest : public ::testing::Test {
                                  type + "'");
   }
 
+  // After a restart the same manifest is read and its `refusals` refused packages are
+  // passed over: nothing fetched, no second downlink.refused record.
+  void restartAndExpectRefusalsRemembered(Daemon& daemon, int refusals) const {
+    ASSERT_TRUE(daemon.restart());
+    HttpClient http(daemon);
+    const std::string sup = http.login("supervisor", daemon.password("supervisor"));
+    auto stats = [&]() -> Poco::JSON::Object::Ptr {
+      const Response r = http.get("/api/v1/sync", sup);
+      return r.status == 200 ? objField(objField(r.json, "link"), "downlink") : nullptr;
+    };
+    ASSERT_TRUE(eventually([&] {
+      const auto d = stats();
+      return d && intField(d, "refusals_skipped") >= refusals;
+    }, 30s)) << daemon.stderrTail();
+    const auto d = stats();
+    EXPECT_EQ(intField(d, "refusals_kept"), refusals);
+    EXPECT_EQ(intField(d, "refused"), 0);
+    EXPECT_EQ(intField(d, "requests"), 0);
+    EXPECT_EQ(scalarOf(daemon.dbPath(), "SELECT count(*) FROM downlink_refusals"), refusals);
+    EXPECT_EQ(upstream("downlink.refused"), refusals);
+  }
+
   std::string work_;
   signing::KeyPair key_;
   std::string media_;
@@ -165,11 +187,6 @@ std::string bundleAt(const std::string& work, int version, const std::string& pe
   std::ofstream(dir + "/manifest.json", std::ios::trunc) << m;
   if (!signing::sealPackageDir(dir).isOk() || !signing::signPackageDir(dir, pem, key_id).isOk()) return "";
   return dir;
-}
-
-Object::Ptr downlinkStats(HttpClient& http, const std::string& token) {
-  const Response r = http.get("/api/v1/sync", token);
-  return r.status == 200 ? objField(objField(r.json, "link"), "downlink") : nullptr;
 }
 
 TEST_F(DownlinkTest, BundleBecomesActiveAndContentAppearsInTheCache) {
@@ -367,23 +384,8 @@ TEST_F(DownlinkTest, TamperedPayloadsAreRefusedWithTheReasonUpstream) {
   };
   EXPECT_TRUE(eventually([&] { return leftovers() == 0; }, 5s)) << leftovers() << " files left in downloads/";
 
-  // Refusals are remembered: after a restart the same manifest is read, both packages
-  // are passed over (nothing fetched), and no second refusal record is written.
-  ASSERT_TRUE(daemon.restart());
-  {
-    HttpClient h(daemon);
-    const std::string s = h.login("supervisor", daemon.password("supervisor"));
-    ASSERT_TRUE(eventually([&] {
-      const Object::Ptr d = downlinkStats(h, s);
-      return d && intField(d, "refusals_skipped") >= 2;
-    }, 30s)) << daemon.stderrTail();
-    const Object::Ptr d = downlinkStats(h, s);
-    EXPECT_EQ(intField(d, "refusals_kept"), 2);
-    EXPECT_EQ(intField(d, "refused"), 0);
-    EXPECT_EQ(intField(d, "requests"), 0);
-  }
-  EXPECT_EQ(scalarOf(daemon.dbPath(), "SELECT count(*) FROM downlink_refusals"), 2);
-  EXPECT_EQ(upstream("downlink.refused"), 2);
+  // Refusals are remembered across a restart.
+  restartAndExpectRefusalsRemembered(daemon, 2);
 
   // A malformed manifest on the site's topic: refused, counted.
   EXPECT_EQ(publishRaw(broker.port(), std::string("outpost/v1/sites/") + kSite + "/manifest", "{\"v\":1,\"site\":"), "");
@@ -499,20 +501,10 @@ TEST_F(DownlinkTest, ConfigurationPackageChangesQueuesOnTheRunningAppliance) {
     EXPECT_NE(json.out.find(R"("in_progress":null)"), std::string::npos) << json.out;
   }
 
-  // A restart remembers the refusal: the manifest is read, the package passed over, no
-  // second refusal record.
-  ASSERT_TRUE(daemon.restart());
+  // A restart remembers the refusal.
+  restartAndExpectRefusalsRemembered(daemon, 1);
   HttpClient http2(daemon);
   const std::string sup = http2.login("supervisor", daemon.password("supervisor"));
-  ASSERT_TRUE(eventually([&] {
-    const Object::Ptr d = downlinkStats(http2, sup);
-    return d && intField(d, "refusals_skipped") >= 1;
-  }, 30s)) << daemon.stderrTail();
-  const Object::Ptr d = downlinkStats(http2, sup);
-  EXPECT_EQ(intField(d, "refusals_kept"), 1);
-  EXPECT_EQ(intField(d, "refused"), 0);
-  EXPECT_EQ(intField(d, "requests"), 0);
-  EXPECT_EQ(scalarOf(daemon.dbPath(), "SELECT count(*) FROM downlink_refusals"), 1);
 
   // The next version applies.
   publish(configPackage(work_, 2, 70));
