@@ -15,6 +15,7 @@
 #include "auth/login_limiter.h"
 #include "core/clock.h"
 #include "engine/engine.h"
+#include "signing/trust_store.h"
 #include "storage/read_pool.h"
 #include "storage/writer.h"
 
@@ -64,6 +65,13 @@ struct ApiContext {
 void addSystemRoutes(Router& router, ApiContext& ctx);     // healthz, readyz, audit
 void addAuthRoutes(Router& router, ApiContext& ctx);       // login, logout, me
 void addDirectoryRoutes(Router& router, ApiContext& ctx);  // site, agents, skills, queues, …
+// Installs a site configuration package (storage/site_config.h) from `dir`: verified
+// against `trust` and `site_id`, applied in one writer job with audit rows as `actor`
+// from `address`, then the engine told exactly as after PATCH /api/v1/queues/{id}.
+// Returns the summary, or why it was refused (nothing applied).
+Result<std::string> installSiteConfig(ApiContext& ctx, const std::string& dir, const signing::TrustStore& trust,
+                                      const std::string& site_id, const std::string& actor,
+                                      const std::string& address);
 void addPresenceRoutes(Router& router, ApiContext& ctx);   // presence
 void addContactRoutes(Router& router, ApiContext& ctx);    // contacts, offers, wrap-up, queue statistics
 void addDesktopRoutes(Router& router, ApiContext& ctx);    // what the agent desktop adds: my day

@@ -11,6 +11,7 @@
 #include "engine/directory_mapping.h"
 #include "storage/contact_store.h"
 #include "storage/directory_store.h"
+#include "storage/site_config.h"
 
 namespace outpost::api {
 namespace {
@@ -442,6 +443,23 @@ void addSiteRoutes(Router& router, ApiContext& ctx) {
 }
 
 }  // namespace
+
+Result<std::string> installSiteConfig(ApiContext& ctx, const std::string& dir, const signing::TrustStore& trust,
+                                      const std::string& site_id, const std::string& actor,
+                                      const std::string& address) {
+  auto pkg = storage::readSiteConfigDir(dir, trust, site_id);
+  if (!pkg) return pkg.status();
+  storage::AppliedSiteConfig applied;
+  OUTPOST_RETURN_IF_ERROR(ctx.writer.run([&](Database& db) -> Status {
+    auto a = storage::applySiteConfig(db, *pkg, ctx.clock.wallNow(), actor, address);
+    if (!a) return a.status();
+    applied = std::move(*a);
+    return Status::ok();
+  }));
+  // The same step as after a committed create/patch of a queue.
+  for (const auto& q : applied.queues) afterCommit<site::Queue>(ctx, nullptr, &q, false);
+  return applied.summary();
+}
 
 void addDirectoryRoutes(Router& router, ApiContext& ctx) {
   addSiteRoutes(router, ctx);

@@ -3,6 +3,7 @@
 
 #include "api/context.h"
 #include "storage/outbox.h"
+#include "storage/site_config.h"
 
 namespace outpost::api {
 
@@ -56,6 +57,20 @@ void addSyncRoutes(Router& router, ApiContext& ctx) {
       link->set("connected", false);
     }
     o->set("link", link);
+    // The site configuration installed over the downlink (storage/site_config.h).
+    auto config = withReader(ctx, [](storage::Database& db) { return storage::loadInstalledSiteConfig(db); });
+    if (!config) return config.status();
+    if (config->has_value()) {
+      Object::Ptr c = new Object;
+      c->set("id", (*config)->id);
+      c->set("version", (*config)->version);
+      c->set("sha256", (*config)->manifest_sha256);
+      c->set("installed_at", formatRfc3339((*config)->installed_at));
+      c->set("installed_by", (*config)->installed_by);
+      o->set("config", c);
+    } else {
+      o->set("config", Poco::Dynamic::Var());
+    }
     return Reply::json(200, o);
   });
 }

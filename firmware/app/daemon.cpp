@@ -504,7 +504,7 @@ Status Daemon::start() {
     ctx.alarms = [&ctx]() { return syncAlarms(ctx); };
     p.health_interval = config_.getDuration("sync.health_interval");
     auto downlink = startDownlink(config_, *p.writer, *p.reads, p.clock, sync_site, data_dir, *p.publisher, *p.rules,
-                                  *p.content);
+                                  *p.content, ctx);
     if (!downlink) return downlink.status();
     p.downlink = std::move(*downlink);
     ctx.sync_link = [pub = p.publisher.get(), dl = p.downlink.get()]() { return syncLink(*pub, dl); };

@@ -144,11 +144,14 @@ const ConfigSchema& daemonConfigSchema() {
            .help = "How often a health sample (telemetry class) goes to the outbox while sync is on.", .min = kSecond,
            .max = 3600 * kSecond});
     s.add({.key = "sync.downlink.enabled", .type = ConfigType::kBool, .default_value = "true",
-           .help = "While sync is on: fetch and install what the hub's manifest lists (rule bundles, content)."});
+           .help = "While sync is on: fetch and install what the hub's manifest lists (rule bundles, content, configuration, key sets)."});
     s.add({.key = "sync.downlink.chunk_bytes", .type = ConfigType::kInt, .default_value = "262144",
            .help = "Bytes asked for per downlink chunk request.", .min = 1024, .max = 1048576});
     s.add({.key = "sync.downlink.request_timeout", .type = ConfigType::kDuration, .default_value = "5s",
            .help = "A downlink chunk request unanswered this long is sent again.", .min = 100, .max = 600 * kSecond});
+    s.add({.key = "sync.downlink.progress_bytes", .type = ConfigType::kInt, .default_value = "1048576",
+           .help = "A downlink.progress record (telemetry) at least every this many bytes of a package.", .min = 1024,
+           .max = int64_t{1} << 40});
     s.add({.key = "sync.quota.contact", .type = ConfigType::kInt, .default_value = "1073741824",
            .help = "Bytes of contact records the outbox may hold (never dropped; beyond it an alarm is raised); 0 = unlimited.",
            .min = 0, .max = int64_t{1} << 40});

@@ -11,6 +11,7 @@
 #include "storage/content_cache.h"
 #include "storage/outbox.h"
 #include "storage/read_pool.h"
+#include "storage/site_config.h"
 #include "sync/wire.h"
 
 namespace outpost::app {
@@ -72,7 +73,7 @@ Result<std::unique_ptr<sync::Downlink>> startDownlink(const Config& config, stor
                                                       storage::ReadPool& reads, const Clock& clock,
                                                       const std::string& site_id, const std::string& data_dir,
                                                       sync::Publisher& publisher, plugins::RulesHost& rules,
-                                                      storage::ContentCache& content) {
+                                                      storage::ContentCache& content, api::ApiContext& ctx) {
   if (!config.getBool("sync.enabled") || !config.getBool("sync.downlink.enabled")) return std::unique_ptr<sync::Downlink>();
   sync::DownlinkOptions o;
   o.site_id = site_id;
@@ -80,6 +81,7 @@ Result<std::unique_ptr<sync::Downlink>> startDownlink(const Config& config, stor
   o.dir = data_dir + "/downloads";
   o.chunk_bytes = config.getInt("sync.downlink.chunk_bytes");
   o.request_timeout = config.getDuration("sync.downlink.request_timeout");
+  o.progress_bytes = config.getInt("sync.downlink.progress_bytes");
   sync::DownlinkHooks hooks;
   hooks.trust = [&rules] { return rules.trust(); };
   hooks.installed = [&rules, &reads, &content](const sync::ManifestEntry& e) -> bool {
@@ -95,10 +97,19 @@ Result<std::unique_ptr<sync::Downlink>> startDownlink(const Config& config, stor
       auto p = content.package(*db, e.id);
       return p && p->present && signing::sha256Hex(p->manifest) == e.sha256;
     }
+    if (e.kind == "config") {
+      // Only the same signed manifest: another one with an old version is fetched and
+      // refused by the installer, with its reason upstream.
+      auto lease = reads.acquire();
+      if (!lease) return false;
+      auto c = storage::loadInstalledSiteConfig(lease->db());
+      return c && c->has_value() && (*c)->manifest_sha256 == e.sha256;
+    }
+    if (e.kind == "keyset") return rules.status().key_set_version >= e.version;
     return false;
   };
-  hooks.install = [&rules, &writer, &content, &clock](const std::string& kind,
-                                                      const std::string& dir) -> Result<std::string> {
+  hooks.install = [&rules, &writer, &content, &clock, &ctx, site_id](const std::string& kind,
+                                                                   const std::string& dir) -> Result<std::string> {
     if (kind == "rules") {
       // The same path as POST /api/v1/rules/install: verify, compile, vectors, the
       // version above the active one, persisted with an audit row, then active.
@@ -121,6 +132,22 @@ Result<std::unique_ptr<sync::Downlink>> startDownlink(const Config& config, stor
       });
       if (!st) return st;
       return summary;
+    }
+    if (kind == "config") return api::installSiteConfig(ctx, dir, rules.trust(), site_id, "sync", "hub");
+    if (kind == "keyset") {
+      // The same path as POST /api/v1/rules/keys: verified against the keys trusted
+      // now, stored with an audit row, then only its keys sign bundles.
+      auto manifest = signing::readSmallFile(dir + "/manifest.json", signing::PackageLimits{}.max_manifest_bytes);
+      if (!manifest) return manifest.status();
+      auto sig = signing::readSmallFile(dir + "/manifest.sig", 64 * 1024);
+      if (!sig) return sig.status();
+      auto set = rules.rotateKeys(*manifest, *sig, [&](const plugins::KeySet& k) {
+        return writer.run([&](storage::Database& db) {
+          return plugins::saveKeySet(db, k, clock.wallNow(), "sync", "hub");
+        });
+      });
+      if (!set) return set.status();
+      return "key set v" + std::to_string(set->version) + " trusted (" + std::to_string(set->keys.size()) + " keys)";
     }
     return Status::invalidArgument("kind \"" + kind + "\" is not installed over the downlink");
   };
@@ -156,6 +183,8 @@ Poco::JSON::Object::Ptr syncLink(const sync::Publisher& publisher, const sync::D
     d->set("installed", ds.installed);
     d->set("refused", ds.refused);
     d->set("last_refusal", ds.last_refusal);
+    d->set("refusals_kept", ds.refusals_kept);
+    d->set("refusals_skipped", ds.refusals_skipped);
     link->set("downlink", d);
   }
   return link;

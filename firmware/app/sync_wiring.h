@@ -39,12 +39,14 @@ std::unique_ptr<sync::Publisher> makePublisher(const Config& config, storage::Wr
 // The downlink (nullptr when sync or sync.downlink is off), registered with the
 // publisher and started; hands rule bundles to `rules` (the install path of POST
 // /api/v1/rules/install) and content packages to `content` (its import), both
-// checked against the rules trust file (plugins.trust_file).
+// checked against the rules trust file (plugins.trust_file); site configuration to
+// api::installSiteConfig (the directory routes' path) and key sets to the rules host's
+// key rotation (the path of POST /api/v1/rules/keys).
 Result<std::unique_ptr<sync::Downlink>> startDownlink(const Config& config, storage::Writer& writer,
                                                       storage::ReadPool& reads, const Clock& clock,
                                                       const std::string& site_id, const std::string& data_dir,
                                                       sync::Publisher& publisher, plugins::RulesHost& rules,
-                                                      storage::ContentCache& content);
+                                                      storage::ContentCache& content, api::ApiContext& ctx);
 
 // The publisher's link state for GET /api/v1/sync (ApiContext::sync_link).
 Poco::JSON::Object::Ptr syncLink(const sync::Publisher& publisher, const sync::Downlink* downlink = nullptr);

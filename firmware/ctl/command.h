@@ -49,5 +49,6 @@ std::vector<Command> contentCommands();
 std::vector<Command> ivrCommands();
 std::vector<Command> bundleCommands();
 std::vector<Command> bundleRemoteCommands();  // install, list, rollback on an appliance
+std::vector<Command> configCommands();        // site configuration packages (docs/sync.md)
 
 }  // namespace outpost::ctl

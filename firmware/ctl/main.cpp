@@ -17,7 +17,8 @@ std::vector<Command> table() {
   std::vector<Command> all;
   for (auto group : {outpost::ctl::keysCommands, outpost::ctl::packageCommands,
                      outpost::ctl::contentCommands, outpost::ctl::ivrCommands,
-                     outpost::ctl::bundleCommands, outpost::ctl::bundleRemoteCommands}) {
+                     outpost::ctl::bundleCommands, outpost::ctl::bundleRemoteCommands,
+                     outpost::ctl::configCommands}) {
     for (const Command& c : group()) all.push_back(c);
   }
   return all;

@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "codec/json.h"
 #include "signing/digest.h"
 
 namespace outpost::hub {
@@ -180,6 +181,57 @@ sync::Chunk serveChunk(storage::Database& db, const std::string& site, const syn
     c.error = "hub storage error";
   }
   return c;
+}
+
+namespace {
+
+// The latest record of the site among `types` (a SQL list), decoded; none if absent
+// or unreadable (a record the site wrote, so malformed ones are only skipped).
+Result<std::optional<std::pair<std::string, DownlinkEvent>>> latestDownlinkRecord(storage::Database& db,
+                                                                                  const std::string& site,
+                                                                                  std::string_view types) {
+  auto q = db.query("SELECT type, payload, event_time FROM records WHERE site_id = ?1 AND type IN (" +
+                    std::string(types) + ") ORDER BY seq DESC LIMIT 1");
+  if (!q) return q.status();
+  q->bind(1, site);
+  auto row = q->step();
+  if (!row) return row.status();
+  using Out = std::optional<std::pair<std::string, DownlinkEvent>>;
+  if (!*row) return Out{};
+  DownlinkEvent e;
+  e.event_time = q->columnInt(2);
+  auto o = codec::JsonReader::parseObject(q->columnText(1));
+  if (!o) return Out{};
+  try {
+    e.kind = (*o)->optValue<std::string>("kind", "");
+    e.id = (*o)->optValue<std::string>("id", "");
+    e.version = (*o)->optValue<int64_t>("version", 0);
+    e.reason = (*o)->optValue<std::string>("reason", "");
+    e.bytes_done = (*o)->optValue<int64_t>("bytes_done", 0);
+    e.size = (*o)->optValue<int64_t>("size", 0);
+  } catch (const Poco::Exception&) {
+    return Out{};
+  }
+  return Out{std::make_pair(q->columnText(0), std::move(e))};
+}
+
+}  // namespace
+
+Result<SiteDownlinkView> siteDownlinkView(storage::Database& db, const std::string& site) {
+  SiteDownlinkView v;
+  auto installed = latestDownlinkRecord(db, site, "'downlink.installed'");
+  if (!installed) return installed.status();
+  if (*installed) v.installed = (*installed)->second;
+  auto refused = latestDownlinkRecord(db, site, "'downlink.refused'");
+  if (!refused) return refused.status();
+  if (*refused) v.refused = (*refused)->second;
+  auto last = latestDownlinkRecord(db, site,
+                                   "'downlink.queued', 'downlink.progress', 'downlink.installed', 'downlink.refused'");
+  if (!last) return last.status();
+  if (*last && ((*last)->first == "downlink.queued" || (*last)->first == "downlink.progress")) {
+    v.in_progress = (*last)->second;
+  }
+  return v;
 }
 
 }  // namespace outpost::hub

@@ -37,4 +37,22 @@ Result<sync::SiteManifest> siteManifest(storage::Database& db, const std::string
 // site's current packages lists; an error chunk otherwise (never a crash).
 sync::Chunk serveChunk(storage::Database& db, const std::string& site, const sync::FetchRequest& req);
 
+// What a site's downlink did, as learnt from its downlink.* records (outpost-hub
+// sites): the last package installed, the last refusal with its reason, and the package
+// being fetched (its last downlink.queued/progress record has no outcome after it).
+struct DownlinkEvent {
+  std::string kind, id;
+  int64_t version = 0;
+  int64_t event_time = 0;  // at the site, epoch ms
+  std::string reason;      // refused: why
+  int64_t bytes_done = 0;  // in progress
+  int64_t size = 0;
+  bool present() const { return !kind.empty(); }
+  std::string label() const { return kind + " " + id + " v" + std::to_string(version); }
+};
+struct SiteDownlinkView {
+  DownlinkEvent installed, refused, in_progress;
+};
+Result<SiteDownlinkView> siteDownlinkView(storage::Database& db, const std::string& site);
+
 }  // namespace outpost::hub

@@ -65,7 +65,13 @@ CREATE TABLE site_manifests (
   serial INTEGER NOT NULL);
 )sql";
 
-constexpr storage::Migration kMigrations[] = {{1, "hub records", kV1Hub}, {2, "hub downlink", kV2Downlink}};
+// outpost-hub sites: each site's latest downlink.* record of a type (hub_downlink.h).
+constexpr std::string_view kV3RecordsByType = R"sql(
+CREATE INDEX records_by_type ON records(site_id, type, seq);
+)sql";
+
+constexpr storage::Migration kMigrations[] = {{1, "hub records", kV1Hub}, {2, "hub downlink", kV2Downlink},
+                                              {3, "records by type", kV3RecordsByType}};
 
 Status ensureSite(storage::Database& db, const std::string& site) {
   auto q = db.query("INSERT OR IGNORE INTO sites (site_id) VALUES (?1)");

@@ -13,6 +13,7 @@
 #include <Poco/AutoPtr.h>
 #include <Poco/ConsoleChannel.h>
 #include <Poco/FormattingChannel.h>
+#include <Poco/JSON/Object.h>
 #include <Poco/Logger.h>
 #include <Poco/PatternFormatter.h>
 #include <signal.h>
@@ -24,6 +25,8 @@
 #include <string>
 #include <vector>
 
+#include "codec/json.h"
+#include "codec/site_config_codec.h"
 #include "hub/hub_downlink.h"
 #include "hub/hub_service.h"
 #include "hub/hub_store.h"
@@ -61,6 +64,46 @@ std::string jsonEscape(const std::string& s) {
   return o;
 }
 
+std::string when(int64_t event_time) { return event_time ? formatRfc3339(fromEpochMillis(event_time)) : "-"; }
+
+// One downlink event as JSON (null when there is none).
+Poco::Dynamic::Var eventJson(const hub::DownlinkEvent& e, bool reason, bool bytes) {
+  if (!e.present()) return Poco::Dynamic::Var();
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("kind", e.kind);
+  o->set("id", e.id);
+  o->set("version", e.version);
+  o->set("at", when(e.event_time));
+  if (reason) o->set("reason", e.reason);
+  if (bytes) {
+    o->set("bytes_done", e.bytes_done);
+    o->set("size", e.size);
+  }
+  return o;
+}
+
+std::string downlinkJson(const hub::SiteDownlinkView& v) {
+  Poco::JSON::Object::Ptr o = new Poco::JSON::Object;
+  o->set("installed", eventJson(v.installed, false, false));
+  o->set("refused", eventJson(v.refused, true, false));
+  o->set("in_progress", eventJson(v.in_progress, false, true));
+  return codec::toJson(o);
+}
+
+// The downlink lines under a site in the table.
+std::vector<std::string> downlinkLines(const hub::SiteDownlinkView& v) {
+  std::vector<std::string> out;
+  if (v.installed.present()) out.push_back("installed   " + v.installed.label() + " at " + when(v.installed.event_time));
+  if (v.refused.present()) {
+    out.push_back("refused     " + v.refused.label() + " at " + when(v.refused.event_time) + ": " + v.refused.reason);
+  }
+  if (v.in_progress.present()) {
+    out.push_back("fetching    " + v.in_progress.label() + ": " + std::to_string(v.in_progress.bytes_done) + " of " +
+                  std::to_string(v.in_progress.size) + " bytes");
+  }
+  return out;
+}
+
 int listSites(const std::map<std::string, std::string>& flags) {
   auto db = storage::Database::open(flags.at("--db"), storage::OpenOptions{true, 5000});
   if (!db) {
@@ -82,22 +125,43 @@ int listSites(const std::map<std::string, std::string>& flags) {
   bool first = true;
   for (const auto& s : *sites) {
     const std::string seen = s.last_seen ? formatRfc3339(fromEpochMillis(s.last_seen)) : "-";
+    auto dl = hub::siteDownlinkView(**db, s.site);
+    if (!dl) {
+      std::cerr << "outpost-hub: " << dl.status().describe() << "\n";
+      return 1;
+    }
     if (json) {
       std::cout << (first ? "" : ",") << "{\"site\":\"" << jsonEscape(s.site) << "\",\"status\":\"" << s.status
                 << "\",\"hwm\":" << s.hwm << ",\"head\":" << s.head << ",\"backlog\":" << s.backlog
                 << ",\"last_seen\":\"" << seen << "\",\"records\":" << s.records << ",\"duplicates\":" << s.duplicates
-                << ",\"conflicts\":" << s.conflicts << ",\"rejected\":" << s.rejected << "}";
+                << ",\"conflicts\":" << s.conflicts << ",\"rejected\":" << s.rejected
+                << ",\"downlink\":" << downlinkJson(*dl) << "}";
     } else {
       std::printf("%-24s %-8s %10lld %10lld %8lld %24s %9lld %6lld %6lld %6lld\n", s.site.c_str(),
                   s.status.empty() ? "-" : s.status.c_str(), static_cast<long long>(s.hwm),
                   static_cast<long long>(s.head), static_cast<long long>(s.backlog), seen.c_str(),
                   static_cast<long long>(s.records), static_cast<long long>(s.duplicates),
                   static_cast<long long>(s.conflicts), static_cast<long long>(s.rejected));
+      for (const auto& line : downlinkLines(*dl)) std::printf("  %s\n", line.c_str());
     }
     first = false;
   }
   if (json) std::cout << "]\n";
   return 0;
+}
+
+// A site configuration is checked as the site will decode it, and must be for `site`:
+// the hub does not offer a document the site would refuse.
+Status checkSiteConfig(const std::string& dir, const std::string& site) {
+  auto doc = signing::readSmallFile(dir + "/site-config.json", codec::kMaxSiteConfigBytes);
+  if (!doc) return doc.status();
+  auto config = codec::decodeSiteConfig(*doc);
+  if (!config) return config.status().under("site-config.json ");
+  if (config->site_id != site) {
+    return Status::invalidArgument("is \"" + config->site_id + "\", --site says \"" + site + "\"",
+                                   "site-config.json /site_id");
+  }
+  return Status::ok();
 }
 
 // Stores a signed package (rule bundle, content, configuration) for a site. It is
@@ -119,6 +183,7 @@ int publish(const std::map<std::string, std::string>& flags) {
   auto sig = manifest ? signing::readSmallFile(dir + "/manifest.sig", 64 * 1024) : Result<std::string>(manifest.status());
   auto verified = sig ? signing::verifyManifest(*manifest, *sig, *trust) : Result<signing::VerifiedManifest>(sig.status());
   Status files = verified ? signing::verifyPackageFiles(dir, *verified) : verified.status();
+  if (files && verified->kind == "config") files = checkSiteConfig(dir, site);
   if (!files) {
     std::cerr << "outpost-hub: " << dir << ": " << files.describe() << "\n";
     return 1;

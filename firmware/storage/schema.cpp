@@ -391,6 +391,31 @@ CREATE TABLE rule_points (
 CREATE INDEX rule_points_by_agent ON rule_points(agent_id, at);
 )sql";
 
+// The site configuration installed last over the sync downlink (storage/site_config.h).
+constexpr std::string_view kV12SiteConfig = R"sql(
+CREATE TABLE site_config_state (
+  id INTEGER PRIMARY KEY CHECK (id = 1),
+  package_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  manifest_sha256 TEXT NOT NULL,
+  installed_at INTEGER NOT NULL,
+  installed_by TEXT NOT NULL);
+)sql";
+
+// Packages the sync downlink refused (sync/downlink.h), by manifest SHA-256, so a
+// restart does not fetch and refuse them again. `trust` is the key ids trusted when
+// it was refused: a rotated key set gives a refused package one more look.
+constexpr std::string_view kV13DownlinkRefusals = R"sql(
+CREATE TABLE downlink_refusals (
+  sha256 TEXT PRIMARY KEY,
+  kind TEXT NOT NULL,
+  package_id TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  trust TEXT NOT NULL,
+  refused_at INTEGER NOT NULL) WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, "site directory", kV1SiteDirectory},
     {2, "contact routing", kV2Routing},
@@ -403,6 +428,8 @@ constexpr Migration kMigrations[] = {
     {9, "xapi statements resource", kV9XapiStatementsResource},
     {10, "rule key sets", kV10RuleKeySets},
     {11, "rule points", kV11RulePoints},
+    {12, "site configuration", kV12SiteConfig},
+    {13, "downlink refusals", kV13DownlinkRefusals},
 };
 
 }  // namespace

@@ -98,6 +98,15 @@ Status Downlink::start(Publisher& publisher) {
   fs::create_directories(options_.dir + "/objects", ec);
   if (ec) return Status::internal("cannot create " + options_.dir + "/objects: " + ec.message());
   fs::remove_all(options_.dir + "/staging", ec);
+  OUTPOST_RETURN_IF_ERROR(writer_.run([this](storage::Database& db) -> Status {
+    auto q = db.query("SELECT sha256, trust FROM downlink_refusals");
+    if (!q) return q.status();
+    return q->forEachRow([&] { refused_[q->columnText(0)] = q->columnText(1); });
+  }));
+  {
+    std::lock_guard lock(mu_);
+    stats_.refusals_kept = refused_.size();
+  }
   publisher_ = &publisher;
   publisher.setLinkClient(this);
   started_ = true;
@@ -203,14 +212,32 @@ std::string Downlink::partPath(const std::string& sha) const { return options_.d
 
 void Downlink::refuse(const ManifestEntry& e, const std::string& reason) {
   log().warning("sync: downlink refused %s: %s", label(e), reason);
-  refused_.insert(e.sha256);
+  const std::string trust = trustIds();
+  refused_[e.sha256] = trust;
   {
     std::lock_guard lock(mu_);
     ++stats_.refused;
     stats_.last_refusal = label(e) + ": " + reason;
+    stats_.refusals_kept = refused_.size();
   }
-  record("downlink.refused", storage::kClassAudit,
-         entryJson(e, [&](Poco::JSON::Object& o) { o.set("reason", reason); }));
+  // The outbox record and the remembered refusal in one transaction.
+  storage::OutboxEntry rec{clock_.wallNow(), "downlink.refused", 1,
+                           entryJson(e, [&](Poco::JSON::Object& o) { o.set("reason", reason); }),
+                           storage::kClassAudit};
+  writer_.submit(
+      [rec, e, reason, trust](storage::Database& db) -> Status {
+        OUTPOST_RETURN_IF_ERROR(storage::appendOutbox(db, rec));
+        auto q = db.query(
+            "INSERT OR REPLACE INTO downlink_refusals (sha256, kind, package_id, version, reason, trust, refused_at) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)");
+        if (!q) return q.status();
+        return q->bind(1, e.sha256).bind(2, e.kind).bind(3, e.id).bind(4, e.version).bind(5, reason).bind(6, trust)
+            .bind(7, toEpochMillis(rec.event_time)).exec();
+      },
+      [this](const Status& st) {
+        if (!st.isOk()) log().error("sync: recording downlink.refused failed: %s", st.toString());
+        if (publisher_) publisher_->wake();
+      });
   if (!plan_.empty() && plan_.front().entry.sha256 == e.sha256) {
     plan_.erase(plan_.begin());
     outstanding_.reset();
@@ -218,7 +245,14 @@ void Downlink::refuse(const ManifestEntry& e, const std::string& reason) {
   }
 }
 
+std::string Downlink::trustIds() const {
+  std::string out;
+  for (const auto& id : hooks_.trust().ids()) out += (out.empty() ? "" : ",") + id;
+  return out;
+}
+
 void Downlink::handleManifest(const std::string& body) {
+  last_manifest_ = body;
   auto m = decodeManifest(options_.site_id, body);
   if (!m) {
     reject("manifest", m.status());
@@ -233,9 +267,23 @@ void Downlink::handleManifest(const std::string& body) {
     stats_.manifest_serial = m->serial;
   }
   const std::string current = plan_.empty() ? "" : plan_.front().entry.sha256;
+  const std::string trust = trustIds();
+  // Key sets first, oldest first: what follows them is verified under their keys.
+  std::stable_sort(m->packages.begin(), m->packages.end(), [](const ManifestEntry& a, const ManifestEntry& b) {
+    const bool ka = a.kind == "keyset", kb = b.kind == "keyset";
+    return ka != kb ? ka : (ka && a.version < b.version);
+  });
   std::vector<Job> plan;
+  uint64_t skipped = 0;
   for (auto& e : m->packages) {
-    if (refused_.contains(e.sha256)) continue;
+    if (e.kind != "keyset" &&
+        std::any_of(plan.begin(), plan.end(), [](const Job& j) { return j.entry.kind == "keyset"; })) {
+      break;  // read again once the key set is in force
+    }
+    if (auto it = refused_.find(e.sha256); it != refused_.end() && it->second == trust) {
+      ++skipped;
+      continue;
+    }
     if (std::any_of(plan.begin(), plan.end(), [&](const Job& j) { return j.entry.sha256 == e.sha256; })) continue;
     bool planned = false;
     for (auto& j : plan_) {
@@ -265,13 +313,17 @@ void Downlink::handleManifest(const std::string& body) {
                     std::to_string(e.size));
       continue;
     }
-    if (e.kind != "rules" && e.kind != "content") {
+    if (e.kind != "rules" && e.kind != "content" && e.kind != "config" && e.kind != "keyset") {
       refuse(e, "kind \"" + e.kind + "\" is not installed over the downlink by this appliance");
       continue;
     }
     record("downlink.queued", storage::kClassTelemetry,
            entryJson(e, [&](Poco::JSON::Object& o) { o.set("size", e.size); }));
     plan.push_back(Job{e, std::move(*vm)});
+  }
+  {
+    std::lock_guard lock(mu_);
+    stats_.refusals_skipped += skipped;
   }
   // A request for a package no longer wanted (or no longer first) is forgotten.
   if (plan.empty() || plan.front().entry.sha256 != current) outstanding_.reset();
@@ -351,7 +403,15 @@ void Downlink::handleChunk(const std::string& body) {
     ++stats_.chunks;
     stats_.bytes += c->bytes.size();
   }
-  if (fileSize(part) < static_cast<int64_t>(f->size)) return;
+  if (fileSize(part) < static_cast<int64_t>(f->size)) {
+    if (progress_sha_ != entry.sha256) {
+      progress_sha_ = entry.sha256;
+      since_progress_ = 0;
+    }
+    since_progress_ += static_cast<int64_t>(c->bytes.size());
+    if (since_progress_ >= options_.progress_bytes) recordProgress(f->path);
+    return;
+  }
   // Complete: only a file whose digest matches the signed manifest is kept.
   auto digest = signing::sha256HexOfFile(part);
   if (!digest || *digest != f->sha256) {
@@ -370,14 +430,35 @@ void Downlink::handleChunk(const std::string& body) {
     log().error("sync: downlink: %s", st.toString());
     return;
   }
-  size_t have = 0;
+  recordProgress(f->path);
+}
+
+int64_t Downlink::bytesDone() const {
+  if (plan_.empty()) return 0;
+  int64_t done = 0;
   for (const auto& pf : plan_.front().manifest.files) {
+    const int64_t have = fileSize(objectPath(pf.sha256));
+    done += have == static_cast<int64_t>(pf.size) ? have : std::max<int64_t>(0, fileSize(partPath(pf.sha256)));
+  }
+  return done;
+}
+
+void Downlink::recordProgress(const std::string& file) {
+  if (plan_.empty()) return;
+  const Job& job = plan_.front();
+  size_t have = 0;
+  for (const auto& pf : job.manifest.files) {
     if (fileSize(objectPath(pf.sha256)) == static_cast<int64_t>(pf.size)) ++have;
   }
-  record("downlink.progress", storage::kClassTelemetry, entryJson(entry, [&](Poco::JSON::Object& o) {
-           o.set("file", f->path);
+  const int64_t done = bytesDone();
+  progress_sha_ = job.entry.sha256;
+  since_progress_ = 0;
+  record("downlink.progress", storage::kClassTelemetry, entryJson(job.entry, [&](Poco::JSON::Object& o) {
+           o.set("file", file);
            o.set("files_done", static_cast<int64_t>(have));
-           o.set("files", static_cast<int64_t>(plan_.front().manifest.files.size()));
+           o.set("files", static_cast<int64_t>(job.manifest.files.size()));
+           o.set("bytes_done", done);
+           o.set("size", job.entry.size);
          }));
 }
 
@@ -393,6 +474,7 @@ void Downlink::advance() {
       const Job job = plan_.front();
       plan_.erase(plan_.begin());
       install(job);
+      if (job.entry.kind == "keyset" && !last_manifest_.empty()) handleManifest(std::string(last_manifest_));
       continue;
     }
     const std::string part = partPath(f->sha256);

@@ -18,6 +18,12 @@
 //   outbox records: downlink.progress, downlink.installed, downlink.refused (with the
 //   exact reason). Malformed manifests and chunks are refused with a counted, logged
 //   reason; nothing of them is used.
+// - A refusal is kept in SQLite (downlink_refusals, in the transaction of its outbox
+//   record): after a restart the same manifest is not fetched or refused again, until
+//   the trusted keys change.
+// - A key set (kind "keyset") goes first: while one is pending nothing else in the
+//   manifest is planned; once it is installed the manifest is read again under the new
+//   keys.
 //
 // Thread-safety: its own thread does all the work; the LinkClient callbacks only queue.
 
@@ -25,6 +31,7 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -48,6 +55,7 @@ struct DownlinkOptions {
   int64_t chunk_bytes = 256 * 1024;
   Millis request_timeout{5000};    // a request unanswered this long is sent again
   Millis poll_interval{100};
+  int64_t progress_bytes = 1024 * 1024;  // a downlink.progress record at least this often
 };
 
 struct DownlinkStats {
@@ -64,6 +72,8 @@ struct DownlinkStats {
   uint64_t installed = 0;
   uint64_t refused = 0;
   std::string last_refusal;
+  uint64_t refusals_kept = 0;     // refused packages remembered (SQLite, across restarts)
+  uint64_t refusals_skipped = 0;  // manifest entries passed over because they were refused before
 };
 
 // How verified packages are handed on (wired in app/sync_wiring.cpp).
@@ -113,9 +123,13 @@ class Downlink final : public LinkClient {
   void refuse(const ManifestEntry& e, const std::string& reason);
   void reject(const std::string& what, const Status& why);
   void record(const std::string& type, std::string_view record_class, const std::string& payload);
+  std::string trustIds() const;
   std::string objectPath(const std::string& sha) const;
   std::string partPath(const std::string& sha) const;
   const signing::PackageFile* currentFile();
+  // Bytes of the first planned package on disk (complete files and partial ones).
+  int64_t bytesDone() const;
+  void recordProgress(const std::string& file);
   // Removes partial files and objects no planned package needs (a package dropped from
   // the manifest, or refused).
   void removeUnneeded();
@@ -140,11 +154,16 @@ class Downlink final : public LinkClient {
 
   // Owned by the thread.
   std::vector<Job> plan_;
-  std::set<std::string> refused_;  // manifest SHA-256s refused in this run
+  // Manifest SHA-256s refused (loaded from downlink_refusals at start), each with the
+  // trusted key ids of then: a rotated key set gives it one more look.
+  std::map<std::string, std::string> refused_;
+  std::string last_manifest_;  // read again after a key set is installed
   std::set<std::string> started_files_;  // files requested in this run (resume count)
   std::optional<Outstanding> outstanding_;
   uint64_t seen_epoch_ = 0;
   uint64_t next_id_ = 1;
+  std::string progress_sha_;     // the package the last downlink.progress was about
+  int64_t since_progress_ = 0;   // bytes of it received since
   bool started_ = false;
 };
 

@@ -5,6 +5,8 @@
 
 #include <filesystem>
 
+#include "hub/hub_downlink.h"
+
 namespace outpost::hub {
 namespace {
 
@@ -94,6 +96,46 @@ TEST_F(HubStoreTest, RejectsAreCountedPerSite) {
   ASSERT_EQ(sites->size(), 1u);
   EXPECT_EQ((*sites)[0].rejected, 1);
   EXPECT_EQ(count("SELECT count(*) FROM records"), 0);
+}
+
+
+TEST_F(HubStoreTest, DownlinkViewFollowsTheSitesDownlinkRecords) {
+  auto dl = [&](int64_t seq, const std::string& type, const std::string& payload) {
+    return sync::WireRecord{seq, uuid(static_cast<int>(seq)), 1000 * seq, type, 1, "telemetry", payload};
+  };
+  auto view = siteDownlinkView(*db_, "s1");
+  ASSERT_TRUE(view.isOk());
+  EXPECT_FALSE(view->installed.present() || view->refused.present() || view->in_progress.present());
+  const std::string rules = R"("kind":"rules","id":"bank","version":7,"sha256":"aa")";
+  const std::string config = R"("kind":"config","id":"site","version":3,"sha256":"bb")";
+  ASSERT_TRUE(commitBatch(*db_,
+                          sync::WireBatch{"s1", 5,
+                                          {dl(1, "downlink.queued", "{" + rules + R"(,"size":5000})"),
+                                           dl(2, "downlink.progress", "{" + rules + R"(,"bytes_done":2048,"size":5000})"),
+                                           rec(3, uuid(3))}},
+                          fromEpochMillis(5))
+                  .isOk());
+  view = siteDownlinkView(*db_, "s1");
+  ASSERT_TRUE(view.isOk());
+  EXPECT_EQ(view->in_progress.label(), "rules bank v7");
+  EXPECT_EQ(view->in_progress.bytes_done, 2048);
+  EXPECT_EQ(view->in_progress.size, 5000);
+  EXPECT_FALSE(view->installed.present());
+  ASSERT_TRUE(commitBatch(*db_,
+                          sync::WireBatch{"s1", 5,
+                                          {dl(4, "downlink.installed", "{" + rules + R"(,"detail":"active"})"),
+                                           dl(5, "downlink.refused", "{" + config + R"(,"reason":"install: too old"})")}},
+                          fromEpochMillis(6))
+                  .isOk());
+  view = siteDownlinkView(*db_, "s1");
+  ASSERT_TRUE(view.isOk());
+  EXPECT_EQ(view->installed.label(), "rules bank v7");
+  EXPECT_EQ(view->installed.event_time, 4000);
+  EXPECT_EQ(view->refused.label(), "config site v3");
+  EXPECT_EQ(view->refused.reason, "install: too old");
+  EXPECT_FALSE(view->in_progress.present());
+  // Another site's records are its own.
+  EXPECT_FALSE(siteDownlinkView(*db_, "s2")->installed.present());
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "ctl/ctl_run.h"
 #include "integration/support/contacts.h"
 #include "integration/support/db_snapshot.h"
 #include "integration/support/mosquitto.h"
@@ -123,6 +124,28 @@ class DownlinkTest : public ::testing::Test {
                                  type + "'");
   }
 
+  // After a restart the same manifest is read and its `refusals` refused packages are
+  // passed over: nothing fetched, no second downlink.refused record.
+  void restartAndExpectRefusalsRemembered(Daemon& daemon, int refusals) const {
+    ASSERT_TRUE(daemon.restart());
+    HttpClient http(daemon);
+    const std::string sup = http.login("supervisor", daemon.password("supervisor"));
+    auto stats = [&]() -> Poco::JSON::Object::Ptr {
+      const Response r = http.get("/api/v1/sync", sup);
+      return r.status == 200 ? objField(objField(r.json, "link"), "downlink") : nullptr;
+    };
+    ASSERT_TRUE(eventually([&] {
+      const auto d = stats();
+      return d && intField(d, "refusals_skipped") >= refusals;
+    }, 30s)) << daemon.stderrTail();
+    const auto d = stats();
+    EXPECT_EQ(intField(d, "refusals_kept"), refusals);
+    EXPECT_EQ(intField(d, "refused"), 0);
+    EXPECT_EQ(intField(d, "requests"), 0);
+    EXPECT_EQ(scalarOf(daemon.dbPath(), "SELECT count(*) FROM downlink_refusals"), refusals);
+    EXPECT_EQ(upstream("downlink.refused"), refusals);
+  }
+
   std::string work_;
   signing::KeyPair key_;
   std::string media_;
@@ -151,6 +174,20 @@ std::string activeRules(const Daemon& d) {
 }
 
 bool rulesActive(const Daemon& d) { return activeRules(d) == "demo-bank " + std::to_string(shippedVersion()); }
+
+// A rule bundle: the shipped demo-bank at `version`, signed with `pem` as `key_id`.
+std::string bundleAt(const std::string& work, int version, const std::string& pem, const std::string& key_id) {
+  const std::string dir = work + "/rules-v" + std::to_string(version) + "-" + key_id;
+  fs::copy(work + "/rules", dir, fs::copy_options::recursive);
+  std::string m = slurp(dir + "/manifest.json");
+  const std::string was = "\"version\": " + std::to_string(shippedVersion());
+  const auto at = m.find(was);
+  if (at == std::string::npos) return "";
+  m.replace(at, was.size(), "\"version\": " + std::to_string(version));
+  std::ofstream(dir + "/manifest.json", std::ios::trunc) << m;
+  if (!signing::sealPackageDir(dir).isOk() || !signing::signPackageDir(dir, pem, key_id).isOk()) return "";
+  return dir;
+}
 
 TEST_F(DownlinkTest, BundleBecomesActiveAndContentAppearsInTheCache) {
   OUTPOST_REQUIRE_SYNC_PARTS();
@@ -193,18 +230,8 @@ TEST_F(DownlinkTest, BundleBecomesActiveAndContentAppearsInTheCache) {
   // the shipped version again: the installer's "refuse older version" rule applies, with
   // its reason upstream, and the next version stays active.
   const std::string next = std::to_string(shippedVersion() + 1);
-  const std::string v2 = work_ + "/rules-v2";
-  fs::copy(work_ + "/rules", v2, fs::copy_options::recursive);
-  {
-    std::string m = slurp(v2 + "/manifest.json");
-    const std::string was = "\"version\": " + std::to_string(shippedVersion());
-    const auto at = m.find(was);
-    ASSERT_NE(at, std::string::npos);
-    m.replace(at, was.size(), "\"version\": " + next);
-    std::ofstream(v2 + "/manifest.json", std::ios::trunc) << m;
-  }
-  ASSERT_TRUE(signing::sealPackageDir(v2).isOk());
-  ASSERT_TRUE(signing::signPackageDir(v2, key_.private_pem, "hq-content").isOk());
+  const std::string v2 = bundleAt(work_, shippedVersion() + 1, key_.private_pem, "hq-content");
+  ASSERT_FALSE(v2.empty());
   publish(v2);
   ASSERT_TRUE(eventually([&] { return activeRules(daemon) == "demo-bank " + next; }, 30s)) << daemon.stderrTail();
   publish(work_ + "/rules");
@@ -222,13 +249,16 @@ TEST_F(DownlinkTest, InterruptedAtRandomOffsetsResumesAndOnlyVerifiedPayloadsAct
   Hub hub(hubDb());
   ASSERT_TRUE(hub.start(broker.port()));
   Daemon daemon;
-  ASSERT_TRUE(daemon.start(options(broker.port(), 1024)));
+  DaemonOptions o = options(broker.port(), 1024);
+  o.extra.insert(o.extra.end(), {"--set", "sync.downlink.progress_bytes=65536"});
+  ASSERT_TRUE(daemon.start(o));
   std::mt19937 rng(2026);
   const std::string media_sha = signing::sha256Hex(media_);
   const std::string part = daemon.dataDir() + "/downloads/" + media_sha + ".part";
   int broker_kills = 0, daemon_kills = 0, hub_kills = 0;
   uint64_t part_at_kill = 0;
   int resumed = 0;
+  int progress_seen = 0;  // hub kills that found a transfer in progress in its view
   for (int round = 0; round < 9 && !contentActive(daemon); ++round) {
     // Wait until the transfer has moved, then cut it at a random moment.
     std::error_code ec;
@@ -263,6 +293,20 @@ TEST_F(DownlinkTest, InterruptedAtRandomOffsetsResumesAndOnlyVerifiedPayloadsAct
       // The hub dies with a request in hand; its persistent session keeps the next ones.
       hub.kill9();
       ++hub_kills;
+      // With the hub down its database holds still: `outpost-hub sites` shows the
+      // transfer in progress, with the bytes of the last downlink.progress record.
+      const std::string last = textOf(
+          hubDb(), "SELECT type FROM records WHERE type LIKE 'downlink.%' ORDER BY seq DESC LIMIT 1");
+      if (last == "downlink.progress") {
+        const ProcessResult sites = runProgram(hubPath(), {"sites", "--db", hubDb()});
+        EXPECT_NE(sites.out.find("fetching    content calm-angry-customer v"), std::string::npos) << sites.out;
+        const int64_t done = scalarOf(hubDb(),
+                                      "SELECT json_extract(payload, '$.bytes_done') FROM records WHERE type = "
+                                      "'downlink.progress' ORDER BY seq DESC LIMIT 1");
+        EXPECT_GT(done, 0);
+        EXPECT_NE(sites.out.find(": " + std::to_string(done) + " of "), std::string::npos) << sites.out;
+        ++progress_seen;
+      }
       ASSERT_TRUE(hub.start(broker.port()));
     }
   }
@@ -276,9 +320,13 @@ TEST_F(DownlinkTest, InterruptedAtRandomOffsetsResumesAndOnlyVerifiedPayloadsAct
   EXPECT_FALSE(fs::exists(part));
   EXPECT_TRUE(eventually([&] { return upstream("downlink.installed") >= 1; }, 30s)) << hub.output();
   EXPECT_EQ(upstream("downlink.refused"), 0);
+  const ProcessResult sites = runProgram(hubPath(), {"sites", "--db", hubDb()});
+  EXPECT_NE(sites.out.find("installed   content calm-angry-customer"), std::string::npos) << sites.out;
+  EXPECT_EQ(sites.out.find("fetching "), std::string::npos) << sites.out;
   std::printf(
-      "[ info ] downlink interrupted %d× (outpostd kill -9 %d, broker kill -9 %d, hub kill -9 %d); resumed and verified\n",
-      daemon_kills + broker_kills + hub_kills, daemon_kills, broker_kills, hub_kills);
+      "[ info ] downlink interrupted %d× (outpostd kill -9 %d, broker kill -9 %d, hub kill -9 %d, %d with the transfer "
+      "in the hub's view); resumed and verified\n",
+      daemon_kills + broker_kills + hub_kills, daemon_kills, broker_kills, hub_kills, progress_seen);
 }
 
 TEST_F(DownlinkTest, TamperedPayloadsAreRefusedWithTheReasonUpstream) {
@@ -336,6 +384,9 @@ TEST_F(DownlinkTest, TamperedPayloadsAreRefusedWithTheReasonUpstream) {
   };
   EXPECT_TRUE(eventually([&] { return leftovers() == 0; }, 5s)) << leftovers() << " files left in downloads/";
 
+  // Refusals are remembered across a restart.
+  restartAndExpectRefusalsRemembered(daemon, 2);
+
   // A malformed manifest on the site's topic: refused, counted.
   EXPECT_EQ(publishRaw(broker.port(), std::string("outpost/v1/sites/") + kSite + "/manifest", "{\"v\":1,\"site\":"), "");
   EXPECT_EQ(publishRaw(broker.port(), std::string("outpost/v1/sites/") + kSite + "/chunk", "no header line"), "");
@@ -345,6 +396,169 @@ TEST_F(DownlinkTest, TamperedPayloadsAreRefusedWithTheReasonUpstream) {
     const Response r = http.get("/api/v1/sync", sup);
     return r.status == 200 && intField(objField(objField(r.json, "link"), "downlink"), "rejected") >= 2;
   }, 10s));
+}
+
+
+// A site configuration as an operator makes one: outpostctl config build, package sign.
+std::string configPackage(const std::string& work, int version, int retail_sl_target) {
+  const std::string doc = work + "/site-config-" + std::to_string(version) + "-" + std::to_string(retail_sl_target) +
+                          ".json";
+  std::ofstream(doc) << R"({"site_id": ")" << kSite << R"(",
+    "skills": [{"code": "mortgage", "name": {"zh": "房贷业务", "en": "Mortgages"}}],
+    "queues": [
+      {"code": "retail-voice", "name": {"zh": "个人业务热线", "en": "Retail banking line"}, "channel": "voice",
+       "sl_target_pct": )" << retail_sl_target << R"(, "sl_threshold_s": 25, "skills": [{"skill": "account", "min_level": 2}],
+       "strategy": "least_occupied"},
+      {"code": "mortgage-voice", "name": {"zh": "房贷热线", "en": "Mortgage line"}, "channel": "voice",
+       "skills": [{"skill": "mortgage", "min_level": 1}]}],
+    "wrapup_codes": [{"code": "mortgage-info", "name": {"zh": "房贷咨询", "en": "Mortgage information"}}]})";
+  const std::string dir = doc + ".pkg";
+  const CtlRun built = ctl("config build --site " + std::string(kSite) + " --version " + std::to_string(version) +
+                           " --from " + doc + " --out " + dir);
+  if (built.code != 0) {
+    ADD_FAILURE() << built.output;
+    return "";
+  }
+  const CtlRun signed_ = ctl("package sign --key " + work + "/hq-content.key --key-id hq-content " + dir);
+  if (signed_.code != 0) {
+    ADD_FAILURE() << signed_.output;
+    return "";
+  }
+  return dir;
+}
+
+TEST_F(DownlinkTest, ConfigurationPackageChangesQueuesOnTheRunningAppliance) {
+  OUTPOST_REQUIRE_SYNC_PARTS();
+  std::ofstream(work_ + "/hq-content.key") << key_.private_pem;
+  Broker broker;
+  ASSERT_TRUE(broker.start());
+  Hub hub(hubDb());
+  ASSERT_TRUE(hub.start(broker.port()));
+  Daemon daemon;
+  ASSERT_TRUE(daemon.start(options(broker.port())));
+  HttpClient http(daemon);
+  const std::string admin = http.login("admin", daemon.password("admin"));
+  const Response before = http.get("/api/v1/queues/retail-voice", admin);
+  ASSERT_EQ(before.status, 200) << before;
+  EXPECT_EQ(intField(before.json, "sl_target_pct"), 80);
+  EXPECT_TRUE(http.get("/api/v1/sync", admin).json->isNull("config"));
+
+  // Published while the appliance runs: the queue changes, a new one appears (in the
+  // database and in the live router), the version is shown.
+  const std::string v1 = configPackage(work_, 1, 95);
+  ASSERT_FALSE(v1.empty());
+  publish(v1);
+  ASSERT_TRUE(eventually([&] {
+    const Response r = http.get("/api/v1/queues/retail-voice", admin);
+    return r.status == 200 && intField(r.json, "sl_target_pct") == 95;
+  }, 60s)) << hub.output() << "\n" << daemon.stderrTail();
+  const Response retail = http.get("/api/v1/queues/retail-voice", admin);
+  EXPECT_EQ(strField(retail.json, "strategy"), "least_occupied");
+  EXPECT_EQ(intField(retail.json, "sl_threshold_s"), 25);
+  EXPECT_EQ(http.get("/api/v1/queues/mortgage-voice", admin).status, 200);
+  EXPECT_EQ(http.get("/api/v1/wrapup-codes/mortgage-info", admin).status, 200);
+  EXPECT_EQ(http.get("/api/v1/queues/cards-voice", admin).status, 200);  // not named: kept
+  EXPECT_TRUE(eventually([&] {
+    const Response r = http.get("/api/v1/queue-stats", admin);
+    return r.status == 200 && r.body.find("\"mortgage-voice\"") != std::string::npos;
+  }, 10s)) << "the router was not told of the new queue";
+  const Response sync = http.get("/api/v1/sync", admin);
+  EXPECT_EQ(intField(objField(sync.json, "config"), "version"), 1) << sync;
+  EXPECT_EQ(strField(objField(sync.json, "config"), "installed_by"), "sync");
+  EXPECT_EQ(scalarOf(daemon.dbPath(), "SELECT count(*) FROM audit WHERE actor = 'sync' AND entity = 'queue'"), 2);
+  EXPECT_TRUE(eventually([&] { return upstream("downlink.installed") == 1; }, 30s)) << hub.output();
+
+  // The hub does not take a document the site would refuse.
+  {
+    std::ofstream(work_ + "/bad-config.json") << R"({"site_id": ")" << kSite << R"(", "skills": [{"code": "x"}]})";
+    const std::string bad = work_ + "/bad-config";
+    fs::copy(v1, bad, fs::copy_options::recursive);
+    fs::copy_file(work_ + "/bad-config.json", bad + "/site-config.json", fs::copy_options::overwrite_existing);
+    ASSERT_TRUE(signing::sealPackageDir(bad).isOk());
+    ASSERT_TRUE(signing::signPackageDir(bad, key_.private_pem, "hq-content").isOk());
+    const ProcessResult r = runProgram(
+        hubPath(), {"publish", "--db", hubDb(), "--site", kSite, "--trust", work_ + "/trust.txt", "--package", bad});
+    EXPECT_EQ(r.exit_code, 1) << r.describe();
+    EXPECT_NE(r.err.find("site-config.json /skills/0/name"), std::string::npos) << r.describe();
+  }
+
+  // Another package with the same version: refused with the reason upstream, nothing changes.
+  publish(configPackage(work_, 1, 50));
+  ASSERT_TRUE(eventually([&] { return upstream("downlink.refused") == 1; }, 30s)) << hub.output();
+  const std::string reason = textOf(hubDb(), "SELECT payload FROM records WHERE type = 'downlink.refused'");
+  EXPECT_NE(reason.find("is not above the installed configuration version 1"), std::string::npos) << reason;
+  EXPECT_EQ(intField(http.get("/api/v1/queues/retail-voice", admin).json, "sl_target_pct"), 95);
+  // The hub's view of the site's downlink, learnt from those records.
+  {
+    const ProcessResult sites = runProgram(hubPath(), {"sites", "--db", hubDb()});
+    ASSERT_EQ(sites.exit_code, 0) << sites.describe();
+    EXPECT_NE(sites.out.find("installed   config site v1"), std::string::npos) << sites.out;
+    EXPECT_NE(sites.out.find("refused     config site v1"), std::string::npos) << sites.out;
+    EXPECT_NE(sites.out.find("is not above the installed configuration version 1"), std::string::npos) << sites.out;
+    const ProcessResult json = runProgram(hubPath(), {"sites", "--db", hubDb(), "--json"});
+    ASSERT_EQ(json.exit_code, 0) << json.describe();
+    EXPECT_NE(json.out.find(R"("kind":"config")"), std::string::npos) << json.out;
+    EXPECT_NE(json.out.find(R"("in_progress":null)"), std::string::npos) << json.out;
+  }
+
+  // A restart remembers the refusal.
+  restartAndExpectRefusalsRemembered(daemon, 1);
+  HttpClient http2(daemon);
+  const std::string sup = http2.login("supervisor", daemon.password("supervisor"));
+
+  // The next version applies.
+  publish(configPackage(work_, 2, 70));
+  EXPECT_TRUE(eventually([&] {
+    const Response r = http2.get("/api/v1/queues/retail-voice", sup);
+    return r.status == 200 && intField(r.json, "sl_target_pct") == 70;
+  }, 30s)) << daemon.stderrTail();
+  EXPECT_EQ(upstream("downlink.refused"), 1);
+}
+
+TEST_F(DownlinkTest, KeySetOverTheDownlinkRetiresTheOldKey) {
+  OUTPOST_REQUIRE_SYNC_PARTS();
+  // HQ's new key; the key set (v1, signed by hq-content, which the site trusts now)
+  // trusts only it from then on.
+  const std::string keys = work_ + "/keys";
+  std::ofstream(work_ + "/hq-content.key") << key_.private_pem;
+  ASSERT_EQ(ctl("keys generate --id hq-2027 --out " + keys).code, 0);
+  const CtlRun rotated = ctl("keys rotate --key " + work_ + "/hq-content.key --version 1 --out " + work_ +
+                             "/keyset " + keys + "/hq-2027.pub");
+  ASSERT_EQ(rotated.code, 0) << rotated.output;
+  std::ofstream(work_ + "/trust-2027.txt") << slurp(keys + "/hq-2027.pub");
+  const std::string next_pem = slurp(keys + "/hq-2027.key");
+  const int next = shippedVersion() + 1;
+  const std::string bundle = bundleAt(work_, next, next_pem, "hq-2027");
+  ASSERT_FALSE(bundle.empty());
+  // Both in the manifest before the site sees it: the key set must go first.
+  publish(work_ + "/keyset");
+  {
+    const ProcessResult r = runProgram(hubPath(), {"publish", "--db", hubDb(), "--site", kSite, "--trust",
+                                                   work_ + "/trust-2027.txt", "--package", bundle});
+    ASSERT_EQ(r.exit_code, 0) << r.describe();
+  }
+  Broker broker;
+  ASSERT_TRUE(broker.start());
+  Hub hub(hubDb());
+  ASSERT_TRUE(hub.start(broker.port()));
+  Daemon daemon;
+  ASSERT_TRUE(daemon.start(options(broker.port())));
+  ASSERT_TRUE(eventually([&] { return activeRules(daemon) == "demo-bank " + std::to_string(next); }, 60s))
+      << hub.output() << "\n" << daemon.stderrTail();
+  EXPECT_EQ(scalarOf(daemon.dbPath(), "SELECT max(version) FROM rule_keysets"), 1);
+  EXPECT_EQ(textOf(daemon.dbPath(), "SELECT installed_by FROM rule_keysets WHERE version = 1"), "sync");
+  EXPECT_TRUE(eventually([&] { return upstream("downlink.installed") == 2; }, 30s)) << hub.output();
+  EXPECT_EQ(upstream("downlink.refused"), 0);
+
+  // A later bundle signed by the retired key: refused for its signature.
+  const std::string old_key_bundle = bundleAt(work_, next + 1, key_.private_pem, "hq-content");
+  ASSERT_FALSE(old_key_bundle.empty());
+  publish(old_key_bundle);
+  ASSERT_TRUE(eventually([&] { return upstream("downlink.refused") == 1; }, 30s)) << hub.output();
+  const std::string reason = textOf(hubDb(), "SELECT payload FROM records WHERE type = 'downlink.refused'");
+  EXPECT_NE(reason.find("signature"), std::string::npos) << reason;
+  EXPECT_NE(reason.find("hq-content"), std::string::npos) << reason;
+  EXPECT_EQ(activeRules(daemon), "demo-bank " + std::to_string(next));
 }
 
 }  // namespace
