@@ -5,22 +5,18 @@
 // without site_code.
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <set>
 #include <string>
 #include <string_view>
 
+#include "fuzz_check.h"
 #include "codec/site_config_codec.h"
+
+using outpost::fuzz::invariantBroken;
 
 namespace {
 
 using namespace outpost;
-
-[[noreturn]] void invariantBroken(const char* what, const std::string& detail) {
-  std::fprintf(stderr, "fuzz invariant broken: %s: %s\n", what, detail.c_str());
-  std::abort();
-}
 
 template <typename T>
 void checkSection(const std::vector<T>& items, const char* section) {
