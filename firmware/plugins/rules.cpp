@@ -53,10 +53,6 @@ Value classificationValue(const Classification& c) {
   return Value(std::move(o));
 }
 
-Value ctxValue(WallTime now) {
-  return Value(Value::Object{{"now", Value(static_cast<double>(toEpochMillis(now)))}});
-}
-
 std::vector<std::string> idsOf(const Value& candidates) {
   std::vector<std::string> ids;
   if (!candidates.isArray()) return ids;
@@ -296,13 +292,11 @@ void pushPlainField(lua_State* L, const char* key, const Value& v) {
   Sandbox::pushPlain(L, v);
   lua_setfield(L, -2, key);
 }
-}  // namespace
 
-void pushContact(lua_State* L, const void* data) {
-  const auto& spec = *static_cast<const routing::ContactSpec*>(data);
-  // contactValue's 12 fields, in its (sorted) key order.
+// contactValue's 12 fields, in its (sorted) key order, with the attributes given.
+void pushContactFields(lua_State* L, const routing::ContactSpec& spec, const Value& attributes) {
   lua_createtable(L, 0, 12);
-  pushPlainField(L, "attributes", attributesValue(spec.attributes_json));
+  pushPlainField(L, "attributes", attributes);
   pushText(L, "channel", std::string(site::channelName(spec.channel)));
   pushText(L, "id", spec.id);
   pushText(L, "intent", spec.intent);
@@ -327,6 +321,17 @@ void pushContact(lua_State* L, const void* data) {
   }
   lua_setfield(L, -2, "skills");
   pushPlainField(L, "value", Value(spec.value));
+}
+}  // namespace
+
+void pushContact(lua_State* L, const void* data) {
+  const auto& spec = *static_cast<const routing::ContactSpec*>(data);
+  pushContactFields(L, spec, attributesValue(spec.attributes_json));
+}
+
+void RuleSet::pushContactArg(lua_State* L, const void* data) {
+  const auto* arg = static_cast<const ContactArg*>(data);
+  pushContactFields(L, *arg->spec, *arg->attributes);
 }
 
 // ------------------------------------------------------------------------------------
@@ -369,8 +374,8 @@ bool RuleSet::has(const std::string& hook) const {
   return std::find(bundle_.hooks.begin(), bundle_.hooks.end(), hook) != bundle_.hooks.end();
 }
 
-Result<Value> RuleSet::invoke(const std::string& hook, const std::vector<Value>& args, Sandbox::ArgPusher first,
-                              const void* first_data) {
+Result<Value> RuleSet::invoke(const std::string& hook, const std::vector<Value>& args, WallTime now,
+                              Sandbox::ArgPusher first, const void* first_data) {
   ++calls_;
   if (!sandbox_ || sandbox_->broken()) {
     if (Status s = rebuild(); !s) {
@@ -378,7 +383,7 @@ Result<Value> RuleSet::invoke(const std::string& hook, const std::vector<Value>&
       return Status(s.code(), "rebuilding the sandbox: " + s.message(), s.where());
     }
   }
-  auto r = sandbox_->callWith(hook, first, first_data, args, true);
+  auto r = sandbox_->callHook(hook, first, first_data, args, toEpochMillis(now));
   if (!r) {
     if (r.status().code() == StatusCode::kResourceExhausted && sandbox_->broken()) {
       ++limits_hit_;
@@ -412,43 +417,43 @@ Result<std::vector<size_t>> RuleSet::ranking(Result<Value> r, const std::vector<
 }
 
 Result<Classification> RuleSet::classify(Value contact, WallTime now) {
-  std::vector<Value> args;
-  args.reserve(2);
-  args.push_back(std::move(contact));
-  args.push_back(ctxValue(now));
-  return classification(invoke(kClassify, args));
+  const std::vector<Value> args{std::move(contact)};
+  return classification(invoke(kClassify, args, now));
+}
+
+const Value& RuleSet::attributesOf(const std::string& json) {
+  if (json != attributes_json_) {
+    attributes_ = attributesValue(json);
+    attributes_json_ = json;
+  }
+  return attributes_;
 }
 
 Result<Classification> RuleSet::classify(const routing::ContactSpec& contact, WallTime now) {
-  const std::vector<Value> args{ctxValue(now)};
-  return classification(invoke(kClassify, args, &pushContact, &contact));
+  static const std::vector<Value> kNoArgs;
+  const ContactArg arg{&contact, &attributesOf(contact.attributes_json)};
+  return classification(invoke(kClassify, kNoArgs, now, &pushContactArg, &arg));
 }
 
 Result<std::vector<size_t>> RuleSet::rank(Value contact, const std::vector<std::string>& ids, Value candidates,
                                           WallTime now) {
   std::vector<Value> args;
-  args.reserve(3);
+  args.reserve(2);
   args.push_back(std::move(contact));
   args.push_back(std::move(candidates));
-  args.push_back(ctxValue(now));
-  return ranking(invoke(kRank, args), ids);
+  return ranking(invoke(kRank, args, now), ids);
 }
 
 Result<std::vector<size_t>> RuleSet::rank(const routing::ContactSpec& contact, const std::vector<std::string>& ids,
                                           Value candidates, WallTime now) {
-  std::vector<Value> args;
-  args.reserve(2);
-  args.push_back(std::move(candidates));
-  args.push_back(ctxValue(now));
-  return ranking(invoke(kRank, args, &pushContact, &contact), ids);
+  const std::vector<Value> args{std::move(candidates)};
+  const ContactArg arg{&contact, &attributesOf(contact.attributes_json)};
+  return ranking(invoke(kRank, args, now, &pushContactArg, &arg), ids);
 }
 
 Result<std::vector<EventAction>> RuleSet::onEvent(Value event, WallTime now) {
-  std::vector<Value> args;
-  args.reserve(2);
-  args.push_back(std::move(event));
-  args.push_back(ctxValue(now));
-  auto r = invoke(kOnEvent, args);
+  const std::vector<Value> args{std::move(event)};
+  auto r = invoke(kOnEvent, args, now);
   if (!r) return r.status();
   auto actions = validateEventActions(r.value());
   if (!actions) {
@@ -461,11 +466,10 @@ Result<std::vector<EventAction>> RuleSet::onEvent(Value event, WallTime now) {
 
 Result<ivr::HookAction> RuleSet::ivrAction(Value session, Value input, WallTime now) {
   std::vector<Value> args;
-  args.reserve(3);
+  args.reserve(2);
   args.push_back(std::move(session));
   args.push_back(std::move(input));
-  args.push_back(ctxValue(now));
-  auto r = invoke(kIvrAction, args);
+  auto r = invoke(kIvrAction, args, now);
   if (!r) return r.status();
   auto a = validateIvrAction(r.value());
   if (!a) {

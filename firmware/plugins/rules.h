@@ -118,8 +118,17 @@ class RuleSet {
  private:
   RuleSet(Bundle bundle, const Clock& clock, Limits limits, uint64_t seed, Logger log);
   Status rebuild();
-  Result<Value> invoke(const std::string& hook, const std::vector<Value>& args,
+  // Calls `hook` with (first, args…, ctx); ctx = {now, config}.
+  Result<Value> invoke(const std::string& hook, const std::vector<Value>& args, WallTime now,
                        Sandbox::ArgPusher first = nullptr, const void* first_data = nullptr);
+  // The contact's attributes (attributes_json parsed), kept while the same text comes
+  // again (classify then rank of one contact, a contact classified again).
+  const Value& attributesOf(const std::string& json);
+  struct ContactArg {
+    const routing::ContactSpec* spec;
+    const Value* attributes;
+  };
+  static void pushContactArg(lua_State* L, const void* data);
   Result<Classification> classification(Result<Value> r);
   Result<std::vector<size_t>> ranking(Result<Value> r, const std::vector<std::string>& ids);
 
@@ -129,6 +138,8 @@ class RuleSet {
   uint64_t seed_;
   Logger log_;
   std::unique_ptr<Sandbox> sandbox_;
+  std::string attributes_json_ = "{}";
+  Value attributes_{Value::Object{}};
   std::atomic<uint64_t> calls_{0}, errors_{0}, limits_hit_{0}, rebuilds_{0}, fallbacks_{0};
 };
 

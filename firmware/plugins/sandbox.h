@@ -82,6 +82,11 @@ class Sandbox {
   using ArgPusher = void (*)(lua_State* L, const void* data);
   Result<Value> callWith(const std::string& name, ArgPusher push_first, const void* data,
                          const std::vector<Value>& args, bool ctx_config = false);
+  // The hooks' form: `push_first` (may be null), then `args`, then ctx = {now =
+  // `now_ms`, config = the shared "config" table}, built straight in Lua (a fresh
+  // table per call: a rule may write to its ctx).
+  Result<Value> callHook(const std::string& name, ArgPusher push_first, const void* data,
+                         const std::vector<Value>& args, int64_t now_ms);
   // Pushes a plain value as call() does (whole numbers as integers), for ArgPushers.
   static void pushPlain(lua_State* L, const Value& value);
 
@@ -97,6 +102,7 @@ class Sandbox {
   void trip(lua_State* L, const std::string& what);
   static Sandbox* of(lua_State* L);
   static int logFn(lua_State* L);
+  struct CallInfo;  // one call's function and arguments (sandbox.cpp)
 
  private:
   Sandbox(const Clock& clock, Limits limits, LogSink log);
@@ -106,6 +112,7 @@ class Sandbox {
   void begin();
   // Runs the function under the call limits; pcall status handled into a Status.
   Status finish(int rc);
+  Result<Value> run(const std::string& name, CallInfo& ci);
 
   const Clock& clock_;
   Limits limits_;

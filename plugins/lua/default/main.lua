@@ -1,6 +1,19 @@
 -- default: segment, skill and priority classification in zh-CN and English (plugin API 1).
 -- First match wins: fraud > card loss > complaint > VIP. See docs/plugin-api.md.
 
+local find, lower, max = string.find, string.lower, math.max
+
+-- Keyword lists are split at load time into ASCII words and the others (zh-CN), each
+-- lowercased once, so a call only searches the lists its text can match.
+local function wordSets(words)
+  local set = {ascii = {}, other = {}}
+  for _, w in ipairs(words) do
+    local list = find(w, '[\128-\255]') and set.other or set.ascii
+    list[#list + 1] = lower(w)
+  end
+  return set
+end
+
 local RULES = {
   {segment = 'fraud', skill = 'fraud', level = 3, priority = 95,
    words = {'fraud', 'scam', 'stolen', 'unauthorized', '盗刷', '诈骗', '被盗', '欺诈'}},
@@ -9,26 +22,37 @@ local RULES = {
   {segment = 'complaint', skill = 'complaints', level = 2, priority = 70,
    words = {'complain', 'complaint', 'angry', 'unacceptable', '投诉', '不满', '生气', '太差'}},
 }
+for _, r in ipairs(RULES) do r.words = wordSets(r.words) end
+local VIP_WORDS = wordSets({'vip', '贵宾'})
 
-local function mentions(text, words)
-  local lower = string.lower(text)
-  for _, w in ipairs(words) do
-    if string.find(lower, w, 1, true) then return true end
+local function anyOf(text, list)
+  for i = 1, #list do
+    if find(text, list[i], 1, true) then return true end
   end
   return false
+end
+
+-- `text` is lowercased; `ascii`/`other`: whether it has ASCII letters / other bytes.
+local function mentions(text, ascii, other, words)
+  return (ascii and anyOf(text, words.ascii)) or (other and anyOf(text, words.other)) or false
 end
 
 function classify_contact(contact, ctx)
   local attrs = contact.attributes or {}
   local text = attrs.text or ''
-  for _, r in ipairs(RULES) do
-    if contact.intent == r.segment or mentions(text, r.words) then
-      return {segment = r.segment, priority = math.max(contact.priority or 0, r.priority),
+  local ascii = find(text, '%a') ~= nil
+  local other = find(text, '[\128-\255]') ~= nil
+  if ascii then text = lower(text) end
+  local intent = contact.intent
+  for i = 1, #RULES do
+    local r = RULES[i]
+    if intent == r.segment or mentions(text, ascii, other, r.words) then
+      return {segment = r.segment, priority = max(contact.priority or 0, r.priority),
               skills = {[r.skill] = r.level}}
     end
   end
-  if (contact.value or 0) >= ctx.config.vip_value or attrs.vip == 'true' or mentions(text, {'vip', '贵宾'}) then
-    return {segment = 'vip', priority = math.max(contact.priority or 0, ctx.config.vip_priority)}
+  if (contact.value or 0) >= ctx.config.vip_value or attrs.vip == 'true' or mentions(text, ascii, other, VIP_WORDS) then
+    return {segment = 'vip', priority = max(contact.priority or 0, ctx.config.vip_priority)}
   end
   return nil
 end
