@@ -109,6 +109,74 @@ Result<Classification> validateClassification(const Value& r) {
   return c;
 }
 
+namespace {
+// A number that is a whole number from lo to hi (without raising).
+bool wholeIn(lua_State* L, int idx, double lo, double hi, int& out) {
+  if (lua_type(L, idx) != LUA_TNUMBER) return false;
+  const double d = lua_tonumber(L, idx);
+  if (!isWhole(d) || d < lo || d > hi) return false;
+  out = static_cast<int>(d);
+  return true;
+}
+std::string_view stringAt(lua_State* L, int idx) {
+  size_t n = 0;
+  const char* s = lua_tolstring(L, idx, &n);  // only called on strings: no conversion
+  return {s, n};
+}
+}  // namespace
+
+bool readClassification(lua_State* L, int idx, void* out) {
+  auto& c = *static_cast<Classification*>(out);
+  idx = lua_absindex(L, idx);
+  if (lua_isnil(L, idx)) return true;
+  if (!lua_istable(L, idx) || !lua_checkstack(L, 4)) return false;
+  bool ok = true;
+  lua_pushnil(L);
+  while (ok && lua_next(L, idx) != 0) {
+    if (lua_type(L, -2) != LUA_TSTRING) {
+      ok = false;
+      break;
+    }
+    const std::string_view key = stringAt(L, -2);
+    if (key == "skills" && lua_istable(L, -1)) {
+      std::vector<site::SkillLevel> skills;
+      const int t = lua_gettop(L);
+      lua_pushnil(L);
+      while (ok && lua_next(L, t) != 0) {
+        int level = 0;
+        ok = lua_type(L, -2) == LUA_TSTRING && wholeIn(L, -1, 1, 5, level) && skills.size() < 16;
+        if (ok) {
+          const std::string_view code = stringAt(L, -2);
+          ok = !code.empty() && code.size() <= 64;
+          if (ok) skills.push_back({std::string(code), level});
+        }
+        lua_pop(L, 1);
+      }
+      if (!ok) {
+        lua_pop(L, 1);  // the key left by the interrupted lua_next
+        break;
+      }
+      std::sort(skills.begin(), skills.end(),
+                [](const site::SkillLevel& a, const site::SkillLevel& b) { return a.skill_code < b.skill_code; });
+      c.skills = std::move(skills);
+    } else if (key == "segment" && lua_type(L, -1) == LUA_TSTRING && validSegment(std::string(stringAt(L, -1)))) {
+      c.segment = std::string(stringAt(L, -1));
+    } else if (key == "priority" && wholeIn(L, -1, 0, 100, c.priority.emplace())) {
+    } else if (key == "queue" && lua_type(L, -1) == LUA_TSTRING && !stringAt(L, -1).empty() &&
+               stringAt(L, -1).size() <= 64) {
+      c.queue = std::string(stringAt(L, -1));
+    } else {
+      ok = false;
+    }
+    lua_pop(L, 1);
+  }
+  if (!ok) {
+    lua_settop(L, idx);
+    c = Classification{};
+  }
+  return ok;
+}
+
 Result<std::vector<size_t>> validateRanking(const Value& r, const std::vector<std::string>& ids) {
   std::vector<size_t> out;
   if (r.isNil()) return out;
@@ -297,7 +365,9 @@ void pushPlainField(lua_State* L, const char* key, const Value& v) {
 void pushContactFields(lua_State* L, const routing::ContactSpec& spec, const Value& attributes) {
   lua_createtable(L, 0, 12);
   pushPlainField(L, "attributes", attributes);
-  pushText(L, "channel", std::string(site::channelName(spec.channel)));
+  const std::string_view channel = site::channelName(spec.channel);
+  lua_pushlstring(L, channel.data(), channel.size());
+  lua_setfield(L, -2, "channel");
   pushText(L, "id", spec.id);
   pushText(L, "intent", spec.intent);
   pushPlainField(L, "intent_confidence", Value(spec.intent_confidence));
@@ -311,13 +381,27 @@ void pushContactFields(lua_State* L, const routing::ContactSpec& spec, const Val
   pushPlainField(L, "priority", Value(spec.priority));
   pushText(L, "queue", spec.queue);
   pushText(L, "segment", spec.segment);
-  std::map<std::string_view, int> skills;  // sorted, and the last level of a repeated code, like the map
-  for (const auto& s : spec.skills) skills[s.skill_code] = s.level;
-  lua_createtable(L, 0, static_cast<int>(skills.size()));
-  for (const auto& [code, level] : skills) {
-    lua_pushlstring(L, code.data(), code.size());
-    lua_pushinteger(L, level);
-    lua_rawset(L, -3);
+  // Sorted, and the last level of a repeated code, like the map (no allocation for
+  // the usual handful of skills).
+  lua_createtable(L, 0, static_cast<int>(spec.skills.size()));
+  const bool ascending = std::adjacent_find(spec.skills.begin(), spec.skills.end(),
+                                            [](const site::SkillLevel& a, const site::SkillLevel& b) {
+                                              return a.skill_code >= b.skill_code;
+                                            }) == spec.skills.end();
+  if (ascending) {
+    for (const auto& sk : spec.skills) {
+      lua_pushlstring(L, sk.skill_code.data(), sk.skill_code.size());
+      lua_pushinteger(L, sk.level);
+      lua_rawset(L, -3);
+    }
+  } else {
+    std::map<std::string_view, int> skills;
+    for (const auto& sk : spec.skills) skills[sk.skill_code] = sk.level;
+    for (const auto& [code, level] : skills) {
+      lua_pushlstring(L, code.data(), code.size());
+      lua_pushinteger(L, level);
+      lua_rawset(L, -3);
+    }
   }
   lua_setfield(L, -2, "skills");
   pushPlainField(L, "value", Value(spec.value));
@@ -375,7 +459,7 @@ bool RuleSet::has(const std::string& hook) const {
 }
 
 Result<Value> RuleSet::invoke(const std::string& hook, const std::vector<Value>& args, WallTime now,
-                              Sandbox::ArgPusher first, const void* first_data) {
+                              Sandbox::ArgPusher first, const void* first_data, Sandbox::ResultReader* reader) {
   ++calls_;
   if (!sandbox_ || sandbox_->broken()) {
     if (Status s = rebuild(); !s) {
@@ -383,7 +467,7 @@ Result<Value> RuleSet::invoke(const std::string& hook, const std::vector<Value>&
       return Status(s.code(), "rebuilding the sandbox: " + s.message(), s.where());
     }
   }
-  auto r = sandbox_->callHook(hook, first, first_data, args, toEpochMillis(now));
+  auto r = sandbox_->callHook(hook, first, first_data, args, toEpochMillis(now), reader);
   if (!r) {
     if (r.status().code() == StatusCode::kResourceExhausted && sandbox_->broken()) {
       ++limits_hit_;
@@ -432,7 +516,11 @@ const Value& RuleSet::attributesOf(const std::string& json) {
 Result<Classification> RuleSet::classify(const routing::ContactSpec& contact, WallTime now) {
   static const std::vector<Value> kNoArgs;
   const ContactArg arg{&contact, &attributesOf(contact.attributes_json)};
-  return classification(invoke(kClassify, kNoArgs, now, &pushContactArg, &arg));
+  Classification fast;
+  Sandbox::ResultReader reader{&readClassification, &fast};
+  auto r = invoke(kClassify, kNoArgs, now, &pushContactArg, &arg, &reader);
+  if (r && reader.done) return fast;
+  return classification(std::move(r));
 }
 
 Result<std::vector<size_t>> RuleSet::rank(Value contact, const std::vector<std::string>& ids, Value candidates,

@@ -52,6 +52,10 @@ struct Classification {
 
 // Validation of hook results; errors name the field.
 Result<Classification> validateClassification(const Value& result);
+// The same straight off the Lua stack for a valid result (a Sandbox::ResultReader):
+// true with `out` (a Classification) filled, false when anything is off (the generic
+// path then says what); never raises.
+bool readClassification(lua_State* L, int idx, void* out);
 // Indices into `candidate_ids`, in the rule's order; unknown or repeated ids are errors.
 Result<std::vector<size_t>> validateRanking(const Value& result, const std::vector<std::string>& candidate_ids);
 
@@ -120,7 +124,8 @@ class RuleSet {
   Status rebuild();
   // Calls `hook` with (first, args…, ctx); ctx = {now, config}.
   Result<Value> invoke(const std::string& hook, const std::vector<Value>& args, WallTime now,
-                       Sandbox::ArgPusher first = nullptr, const void* first_data = nullptr);
+                       Sandbox::ArgPusher first = nullptr, const void* first_data = nullptr,
+                       Sandbox::ResultReader* reader = nullptr);
   // The contact's attributes (attributes_json parsed), kept while the same text comes
   // again (classify then rank of one contact, a contact classified again).
   const Value& attributesOf(const std::string& json);

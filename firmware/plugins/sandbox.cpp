@@ -585,12 +585,12 @@ Result<Value> Sandbox::callWith(const std::string& name, ArgPusher push_first, c
 }
 
 Result<Value> Sandbox::callHook(const std::string& name, ArgPusher push_first, const void* data,
-                                const std::vector<Value>& args, int64_t now_ms) {
+                                const std::vector<Value>& args, int64_t now_ms, ResultReader* reader) {
   CallInfo ci{name.c_str(), &args, env_ref_, config_ref_, push_first, data, true, now_ms};
-  return run(name, ci);
+  return run(name, ci, reader);
 }
 
-Result<Value> Sandbox::run(const std::string& name, CallInfo& ci) {
+Result<Value> Sandbox::run(const std::string& name, CallInfo& ci, ResultReader* reader) {
   if (broken_) return Status::failedPrecondition("the sandbox hit a limit and must be rebuilt");
   begin();
   lua_pushcfunction(L_, traceback);
@@ -598,6 +598,11 @@ Result<Value> Sandbox::run(const std::string& name, CallInfo& ci) {
   lua_pushlightuserdata(L_, &ci);
   const int rc = lua_pcall(L_, 1, 1, 1);
   if (Status s = finish(rc); !s) return s;
+  if (reader && reader->read(L_, -1, reader->out)) {
+    reader->done = true;
+    lua_settop(L_, 0);
+    return Value();
+  }
   Value out;
   size_t items = 0;
   Status s = toValue(L_, -1, 0, items, limits_, out, "");

@@ -1,7 +1,7 @@
 -- default: segment, skill and priority classification in zh-CN and English (plugin API 1).
 -- First match wins: fraud > card loss > complaint > VIP. See docs/plugin-api.md.
 
-local find, lower, max = string.find, string.lower, math.max
+local find, lower, upper, max = string.find, string.lower, string.upper, math.max
 
 -- Keyword lists are split at load time into ASCII words and the others (zh-CN), each
 -- lowercased once, so a call only searches the lists its text can match.
@@ -40,9 +40,13 @@ end
 function classify_contact(contact, ctx)
   local attrs = contact.attributes or {}
   local text = attrs.text or ''
-  local ascii = find(text, '%a') ~= nil
-  local other = find(text, '[\128-\255]') ~= nil
-  if ascii then text = lower(text) end
+  -- Which lists can match: pure ASCII text (the common English case) only the ASCII
+  -- words; other text the others, and the ASCII words too when it has ASCII letters
+  -- (lower or upper changes exactly those).
+  local other = utf8.len(text) ~= #text
+  local lowered = lower(text)
+  local ascii = not other or lowered ~= text or upper(text) ~= text
+  text = lowered
   local intent = contact.intent
   for i = 1, #RULES do
     local r = RULES[i]
