@@ -433,7 +433,14 @@ Result<std::shared_ptr<RuleSet>> RuleSet::build(Bundle bundle, const Clock& cloc
       return Status::invalidArgument("declares hook " + hook + " but does not define it", "manifest.json /hooks");
     }
   }
-  rs->rebuilds_ = 0;
+  return rs;
+}
+
+Result<std::shared_ptr<RuleSet>> RuleSet::sibling(uint64_t seed, std::shared_ptr<RuleCounterBlock> counters) const {
+  std::shared_ptr<RuleSet> rs(new RuleSet(bundle_, clock_, limits_, seed, log_));
+  if (counters) rs->counters_ = std::move(counters);
+  rs->origin_ = counters_;
+  if (Status s = rs->rebuild(); !s) return s;
   return rs;
 }
 
@@ -449,8 +456,8 @@ Status RuleSet::rebuild() {
       return Status(s.code(), s.message(), s.where().empty() ? src : s.where());
     }
   }
+  if (sandbox_) count(&RuleCounterBlock::rebuilds);  // not the first build
   sandbox_ = std::move(sb.value());
-  ++rebuilds_;
   return Status::ok();
 }
 
@@ -460,19 +467,19 @@ bool RuleSet::has(const std::string& hook) const {
 
 Result<Value> RuleSet::invoke(const std::string& hook, const std::vector<Value>& args, WallTime now,
                               Sandbox::ArgPusher first, const void* first_data, Sandbox::ResultReader* reader) {
-  ++calls_;
+  count(&RuleCounterBlock::calls);
   if (!sandbox_ || sandbox_->broken()) {
     if (Status s = rebuild(); !s) {
-      ++errors_;
+      count(&RuleCounterBlock::errors);
       return Status(s.code(), "rebuilding the sandbox: " + s.message(), s.where());
     }
   }
   auto r = sandbox_->callHook(hook, first, first_data, args, toEpochMillis(now), reader);
   if (!r) {
     if (r.status().code() == StatusCode::kResourceExhausted && sandbox_->broken()) {
-      ++limits_hit_;
+      count(&RuleCounterBlock::limit_hits);
     } else {
-      ++errors_;
+      count(&RuleCounterBlock::errors);
     }
   }
   return r;
@@ -482,7 +489,7 @@ Result<Classification> RuleSet::classification(Result<Value> r) {
   if (!r) return r.status();
   auto c = validateClassification(r.value());
   if (!c) {
-    ++errors_;
+    count(&RuleCounterBlock::errors);
     return Status(c.status().code(), "classify_contact returned a bad result: " + c.status().message(),
                   c.status().where());
   }
@@ -493,7 +500,7 @@ Result<std::vector<size_t>> RuleSet::ranking(Result<Value> r, const std::vector<
   if (!r) return r.status();
   auto order = validateRanking(r.value(), ids);
   if (!order) {
-    ++errors_;
+    count(&RuleCounterBlock::errors);
     return Status(order.status().code(), "rank_candidates returned a bad result: " + order.status().message(),
                   order.status().where());
   }
@@ -545,7 +552,7 @@ Result<std::vector<EventAction>> RuleSet::onEvent(Value event, WallTime now) {
   if (!r) return r.status();
   auto actions = validateEventActions(r.value());
   if (!actions) {
-    ++errors_;
+    count(&RuleCounterBlock::errors);
     return Status(actions.status().code(), "on_event returned a bad result: " + actions.status().message(),
                   actions.status().where());
   }
@@ -561,7 +568,7 @@ Result<ivr::HookAction> RuleSet::ivrAction(Value session, Value input, WallTime 
   if (!r) return r.status();
   auto a = validateIvrAction(r.value());
   if (!a) {
-    ++errors_;
+    count(&RuleCounterBlock::errors);
     return Status(a.status().code(), "ivr_action returned a bad result: " + a.status().message(), a.status().where());
   }
   return a;
@@ -636,9 +643,9 @@ std::vector<RuleSet::VectorOutcome> RuleSet::runVectors() {
     out.push_back(std::move(o));
   }
   // The vectors do not count against the bundle.
-  calls_ = 0;
-  errors_ = 0;
-  limits_hit_ = 0;
+  counters_->calls = 0;
+  counters_->errors = 0;
+  counters_->limit_hits = 0;
   return out;
 }
 
@@ -652,7 +659,7 @@ Status RuleSet::selfTest() {
 }
 
 RuleCounters RuleSet::counters() const {
-  return RuleCounters{calls_.load(), errors_.load(), limits_hit_.load(), rebuilds_.load(), fallbacks_.load()};
+  return counters_->load();
 }
 
 // ------------------------------------------------------------------------------------
@@ -737,6 +744,7 @@ Result<RulesStatus::Entry> RulesHost::activate(Bundle bundle, bool check_version
   }
   auto rs = RuleSet::build(std::move(bundle), clock_, options_.limits, options_.seed, log_);
   if (!rs) return rs.status();
+  rs.value()->setFailureHook([this](const RuleSet& failed) { watchTrial(failed); });
   if (Status s = rs.value()->selfTest(); !s) return s;
   if (listener_.check) OUTPOST_RETURN_IF_ERROR(listener_.check(rs.value()->bundle()));
   if (persist) {
