@@ -10,10 +10,7 @@ Result<std::shared_ptr<IvrActions>> IvrActions::build(std::shared_ptr<RuleSet> r
   if (!rules->has("ivr_action")) {
     return Status::invalidArgument("bundle " + rules->bundle().id + " has no ivr_action hook", "manifest.json /hooks");
   }
-  std::shared_ptr<IvrActions> hook(new IvrActions(std::move(rules), seed, std::move(log)));
-  auto first = hook->stateOfThisThread();
-  if (!first) return first.status();
-  return hook;
+  return std::shared_ptr<IvrActions>(new IvrActions(std::move(rules), seed, std::move(log)));
 }
 
 Result<std::shared_ptr<IvrActions>> IvrActions::build(const Bundle& bundle, const Clock& clock, Limits limits,

@@ -34,9 +34,8 @@ class IvrActions final : public ivr::ActionHook {
   // thread's state is dropped and built again when that thread comes back).
   static constexpr size_t kMaxStates = 64;
 
-  // `rules`: the bundle's RuleSet (RulesHost's active one; it must declare
-  // ivr_action). The calling thread's state is built here, so a bundle that does not
-  // compile is refused at once.
+  // `rules`: the bundle's RuleSet (RulesHost's active one, already compiled; it must
+  // declare ivr_action). States are built when a thread first calls.
   static Result<std::shared_ptr<IvrActions>> build(std::shared_ptr<RuleSet> rules, uint64_t seed,
                                                    RuleSet::Logger log = nullptr);
   // The same for a bundle alone (tools, benchmarks): a RuleSet of its own.
