@@ -10,7 +10,8 @@ Poco::Logger& log() { return Poco::Logger::get("outpost.app"); }
 }  // namespace
 
 void followRules(api::IvrFrontEnd& fe, const std::shared_ptr<const ivr::Flow>& configured,
-                 const std::shared_ptr<plugins::RuleSet>& rules, const Clock& clock, const plugins::RulesOptions& options) {
+                 const std::shared_ptr<plugins::RuleSet>& rules, const Clock& /*clock: the RuleSet has it*/,
+                 const plugins::RulesOptions& options) {
   if (!rules) {  // a trial reverted with no earlier bundle: the configured flow, no hook
     fe.setFlow(configured, nullptr, "config");
     return;
@@ -18,7 +19,7 @@ void followRules(api::IvrFrontEnd& fe, const std::shared_ptr<const ivr::Flow>& c
   const plugins::Bundle& b = rules->bundle();
   std::shared_ptr<ivr::ActionHook> hook;
   if (rules->has("ivr_action")) {
-    auto built = plugins::IvrActions::build(b, clock, options.limits, options.seed + 1,
+    auto built = plugins::IvrActions::build(rules, options.seed + 1,
                                             [](const std::string& line) { log().information("%s", line); });
     if (built) {
       hook = std::move(*built);

@@ -53,10 +53,6 @@ Value classificationValue(const Classification& c) {
   return Value(std::move(o));
 }
 
-Value ctxValue(WallTime now) {
-  return Value(Value::Object{{"now", Value(static_cast<double>(toEpochMillis(now)))}});
-}
-
 std::vector<std::string> idsOf(const Value& candidates) {
   std::vector<std::string> ids;
   if (!candidates.isArray()) return ids;
@@ -111,6 +107,74 @@ Result<Classification> validateClassification(const Value& r) {
     }
   }
   return c;
+}
+
+namespace {
+// A number that is a whole number from lo to hi (without raising).
+bool wholeIn(lua_State* L, int idx, double lo, double hi, int& out) {
+  if (lua_type(L, idx) != LUA_TNUMBER) return false;
+  const double d = lua_tonumber(L, idx);
+  if (!isWhole(d) || d < lo || d > hi) return false;
+  out = static_cast<int>(d);
+  return true;
+}
+std::string_view stringAt(lua_State* L, int idx) {
+  size_t n = 0;
+  const char* s = lua_tolstring(L, idx, &n);  // only called on strings: no conversion
+  return {s, n};
+}
+}  // namespace
+
+bool readClassification(lua_State* L, int idx, void* out) {
+  auto& c = *static_cast<Classification*>(out);
+  idx = lua_absindex(L, idx);
+  if (lua_isnil(L, idx)) return true;
+  if (!lua_istable(L, idx) || !lua_checkstack(L, 4)) return false;
+  bool ok = true;
+  lua_pushnil(L);
+  while (ok && lua_next(L, idx) != 0) {
+    if (lua_type(L, -2) != LUA_TSTRING) {
+      ok = false;
+      break;
+    }
+    const std::string_view key = stringAt(L, -2);
+    if (key == "skills" && lua_istable(L, -1)) {
+      std::vector<site::SkillLevel> skills;
+      const int t = lua_gettop(L);
+      lua_pushnil(L);
+      while (ok && lua_next(L, t) != 0) {
+        int level = 0;
+        ok = lua_type(L, -2) == LUA_TSTRING && wholeIn(L, -1, 1, 5, level) && skills.size() < 16;
+        if (ok) {
+          const std::string_view code = stringAt(L, -2);
+          ok = !code.empty() && code.size() <= 64;
+          if (ok) skills.push_back({std::string(code), level});
+        }
+        lua_pop(L, 1);
+      }
+      if (!ok) {
+        lua_pop(L, 1);  // the key left by the interrupted lua_next
+        break;
+      }
+      std::sort(skills.begin(), skills.end(),
+                [](const site::SkillLevel& a, const site::SkillLevel& b) { return a.skill_code < b.skill_code; });
+      c.skills = std::move(skills);
+    } else if (key == "segment" && lua_type(L, -1) == LUA_TSTRING && validSegment(std::string(stringAt(L, -1)))) {
+      c.segment = std::string(stringAt(L, -1));
+    } else if (key == "priority" && wholeIn(L, -1, 0, 100, c.priority.emplace())) {
+    } else if (key == "queue" && lua_type(L, -1) == LUA_TSTRING && !stringAt(L, -1).empty() &&
+               stringAt(L, -1).size() <= 64) {
+      c.queue = std::string(stringAt(L, -1));
+    } else {
+      ok = false;
+    }
+    lua_pop(L, 1);
+  }
+  if (!ok) {
+    lua_settop(L, idx);
+    c = Classification{};
+  }
+  return ok;
 }
 
 Result<std::vector<size_t>> validateRanking(const Value& r, const std::vector<std::string>& ids) {
@@ -296,14 +360,14 @@ void pushPlainField(lua_State* L, const char* key, const Value& v) {
   Sandbox::pushPlain(L, v);
   lua_setfield(L, -2, key);
 }
-}  // namespace
 
-void pushContact(lua_State* L, const void* data) {
-  const auto& spec = *static_cast<const routing::ContactSpec*>(data);
-  // contactValue's 12 fields, in its (sorted) key order.
+// contactValue's 12 fields, in its (sorted) key order, with the attributes given.
+void pushContactFields(lua_State* L, const routing::ContactSpec& spec, const Value& attributes) {
   lua_createtable(L, 0, 12);
-  pushPlainField(L, "attributes", attributesValue(spec.attributes_json));
-  pushText(L, "channel", std::string(site::channelName(spec.channel)));
+  pushPlainField(L, "attributes", attributes);
+  const std::string_view channel = site::channelName(spec.channel);
+  lua_pushlstring(L, channel.data(), channel.size());
+  lua_setfield(L, -2, "channel");
   pushText(L, "id", spec.id);
   pushText(L, "intent", spec.intent);
   pushPlainField(L, "intent_confidence", Value(spec.intent_confidence));
@@ -317,16 +381,41 @@ void pushContact(lua_State* L, const void* data) {
   pushPlainField(L, "priority", Value(spec.priority));
   pushText(L, "queue", spec.queue);
   pushText(L, "segment", spec.segment);
-  std::map<std::string_view, int> skills;  // sorted, and the last level of a repeated code, like the map
-  for (const auto& s : spec.skills) skills[s.skill_code] = s.level;
-  lua_createtable(L, 0, static_cast<int>(skills.size()));
-  for (const auto& [code, level] : skills) {
-    lua_pushlstring(L, code.data(), code.size());
-    lua_pushinteger(L, level);
-    lua_rawset(L, -3);
+  // Sorted, and the last level of a repeated code, like the map (no allocation for
+  // the usual handful of skills).
+  lua_createtable(L, 0, static_cast<int>(spec.skills.size()));
+  const bool ascending = std::adjacent_find(spec.skills.begin(), spec.skills.end(),
+                                            [](const site::SkillLevel& a, const site::SkillLevel& b) {
+                                              return a.skill_code >= b.skill_code;
+                                            }) == spec.skills.end();
+  if (ascending) {
+    for (const auto& sk : spec.skills) {
+      lua_pushlstring(L, sk.skill_code.data(), sk.skill_code.size());
+      lua_pushinteger(L, sk.level);
+      lua_rawset(L, -3);
+    }
+  } else {
+    std::map<std::string_view, int> skills;
+    for (const auto& sk : spec.skills) skills[sk.skill_code] = sk.level;
+    for (const auto& [code, level] : skills) {
+      lua_pushlstring(L, code.data(), code.size());
+      lua_pushinteger(L, level);
+      lua_rawset(L, -3);
+    }
   }
   lua_setfield(L, -2, "skills");
   pushPlainField(L, "value", Value(spec.value));
+}
+}  // namespace
+
+void pushContact(lua_State* L, const void* data) {
+  const auto& spec = *static_cast<const routing::ContactSpec*>(data);
+  pushContactFields(L, spec, attributesValue(spec.attributes_json));
+}
+
+void RuleSet::pushContactArg(lua_State* L, const void* data) {
+  const auto* arg = static_cast<const ContactArg*>(data);
+  pushContactFields(L, *arg->spec, *arg->attributes);
 }
 
 // ------------------------------------------------------------------------------------
@@ -344,7 +433,14 @@ Result<std::shared_ptr<RuleSet>> RuleSet::build(Bundle bundle, const Clock& cloc
       return Status::invalidArgument("declares hook " + hook + " but does not define it", "manifest.json /hooks");
     }
   }
-  rs->rebuilds_ = 0;
+  return rs;
+}
+
+Result<std::shared_ptr<RuleSet>> RuleSet::sibling(uint64_t seed, std::shared_ptr<RuleCounterBlock> counters) const {
+  std::shared_ptr<RuleSet> rs(new RuleSet(bundle_, clock_, limits_, seed, log_));
+  if (counters) rs->counters_ = std::move(counters);
+  rs->origin_ = counters_;
+  if (Status s = rs->rebuild(); !s) return s;
   return rs;
 }
 
@@ -360,8 +456,8 @@ Status RuleSet::rebuild() {
       return Status(s.code(), s.message(), s.where().empty() ? src : s.where());
     }
   }
+  if (sandbox_) count(&RuleCounterBlock::rebuilds);  // not the first build
   sandbox_ = std::move(sb.value());
-  ++rebuilds_;
   return Status::ok();
 }
 
@@ -369,21 +465,21 @@ bool RuleSet::has(const std::string& hook) const {
   return std::find(bundle_.hooks.begin(), bundle_.hooks.end(), hook) != bundle_.hooks.end();
 }
 
-Result<Value> RuleSet::invoke(const std::string& hook, const std::vector<Value>& args, Sandbox::ArgPusher first,
-                              const void* first_data) {
-  ++calls_;
+Result<Value> RuleSet::invoke(const std::string& hook, const std::vector<Value>& args, WallTime now,
+                              Sandbox::ArgPusher first, const void* first_data, Sandbox::ResultReader* reader) {
+  count(&RuleCounterBlock::calls);
   if (!sandbox_ || sandbox_->broken()) {
     if (Status s = rebuild(); !s) {
-      ++errors_;
+      count(&RuleCounterBlock::errors);
       return Status(s.code(), "rebuilding the sandbox: " + s.message(), s.where());
     }
   }
-  auto r = sandbox_->callWith(hook, first, first_data, args, true);
+  auto r = sandbox_->callHook(hook, first, first_data, args, toEpochMillis(now), reader);
   if (!r) {
     if (r.status().code() == StatusCode::kResourceExhausted && sandbox_->broken()) {
-      ++limits_hit_;
+      count(&RuleCounterBlock::limit_hits);
     } else {
-      ++errors_;
+      count(&RuleCounterBlock::errors);
     }
   }
   return r;
@@ -393,7 +489,7 @@ Result<Classification> RuleSet::classification(Result<Value> r) {
   if (!r) return r.status();
   auto c = validateClassification(r.value());
   if (!c) {
-    ++errors_;
+    count(&RuleCounterBlock::errors);
     return Status(c.status().code(), "classify_contact returned a bad result: " + c.status().message(),
                   c.status().where());
   }
@@ -404,7 +500,7 @@ Result<std::vector<size_t>> RuleSet::ranking(Result<Value> r, const std::vector<
   if (!r) return r.status();
   auto order = validateRanking(r.value(), ids);
   if (!order) {
-    ++errors_;
+    count(&RuleCounterBlock::errors);
     return Status(order.status().code(), "rank_candidates returned a bad result: " + order.status().message(),
                   order.status().where());
   }
@@ -412,47 +508,51 @@ Result<std::vector<size_t>> RuleSet::ranking(Result<Value> r, const std::vector<
 }
 
 Result<Classification> RuleSet::classify(Value contact, WallTime now) {
-  std::vector<Value> args;
-  args.reserve(2);
-  args.push_back(std::move(contact));
-  args.push_back(ctxValue(now));
-  return classification(invoke(kClassify, args));
+  const std::vector<Value> args{std::move(contact)};
+  return classification(invoke(kClassify, args, now));
+}
+
+const Value& RuleSet::attributesOf(const std::string& json) {
+  if (json != attributes_json_) {
+    attributes_ = attributesValue(json);
+    attributes_json_ = json;
+  }
+  return attributes_;
 }
 
 Result<Classification> RuleSet::classify(const routing::ContactSpec& contact, WallTime now) {
-  const std::vector<Value> args{ctxValue(now)};
-  return classification(invoke(kClassify, args, &pushContact, &contact));
+  static const std::vector<Value> kNoArgs;
+  const ContactArg arg{&contact, &attributesOf(contact.attributes_json)};
+  Classification fast;
+  Sandbox::ResultReader reader{&readClassification, &fast};
+  auto r = invoke(kClassify, kNoArgs, now, &pushContactArg, &arg, &reader);
+  if (r && reader.done) return fast;
+  return classification(std::move(r));
 }
 
 Result<std::vector<size_t>> RuleSet::rank(Value contact, const std::vector<std::string>& ids, Value candidates,
                                           WallTime now) {
   std::vector<Value> args;
-  args.reserve(3);
+  args.reserve(2);
   args.push_back(std::move(contact));
   args.push_back(std::move(candidates));
-  args.push_back(ctxValue(now));
-  return ranking(invoke(kRank, args), ids);
+  return ranking(invoke(kRank, args, now), ids);
 }
 
 Result<std::vector<size_t>> RuleSet::rank(const routing::ContactSpec& contact, const std::vector<std::string>& ids,
                                           Value candidates, WallTime now) {
-  std::vector<Value> args;
-  args.reserve(2);
-  args.push_back(std::move(candidates));
-  args.push_back(ctxValue(now));
-  return ranking(invoke(kRank, args, &pushContact, &contact), ids);
+  const std::vector<Value> args{std::move(candidates)};
+  const ContactArg arg{&contact, &attributesOf(contact.attributes_json)};
+  return ranking(invoke(kRank, args, now, &pushContactArg, &arg), ids);
 }
 
 Result<std::vector<EventAction>> RuleSet::onEvent(Value event, WallTime now) {
-  std::vector<Value> args;
-  args.reserve(2);
-  args.push_back(std::move(event));
-  args.push_back(ctxValue(now));
-  auto r = invoke(kOnEvent, args);
+  const std::vector<Value> args{std::move(event)};
+  auto r = invoke(kOnEvent, args, now);
   if (!r) return r.status();
   auto actions = validateEventActions(r.value());
   if (!actions) {
-    ++errors_;
+    count(&RuleCounterBlock::errors);
     return Status(actions.status().code(), "on_event returned a bad result: " + actions.status().message(),
                   actions.status().where());
   }
@@ -461,15 +561,14 @@ Result<std::vector<EventAction>> RuleSet::onEvent(Value event, WallTime now) {
 
 Result<ivr::HookAction> RuleSet::ivrAction(Value session, Value input, WallTime now) {
   std::vector<Value> args;
-  args.reserve(3);
+  args.reserve(2);
   args.push_back(std::move(session));
   args.push_back(std::move(input));
-  args.push_back(ctxValue(now));
-  auto r = invoke(kIvrAction, args);
+  auto r = invoke(kIvrAction, args, now);
   if (!r) return r.status();
   auto a = validateIvrAction(r.value());
   if (!a) {
-    ++errors_;
+    count(&RuleCounterBlock::errors);
     return Status(a.status().code(), "ivr_action returned a bad result: " + a.status().message(), a.status().where());
   }
   return a;
@@ -544,9 +643,9 @@ std::vector<RuleSet::VectorOutcome> RuleSet::runVectors() {
     out.push_back(std::move(o));
   }
   // The vectors do not count against the bundle.
-  calls_ = 0;
-  errors_ = 0;
-  limits_hit_ = 0;
+  counters_->calls = 0;
+  counters_->errors = 0;
+  counters_->limit_hits = 0;
   return out;
 }
 
@@ -560,7 +659,7 @@ Status RuleSet::selfTest() {
 }
 
 RuleCounters RuleSet::counters() const {
-  return RuleCounters{calls_.load(), errors_.load(), limits_hit_.load(), rebuilds_.load(), fallbacks_.load()};
+  return counters_->load();
 }
 
 // ------------------------------------------------------------------------------------
@@ -645,6 +744,7 @@ Result<RulesStatus::Entry> RulesHost::activate(Bundle bundle, bool check_version
   }
   auto rs = RuleSet::build(std::move(bundle), clock_, options_.limits, options_.seed, log_);
   if (!rs) return rs.status();
+  rs.value()->setFailureHook([this](const RuleSet& failed) { watchTrial(failed); });
   if (Status s = rs.value()->selfTest(); !s) return s;
   if (listener_.check) OUTPOST_RETURN_IF_ERROR(listener_.check(rs.value()->bundle()));
   if (persist) {

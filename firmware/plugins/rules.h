@@ -52,6 +52,10 @@ struct Classification {
 
 // Validation of hook results; errors name the field.
 Result<Classification> validateClassification(const Value& result);
+// The same straight off the Lua stack for a valid result (a Sandbox::ResultReader):
+// true with `out` (a Classification) filled, false when anything is off (the generic
+// path then says what); never raises.
+bool readClassification(lua_State* L, int idx, void* out);
 // Indices into `candidate_ids`, in the rule's order; unknown or repeated ids are errors.
 Result<std::vector<size_t>> validateRanking(const Value& result, const std::vector<std::string>& candidate_ids);
 
@@ -79,12 +83,33 @@ struct RuleCounters {
   uint64_t fallbacks = 0;    // decisions taken by the built-in behaviour because of the rule
 };
 
+// Where a RuleSet counts; shared by the per-thread sandboxes of one hook (IvrActions).
+struct RuleCounterBlock {
+  std::atomic<uint64_t> calls{0}, errors{0}, limit_hits{0}, rebuilds{0}, fallbacks{0};
+  RuleCounters load() const {
+    return RuleCounters{calls.load(), errors.load(), limit_hits.load(), rebuilds.load(), fallbacks.load()};
+  }
+};
+
 class RuleSet {
  public:
   using Logger = std::function<void(const std::string& line)>;
   // Compiles the bundle in a fresh sandbox and checks its declared hooks exist.
   static Result<std::shared_ptr<RuleSet>> build(Bundle bundle, const Clock& clock, Limits limits, uint64_t seed,
                                                 Logger log = nullptr);
+
+  // The same bundle compiled again in a fresh sandbox of its own (a lua_State for
+  // another thread: IvrActions). It counts into `counters` (a new block when null) and
+  // into this RuleSet's counters too, so its errors and limit hits count toward this
+  // bundle's trial; after a failed call the sibling's caller tells failed() here.
+  Result<std::shared_ptr<RuleSet>> sibling(uint64_t seed, std::shared_ptr<RuleCounterBlock> counters = nullptr) const;
+  // A failed or limited call made outside RulesHost's own hooks (a sibling's): tells
+  // the failure hook (RulesHost: the trial check). Any thread.
+  void failed() const {
+    if (failure_hook_) failure_hook_(*this);
+  }
+  // Set by RulesHost before the RuleSet is published (it must outlive the RuleSet's users).
+  void setFailureHook(std::function<void(const RuleSet&)> hook) { failure_hook_ = std::move(hook); }
 
   // Runs every test vector; the first failure says which vector, expected and got.
   Status selfTest();
@@ -112,14 +137,30 @@ class RuleSet {
 
   const Bundle& bundle() const { return bundle_; }
   RuleCounters counters() const;
-  void countFallback() { ++fallbacks_; }
+  void countFallback() { count(&RuleCounterBlock::fallbacks); }
+  // A failure found outside the call (IvrActions: a state that could not be built, an
+  // answer the flow refused).
+  void countError(bool call_too) {
+    if (call_too) count(&RuleCounterBlock::calls);
+    count(&RuleCounterBlock::errors);
+  }
   size_t memoryUsed() const { return sandbox_ ? sandbox_->memoryUsed() : 0; }
 
  private:
   RuleSet(Bundle bundle, const Clock& clock, Limits limits, uint64_t seed, Logger log);
   Status rebuild();
-  Result<Value> invoke(const std::string& hook, const std::vector<Value>& args,
-                       Sandbox::ArgPusher first = nullptr, const void* first_data = nullptr);
+  // Calls `hook` with (first, args…, ctx); ctx = {now, config}.
+  Result<Value> invoke(const std::string& hook, const std::vector<Value>& args, WallTime now,
+                       Sandbox::ArgPusher first = nullptr, const void* first_data = nullptr,
+                       Sandbox::ResultReader* reader = nullptr);
+  // The contact's attributes (attributes_json parsed), kept while the same text comes
+  // again (classify then rank of one contact, a contact classified again).
+  const Value& attributesOf(const std::string& json);
+  struct ContactArg {
+    const routing::ContactSpec* spec;
+    const Value* attributes;
+  };
+  static void pushContactArg(lua_State* L, const void* data);
   Result<Classification> classification(Result<Value> r);
   Result<std::vector<size_t>> ranking(Result<Value> r, const std::vector<std::string>& ids);
 
@@ -129,7 +170,15 @@ class RuleSet {
   uint64_t seed_;
   Logger log_;
   std::unique_ptr<Sandbox> sandbox_;
-  std::atomic<uint64_t> calls_{0}, errors_{0}, limits_hit_{0}, rebuilds_{0}, fallbacks_{0};
+  std::string attributes_json_ = "{}";
+  Value attributes_{Value::Object{}};
+  void count(std::atomic<uint64_t> RuleCounterBlock::*field) {
+    ++((*counters_).*field);
+    if (origin_) ++((*origin_).*field);
+  }
+  std::shared_ptr<RuleCounterBlock> counters_ = std::make_shared<RuleCounterBlock>();
+  std::shared_ptr<RuleCounterBlock> origin_;  // a sibling's: also counted there
+  std::function<void(const RuleSet&)> failure_hook_;
 };
 
 // A newly installed bundle runs on trial: while its window lasts, once it has made at

@@ -172,27 +172,39 @@ int traceback(lua_State* L) {
   return 1;
 }
 
-struct CallInfo {
+}  // namespace
+
+struct Sandbox::CallInfo {
   const char* name;
   const std::vector<Value>* args;
   int env_ref;
   int config_ref;
   Sandbox::ArgPusher first = nullptr;
   const void* first_data = nullptr;
+  bool push_ctx = false;  // a ctx table {now, config} after args
+  int64_t now_ms = 0;
 };
+
+namespace {
 
 // Runs inside lua_pcall: pushes the arguments and calls the rule.
 int trampoline(lua_State* L) {
-  auto* ci = static_cast<CallInfo*>(lua_touserdata(L, 1));
+  auto* ci = static_cast<Sandbox::CallInfo*>(lua_touserdata(L, 1));
   lua_rawgeti(L, LUA_REGISTRYINDEX, ci->env_ref);
   if (lua_getfield(L, -1, ci->name) != LUA_TFUNCTION) return luaL_error(L, "%s is not a function", ci->name);
   if (ci->first) ci->first(L, ci->first_data);
   for (const Value& v : *ci->args) pushValue(L, v, false);
+  if (ci->push_ctx) {
+    lua_createtable(L, 0, 2);
+    lua_pushinteger(L, static_cast<lua_Integer>(ci->now_ms));
+    lua_setfield(L, -2, "now");
+  }
   if (ci->config_ref != LUA_NOREF && lua_istable(L, -1)) {
     lua_rawgeti(L, LUA_REGISTRYINDEX, ci->config_ref);
     lua_setfield(L, -2, "config");
   }
-  lua_call(L, static_cast<int>(ci->args->size()) + (ci->first ? 1 : 0), 1);
+  const int nargs = static_cast<int>(ci->args->size()) + (ci->first ? 1 : 0) + (ci->push_ctx ? 1 : 0);
+  lua_call(L, nargs, 1);
   return 1;
 }
 
@@ -568,14 +580,29 @@ Result<Value> Sandbox::call(const std::string& name, const std::vector<Value>& a
 
 Result<Value> Sandbox::callWith(const std::string& name, ArgPusher push_first, const void* data,
                                 const std::vector<Value>& args, bool ctx_config) {
+  CallInfo ci{name.c_str(), &args, env_ref_, ctx_config && !args.empty() ? config_ref_ : LUA_NOREF, push_first, data};
+  return run(name, ci);
+}
+
+Result<Value> Sandbox::callHook(const std::string& name, ArgPusher push_first, const void* data,
+                                const std::vector<Value>& args, int64_t now_ms, ResultReader* reader) {
+  CallInfo ci{name.c_str(), &args, env_ref_, config_ref_, push_first, data, true, now_ms};
+  return run(name, ci, reader);
+}
+
+Result<Value> Sandbox::run(const std::string& name, CallInfo& ci, ResultReader* reader) {
   if (broken_) return Status::failedPrecondition("the sandbox hit a limit and must be rebuilt");
   begin();
-  CallInfo ci{name.c_str(), &args, env_ref_, ctx_config && !args.empty() ? config_ref_ : LUA_NOREF, push_first, data};
   lua_pushcfunction(L_, traceback);
   lua_pushcfunction(L_, trampoline);
   lua_pushlightuserdata(L_, &ci);
   const int rc = lua_pcall(L_, 1, 1, 1);
   if (Status s = finish(rc); !s) return s;
+  if (reader && reader->read(L_, -1, reader->out)) {
+    reader->done = true;
+    lua_settop(L_, 0);
+    return Value();
+  }
   Value out;
   size_t items = 0;
   Status s = toValue(L_, -1, 0, items, limits_, out, "");

@@ -82,6 +82,21 @@ class Sandbox {
   using ArgPusher = void (*)(lua_State* L, const void* data);
   Result<Value> callWith(const std::string& name, ArgPusher push_first, const void* data,
                          const std::vector<Value>& args, bool ctx_config = false);
+  // The hooks' form: `push_first` (may be null), then `args`, then ctx = {now =
+  // `now_ms`, config = the shared "config" table}, built straight in Lua (a fresh
+  // table per call: a rule may write to its ctx).
+  // A reader, when given, takes the result straight off the Lua stack (no Value in
+  // between: the hot path) — `read(L, idx, out)` returns true when it took it (then
+  // `done` is set and callHook returns nil), false to leave it to the plain-data
+  // conversion and the caller's validation, which say what is wrong. It must not
+  // raise Lua errors.
+  struct ResultReader {
+    bool (*read)(lua_State* L, int idx, void* out);
+    void* out;
+    bool done = false;
+  };
+  Result<Value> callHook(const std::string& name, ArgPusher push_first, const void* data,
+                         const std::vector<Value>& args, int64_t now_ms, ResultReader* reader = nullptr);
   // Pushes a plain value as call() does (whole numbers as integers), for ArgPushers.
   static void pushPlain(lua_State* L, const Value& value);
 
@@ -97,6 +112,7 @@ class Sandbox {
   void trip(lua_State* L, const std::string& what);
   static Sandbox* of(lua_State* L);
   static int logFn(lua_State* L);
+  struct CallInfo;  // one call's function and arguments (sandbox.cpp)
 
  private:
   Sandbox(const Clock& clock, Limits limits, LogSink log);
@@ -106,6 +122,7 @@ class Sandbox {
   void begin();
   // Runs the function under the call limits; pcall status handled into a Status.
   Status finish(int rc);
+  Result<Value> run(const std::string& name, CallInfo& ci, ResultReader* reader = nullptr);
 
   const Clock& clock_;
   Limits limits_;
