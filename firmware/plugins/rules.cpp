@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <set>
 
-#include "codec/json.h"
 
 #include <lua.hpp>
 
@@ -25,9 +24,7 @@ constexpr const char* kIvrAction = "ivr_action";
 
 Value attributesValue(const std::string& json) {
   if (json.empty() || json == "{}") return Value(Value::Object{});
-  if (auto parsed = codec::JsonReader::parseObject(json)) {
-    if (auto v = fromJson(Poco::Dynamic::Var(parsed.value()), 8)) return std::move(v.value());
-  }
+  if (auto v = parseJson(json, 8); v && v->isObject()) return std::move(v.value());
   return Value(Value::Object{});
 }
 

@@ -1,7 +1,9 @@
 #include "plugins/value.h"
 
 #include <Poco/JSON/Array.h>
+#include <Poco/JSON/Handler.h>
 #include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
 
 #include <cmath>
 #include <cstdio>
@@ -122,6 +124,94 @@ Result<Value> fromJson(const Poco::Dynamic::Var& json, int max_depth) {
   if (json.isNumeric()) return Value(json.convert<double>());
   if (json.isString()) return Value(json.convert<std::string>());
   return Status::invalidArgument("unsupported JSON value");
+}
+
+namespace {
+
+// Poco's parser calls this for every token; it builds the Value as it goes. A value
+// nested `max_depth` or more levels below the top is refused, as fromJson() does.
+class ValueBuilder final : public Poco::JSON::Handler {
+ public:
+  explicit ValueBuilder(int max_depth) : max_depth_(max_depth) {}
+
+  void reset() override {
+    open_.clear();
+    root_ = Value();
+    too_deep_ = false;
+  }
+  void startObject() override { open(Value(Value::Object{})); }
+  void endObject() override { close(); }
+  void startArray() override { open(Value(Value::Array{})); }
+  void endArray() override { close(); }
+  void key(const std::string& k) override { key_ = k; }
+  void null() override { put(Value()); }
+  void value(int v) override { put(Value(static_cast<double>(v))); }
+  void value(unsigned v) override { put(Value(static_cast<double>(v))); }
+  void value(Poco::Int64 v) override { put(Value(static_cast<double>(v))); }
+  void value(Poco::UInt64 v) override { put(Value(static_cast<double>(v))); }
+  void value(const std::string& v) override { put(Value(v)); }
+  void value(double d) override { put(Value(d)); }
+  void value(bool b) override { put(Value(b)); }
+
+  Result<Value> take() {
+    if (too_deep_) return Status::invalidArgument("nested too deeply");
+    return std::move(root_);
+  }
+
+ private:
+  struct Open {
+    Value value;
+    std::string key;  // its field in the enclosing object
+  };
+
+  bool admit() {
+    if (max_depth_ - static_cast<int>(open_.size()) <= 0) too_deep_ = true;
+    return !too_deep_;
+  }
+  void open(Value container) {
+    if (!admit()) return;
+    open_.push_back(Open{std::move(container), key_});
+  }
+  void close() {
+    if (too_deep_ || open_.empty()) return;
+    Open done = std::move(open_.back());
+    open_.pop_back();
+    key_ = std::move(done.key);
+    place(std::move(done.value));
+  }
+  void put(Value v) {
+    if (admit()) place(std::move(v));
+  }
+  void place(Value v) {
+    if (open_.empty()) {
+      root_ = std::move(v);
+    } else if (auto* a = std::get_if<Value::Array>(&open_.back().value.v)) {
+      a->push_back(std::move(v));
+    } else {
+      open_.back().value.asObject().insert_or_assign(key_, std::move(v));
+    }
+  }
+
+  const int max_depth_;
+  std::vector<Open> open_;
+  std::string key_;
+  Value root_;
+  bool too_deep_ = false;
+};
+
+}  // namespace
+
+Result<Value> parseJson(const std::string& text, int max_depth) {
+  Poco::SharedPtr<ValueBuilder> builder = new ValueBuilder(max_depth);
+  try {
+    Poco::JSON::Parser parser(builder);
+    parser.parse(text);
+  } catch (const Poco::Exception& e) {
+    return Status::invalidArgument("not valid JSON: " + e.message());
+  } catch (const std::exception& e) {
+    return Status::invalidArgument(std::string("not valid JSON: ") + e.what());
+  }
+  return builder->take();
 }
 
 }  // namespace outpost::plugins

@@ -55,5 +55,9 @@ struct Value {
 std::string toJsonText(const Value& value);
 // From a parsed JSON value (Poco); at most `max_depth` levels.
 Result<Value> fromJson(const Poco::Dynamic::Var& json, int max_depth = 16);
+// From JSON text, read by Poco's parser straight into a Value (no Poco::Dynamic tree in
+// between: this is on the hook path for every contact's attributes). The same value as
+// fromJson() of the parsed text, with the same depth rule.
+Result<Value> parseJson(const std::string& text, int max_depth = 16);
 
 }  // namespace outpost::plugins
