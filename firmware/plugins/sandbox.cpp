@@ -469,6 +469,11 @@ Result<std::unique_ptr<Sandbox>> Sandbox::create(const Clock& clock, Limits limi
   sb->L_ = lua_newstate(&Sandbox::allocate, sb.get());
   if (!sb->L_) return Status::resourceExhausted("cannot create a Lua state");
   *static_cast<Sandbox**>(lua_getextraspace(sb->L_)) = sb.get();
+  // Generational collection: a hook call leaves only young garbage (the contact, ctx and
+  // result tables), which a minor collection frees without walking the bundle's own
+  // long-lived tables — the incremental collector marked all of them every cycle, which
+  // was most of classify_contact's p99 (bench/plugins_bench: p99 22 → 9 µs, p50 −6%).
+  lua_gc(sb->L_, LUA_GCGEN, 0, 0);
   // Armed before any code exists: every thread created later inherits it.
   lua_sethook(sb->L_, &Sandbox::hook, LUA_MASKCOUNT, kHookEvery);
   lua_pushcfunction(sb->L_, openLibs);
