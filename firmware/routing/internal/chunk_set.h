@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace outpost::routing::internal {
@@ -72,6 +73,15 @@ class ChunkSet {
   bool empty() const { return size_ == 0; }
   // The smallest value; the set must not be empty.
   const T& front() const { return chunks_.front().front(); }
+
+  // Walking the chunks directly (a merge of several sets keeps a plain pointer per
+  // set instead of an iterator that reads the chunk table on every step).
+  size_t chunkCount() const { return chunks_.size(); }
+  // Chunk `c` as [first, last); never empty.
+  std::pair<const T*, const T*> chunk(size_t c) const {
+    const std::vector<T>& v = chunks_[c];
+    return {v.data(), v.data() + v.size()};
+  }
 
   // Adds `v`; false if an equal value is there already.
   bool insert(const T& v) {
