@@ -157,9 +157,11 @@ Router::Impl::AgentPick Router::Impl::pickAgent(const Contact& c) const {
   auto fits = [&](const AEntry& e) {
     if ((e.mask & need) != need) return false;
     if (c.reqs.size() <= 1) return true;
-    const Agent& a = *agents_[e.agent];
+    const internal::SkillLevels& held = skill_levels_[e.agent];
     for (const SkillReq& r : c.reqs) {
-      if (r.skill != skill && a.levelOf(r.skill) < r.level) return false;
+      if (r.skill == skill) continue;
+      const int level = held.partial ? agents_[e.agent]->levelOf(r.skill) : held.levelOf(r.skill);
+      if (level < r.level) return false;
     }
     return true;
   };
@@ -336,18 +338,18 @@ Router::Impl::ContactPick Router::Impl::pickContact(const Agent& a) const {
       cands[n++] = Candidate{qb, la, lb, bound};
     }
   };
+  const int t = a.tier;
   for (int ch = 0; ch < kChannels; ++ch) {
     if (!availableOn(a, ch)) continue;
     for (LangId lang : a.langs) {
-      const int t = a.tier;
       if (const internal::CSlot* slot = contact_index_.slot(kAnySkill, lang, ch); slot && slot->by_tier[t]) {
         collect(slot->single, kAnySkillLevel, 0);
       }
       for (size_t i = 0; i < a.skills.size(); ++i) {
         const internal::CSlot* slot = contact_index_.slot(a.skills[i].skill, lang, ch);
         if (!slot || slot->by_tier[t] == 0) continue;
-        if (slot->single.by_tier[t]) collect(slot->single, a.skills[i].level, 0);
         const uint64_t pairs = slot->pair_mask[t];
+        if (slot->single.by_tier[t]) collect(slot->single, a.skills[i].level, 0);
         if (pairs == 0) continue;
         for (size_t j = i + 1; j < a.skills.size(); ++j) {
           if (!(pairs & bit(a.skills[j].skill))) continue;
@@ -358,9 +360,17 @@ Router::Impl::ContactPick Router::Impl::pickContact(const Agent& a) const {
     }
   }
   if (n > 0) {
+    // The most promising bucket first; then only those whose bound can still beat
+    // (or tie) the best found, best bound first, so that each visit prunes the rest.
     visitQueue(*cands[top].qb, cands[top].la, cands[top].lb);
+    size_t m = 0;
     for (size_t i = 0; i < n; ++i) {
-      if (i == top || (best.contact && cands[i].bound < best.eff)) continue;
+      if (i != top && !(best.contact && cands[i].bound < best.eff)) cands[m++] = cands[i];
+    }
+    std::sort(cands.begin(), cands.begin() + static_cast<std::ptrdiff_t>(m),
+              [](const Candidate& x, const Candidate& y) { return x.bound > y.bound; });
+    for (size_t i = 0; i < m; ++i) {
+      if (best.contact && cands[i].bound < best.eff) break;
       visitQueue(*cands[i].qb, cands[i].la, cands[i].lb);
     }
   }
