@@ -38,28 +38,48 @@ constexpr int kDeclinedSkip = 4;
 uint64_t bit(internal::SkillId s) { return uint64_t{1} << (s % 64); }
 
 // Merges up to 20 ordered buckets (tiers × levels) and yields their entries in
-// strategy order.
+// strategy order. Each bucket is read through a pointer into its current chunk, so a
+// step compares the cached heads only (a contact that needs two skills may step
+// through 64 candidates of up to 20 buckets).
 class Merge {
  public:
   void add(const ASet* set) {
-    if (set && !set->empty()) ranges_[n_++] = {set->begin(), set->end()};
+    if (!set || set->empty()) return;
+    const auto [first, last] = set->chunk(0);
+    ranges_[n_++] = Range{first, last, set, 0};
+  }
+  // Starts loading every bucket's first entry (their misses overlap).
+  void prefetchHeads() const {
+    for (int i = 0; i < n_; ++i) __builtin_prefetch(ranges_[static_cast<size_t>(i)].cur);
   }
   const AEntry* next() {
-    int best = -1;
-    for (int i = 0; i < n_; ++i) {
-      if (ranges_[i].first == ranges_[i].second) continue;
-      if (best < 0 || AEntryLess()(*ranges_[i].first, *ranges_[best].first)) best = i;
+    if (n_ == 0) return nullptr;
+    int best = 0;
+    for (int i = 1; i < n_; ++i) {
+      if (AEntryLess()(*ranges_[i].cur, *ranges_[best].cur)) best = i;
     }
-    if (best < 0) return nullptr;
-    const AEntry* e = &*ranges_[best].first;
-    ++ranges_[best].first;
+    Range& r = ranges_[best];
+    const AEntry* e = r.cur;
+    if (++r.cur == r.end) {
+      if (++r.chunk < r.set->chunkCount()) {
+        const auto [first, last] = r.set->chunk(r.chunk);
+        r.cur = first;
+        r.end = last;
+      } else {
+        r = ranges_[--n_];  // the order of the ranges does not matter: no two heads are equal
+      }
+    }
     return e;
   }
 
  private:
-  std::array<std::pair<ASet::const_iterator, ASet::const_iterator>,
-             (kMaxLevel + 1) * (internal::kMaxTier + 1)>
-      ranges_;
+  struct Range {
+    const AEntry* cur;
+    const AEntry* end;
+    const ASet* set;
+    size_t chunk;
+  };
+  std::array<Range, (kMaxLevel + 1) * (internal::kMaxTier + 1)> ranges_;
   int n_ = 0;
 };
 
@@ -130,15 +150,18 @@ Router::Impl::AgentPick Router::Impl::pickAgent(const Contact& c) const {
     if (r.skill != skill) need |= bit(r.skill);
   }
   Merge merge;
-  for (int t = c.ring_lo; t <= c.ring_hi; ++t) {
-    for (int l = min_level; l <= kMaxLevel; ++l) merge.add(agent_index_.bucket(skill, c.lang, c.ch, l, t, s));
-  }
+  std::array<const ASet*, (kMaxLevel + 1) * (internal::kMaxTier + 1)> sets;
+  const int nsets = agent_index_.buckets(skill, c.lang, c.ch, s, c.ring_lo, c.ring_hi, min_level, sets.data());
+  for (int i = 0; i < nsets; ++i) merge.add(sets[static_cast<size_t>(i)]);
+  merge.prefetchHeads();
   auto fits = [&](const AEntry& e) {
     if ((e.mask & need) != need) return false;
     if (c.reqs.size() <= 1) return true;
-    const Agent& a = *agents_[e.agent];
+    const internal::SkillLevels& held = skill_levels_[e.agent];
     for (const SkillReq& r : c.reqs) {
-      if (r.skill != skill && a.levelOf(r.skill) < r.level) return false;
+      if (r.skill == skill) continue;
+      const int level = held.partial ? agents_[e.agent]->levelOf(r.skill) : held.levelOf(r.skill);
+      if (level < r.level) return false;
     }
     return true;
   };
@@ -315,18 +338,18 @@ Router::Impl::ContactPick Router::Impl::pickContact(const Agent& a) const {
       cands[n++] = Candidate{qb, la, lb, bound};
     }
   };
+  const int t = a.tier;
   for (int ch = 0; ch < kChannels; ++ch) {
     if (!availableOn(a, ch)) continue;
     for (LangId lang : a.langs) {
-      const int t = a.tier;
       if (const internal::CSlot* slot = contact_index_.slot(kAnySkill, lang, ch); slot && slot->by_tier[t]) {
         collect(slot->single, kAnySkillLevel, 0);
       }
       for (size_t i = 0; i < a.skills.size(); ++i) {
         const internal::CSlot* slot = contact_index_.slot(a.skills[i].skill, lang, ch);
         if (!slot || slot->by_tier[t] == 0) continue;
-        if (slot->single.by_tier[t]) collect(slot->single, a.skills[i].level, 0);
         const uint64_t pairs = slot->pair_mask[t];
+        if (slot->single.by_tier[t]) collect(slot->single, a.skills[i].level, 0);
         if (pairs == 0) continue;
         for (size_t j = i + 1; j < a.skills.size(); ++j) {
           if (!(pairs & bit(a.skills[j].skill))) continue;
@@ -337,9 +360,17 @@ Router::Impl::ContactPick Router::Impl::pickContact(const Agent& a) const {
     }
   }
   if (n > 0) {
+    // The most promising bucket first; then only those whose bound can still beat
+    // (or tie) the best found, best bound first, so that each visit prunes the rest.
     visitQueue(*cands[top].qb, cands[top].la, cands[top].lb);
+    size_t m = 0;
     for (size_t i = 0; i < n; ++i) {
-      if (i == top || (best.contact && cands[i].bound < best.eff)) continue;
+      if (i != top && !(best.contact && cands[i].bound < best.eff)) cands[m++] = cands[i];
+    }
+    std::sort(cands.begin(), cands.begin() + static_cast<std::ptrdiff_t>(m),
+              [](const Candidate& x, const Candidate& y) { return x.bound > y.bound; });
+    for (size_t i = 0; i < m; ++i) {
+      if (best.contact && cands[i].bound < best.eff) break;
       visitQueue(*cands[i].qb, cands[i].la, cands[i].lb);
     }
   }

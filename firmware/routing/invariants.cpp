@@ -212,6 +212,13 @@ Status Router::Impl::checkInvariants() const {
     const std::string& id = a.profile.id;
     auto it = agent_ids_.find(id);
     if (it == agent_ids_.end() || it->second != a.idx) return bad("agent " + id + " not in the id map");
+    if (a.idx >= skill_levels_.size()) return bad("agent " + id + " has no skill-level line");
+    if (const internal::SkillLevels& held = skill_levels_[a.idx]; !held.partial) {
+      if (held.n != a.skills.size()) return bad("agent " + id + " skill-level line size");
+      for (const SkillReq& r : a.skills) {
+        if (held.levelOf(r.skill) != r.level) return bad("agent " + id + " skill-level line");
+      }
+    }
     std::vector<uint32_t> expect = work[a.idx];
     std::vector<uint32_t> have = a.work;
     std::sort(expect.begin(), expect.end());

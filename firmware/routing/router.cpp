@@ -279,6 +279,8 @@ Router::Impl::Agent& Router::Impl::newAgent(const std::string& id) {
     agents_.emplace_back();
   }
   agents_[idx] = std::make_unique<Agent>();
+  if (skill_levels_.size() < agents_.size()) skill_levels_.resize(agents_.size());
+  skill_levels_[idx] = internal::SkillLevels{};
   Agent& a = *agents_[idx];
   a.idx = idx;
   a.serial = next_agent_serial_++;
@@ -326,6 +328,7 @@ void Router::Impl::applyProfile(Agent& a, AgentProfile profile) {
                              [](const SkillReq& x, const SkillReq& y) { return x.skill == y.skill; }),
                  a.skills.end());
   for (const SkillReq& r : a.skills) a.mask |= uint64_t{1} << (r.skill % 64);
+  skill_levels_[a.idx].assign(a.skills);
   a.practice.clear();
   for (const std::string& code : a.profile.practice_skills) {
     const SkillId id = skills_.find(code);

@@ -118,6 +118,25 @@ class AgentIndex {
     }
     return n;
   }
+  // The non-empty buckets of tiers [tier_lo, tier_hi] at levels >= min_level, found by
+  // the count table (an empty bucket is not read at all) and prefetched; returns how
+  // many were written to `out` (room for (kMaxLevel + 1) × (kMaxTier + 1)).
+  int buckets(SkillId skill, LangId lang, int ch, int strategy, int tier_lo, int tier_hi, int min_level,
+              const ASet** out) const {
+    const Cell* b = find(skill, lang);
+    if (!b) return 0;
+    int n = 0;
+    for (int t = tier_lo; t <= tier_hi; ++t) {
+      const uint32_t* row = b->counts[ch][strategy][t];
+      for (int l = min_level; l <= kMaxLevel; ++l) {
+        if (row[l] == 0) continue;
+        out[n] = &b->block.sets[ch][l][t][strategy];
+        __builtin_prefetch(out[n]);
+        ++n;
+      }
+    }
+    return n;
+  }
   // For invariant checks: the count table's entry for a set.
   uint32_t countOf(SkillId skill, LangId lang, int ch, int level, int tier, int strategy) const {
     const Cell* b = find(skill, lang);

@@ -10,6 +10,11 @@
 // move inside the chunk — a few cache lines. Chunks grow like vectors, so a bucket of
 // two values takes little memory.
 //
+// Most of the router's sets hold one chunk (up to kChunk values). That chunk is kept
+// in the set object itself and the directory is not read while there is only one, so
+// an update of a small set reads the set and its values only (two dependent loads,
+// not four), and a set that empties keeps its chunk's memory for the next value.
+//
 // Values are compared with Less and must be unique under it (insert reports a
 // duplicate); they should be small and trivially copyable. Iterators are invalidated
 // by insert and erase.
@@ -24,6 +29,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <type_traits>
+#include <utility>
 #include <vector>
 
 namespace outpost::routing::internal {
@@ -43,10 +49,10 @@ class ChunkSet {
     using iterator_category = std::forward_iterator_tag;
 
     const_iterator() = default;
-    const T& operator*() const { return (*chunks_)[c_][i_]; }
-    const T* operator->() const { return &(*chunks_)[c_][i_]; }
+    const T& operator*() const { return set_->at(c_)[i_]; }
+    const T* operator->() const { return &set_->at(c_)[i_]; }
     const_iterator& operator++() {
-      if (++i_ == (*chunks_)[c_].size()) {
+      if (++i_ == set_->at(c_).size()) {
         ++c_;
         i_ = 0;
       }
@@ -58,38 +64,45 @@ class ChunkSet {
 
    private:
     friend class ChunkSet;
-    const_iterator(const std::vector<std::vector<T>>* chunks, size_t c, size_t i)
-        : chunks_(chunks), c_(c), i_(i) {}
-    const std::vector<std::vector<T>>* chunks_ = nullptr;
+    const_iterator(const ChunkSet* set, size_t c, size_t i) : set_(set), c_(c), i_(i) {}
+    const ChunkSet* set_ = nullptr;
     size_t c_ = 0;
     size_t i_ = 0;
   };
   using iterator = const_iterator;
 
-  const_iterator begin() const { return const_iterator(&chunks_, 0, 0); }
-  const_iterator end() const { return const_iterator(&chunks_, chunks_.size(), 0); }
+  const_iterator begin() const { return const_iterator(this, 0, 0); }
+  const_iterator end() const { return const_iterator(this, lasts_.size(), 0); }
   size_t size() const { return size_; }
   bool empty() const { return size_ == 0; }
   // The smallest value; the set must not be empty.
-  const T& front() const { return chunks_.front().front(); }
+  const T& front() const { return first_.front(); }
+
+  // Walking the chunks directly (a merge of several sets keeps a plain pointer per
+  // set instead of an iterator that reads the chunk table on every step).
+  size_t chunkCount() const { return lasts_.size(); }
+  // Chunk `c` as [first, last); never empty.
+  std::pair<const T*, const T*> chunk(size_t c) const {
+    const std::vector<T>& v = at(c);
+    return {v.data(), v.data() + v.size()};
+  }
 
   // Adds `v`; false if an equal value is there already.
   bool insert(const T& v) {
-    if (chunks_.empty()) {
-      chunks_.emplace_back();
-      chunks_.back().reserve(2);
-      chunks_.back().push_back(v);
+    if (lasts_.empty()) {
+      if (first_.capacity() == 0) first_.reserve(2);
+      first_.push_back(v);
       lasts_.push_back(v);
       size_ = 1;
       relayout(0);
       return true;
     }
     size_t c = chunkFor(v);
-    if (c == chunks_.size()) c = chunks_.size() - 1;  // beyond the last value: the last chunk
-    std::vector<T>* chunk = &chunks_[c];
+    if (c == lasts_.size()) c = lasts_.size() - 1;  // beyond the last value: the last chunk
+    std::vector<T>* chunk = &at(c);
     auto pos = std::lower_bound(chunk->begin(), chunk->end(), v, Less());
     if (pos != chunk->end() && !Less()(v, *pos)) return false;
-    size_t at = static_cast<size_t>(pos - chunk->begin());
+    size_t k = static_cast<size_t>(pos - chunk->begin());
     const size_t first = c;
     const bool split = chunk->size() == kChunk;
     if (split) {
@@ -98,19 +111,19 @@ class ChunkSet {
       upper.reserve(kChunk);
       upper.assign(chunk->begin() + kChunk / 2, chunk->end());
       chunk->resize(kChunk / 2);
-      chunks_.insert(chunks_.begin() + static_cast<std::ptrdiff_t>(c) + 1, std::move(upper));
+      rest_.insert(rest_.begin() + static_cast<std::ptrdiff_t>(c), std::move(upper));  // chunk c + 1
       lasts_.insert(lasts_.begin() + static_cast<std::ptrdiff_t>(c) + 1, lasts_[c]);
-      chunk = &chunks_[c];
+      chunk = &at(c);
       lasts_[c] = chunk->back();
-      if (at > kChunk / 2) {
+      if (k > kChunk / 2) {
         ++c;
-        chunk = &chunks_[c];
-        at -= kChunk / 2;
+        chunk = &at(c);
+        k -= kChunk / 2;
       }
     }
     if (chunk->size() == chunk->capacity()) chunk->reserve(std::min(kChunk, chunk->capacity() * 2));
-    chunk->insert(chunk->begin() + static_cast<std::ptrdiff_t>(at), v);
-    if (at + 1 == chunk->size()) lasts_[c] = v;
+    chunk->insert(chunk->begin() + static_cast<std::ptrdiff_t>(k), v);
+    if (k + 1 == chunk->size()) lasts_[c] = v;
     ++size_;
     if (split) {
       relayout(first);
@@ -123,27 +136,27 @@ class ChunkSet {
   // Removes the value equal to `v`; false if there is none.
   bool erase(const T& v) {
     const size_t c = chunkFor(v);
-    if (c == chunks_.size()) return false;
-    std::vector<T>& chunk = chunks_[c];
+    if (c == lasts_.size()) return false;
+    std::vector<T>& chunk = at(c);
     auto pos = std::lower_bound(chunk.begin(), chunk.end(), v, Less());
     if (pos == chunk.end() || Less()(v, *pos)) return false;
+    const bool was_last = pos + 1 == chunk.end();
     chunk.erase(pos);
     --size_;
     if (chunk.empty()) {
-      chunks_.erase(chunks_.begin() + static_cast<std::ptrdiff_t>(c));
-      lasts_.erase(lasts_.begin() + static_cast<std::ptrdiff_t>(c));
+      eraseChunk(c);
       relayout(c);
       return true;
     }
-    lasts_[c] = chunk.back();
+    if (was_last) lasts_[c] = chunk.back();  // (no write, and no miss, otherwise)
     // Keep chunks from thinning out: merge a small chunk into a neighbour with room.
     if (chunk.size() < kChunk / 4) {
-      if (c + 1 < chunks_.size() && chunk.size() + chunks_[c + 1].size() <= kChunk / 2) {
+      if (c + 1 < lasts_.size() && chunk.size() + at(c + 1).size() <= kChunk / 2) {
         mergeInto(c, c + 1);
         relayout(c);
         return true;
       }
-      if (c > 0 && chunk.size() + chunks_[c - 1].size() <= kChunk / 2) {
+      if (c > 0 && chunk.size() + at(c - 1).size() <= kChunk / 2) {
         mergeInto(c - 1, c);
         relayout(c - 1);
         return true;
@@ -160,14 +173,14 @@ class ChunkSet {
     const size_t c = chunkFor(v);
     size_t n = 0;
     if constexpr (kRanked) {
-      const size_t before = std::min(c, chunks_.size());
+      const size_t before = std::min(c, lasts_.size());
       for (size_t b = 0; b < before / kBlock; ++b) n += counts_.blocks[b];
       for (size_t i = before / kBlock * kBlock; i < before; ++i) n += counts_.sizes[i];
     } else {
-      for (size_t i = 0; i < c && i < chunks_.size(); ++i) n += chunks_[i].size();
+      for (size_t i = 0; i < c && i < lasts_.size(); ++i) n += at(i).size();
     }
-    if (c < chunks_.size()) {
-      const std::vector<T>& chunk = chunks_[c];
+    if (c < lasts_.size()) {
+      const std::vector<T>& chunk = at(c);
       n += static_cast<size_t>(std::lower_bound(chunk.begin(), chunk.end(), v, Less()) - chunk.begin());
     }
     return n;
@@ -177,17 +190,19 @@ class ChunkSet {
   // chunk table), so that updates of many sets overlap their memory misses.
   void prefetch() const {
     if (lasts_.empty()) return;
+    __builtin_prefetch(first_.data());
+    if (lasts_.size() == 1) return;  // the directory is not read (chunkFor)
     __builtin_prefetch(&lasts_[lasts_.size() / 2]);
     __builtin_prefetch(&lasts_[lasts_.size() / 4]);
     __builtin_prefetch(&lasts_[lasts_.size() * 3 / 4]);
-    __builtin_prefetch(chunks_.data() + chunks_.size() / 2);
+    __builtin_prefetch(rest_.data() + rest_.size() / 2);
   }
 
   // The stored value equal to `v`, or nullptr.
   const T* find(const T& v) const {
     const size_t c = chunkFor(v);
-    if (c == chunks_.size()) return nullptr;
-    const std::vector<T>& chunk = chunks_[c];
+    if (c == lasts_.size()) return nullptr;
+    const std::vector<T>& chunk = at(c);
     auto pos = std::lower_bound(chunk.begin(), chunk.end(), v, Less());
     return pos != chunk.end() && !Less()(v, *pos) ? &*pos : nullptr;
   }
@@ -197,23 +212,24 @@ class ChunkSet {
   bool valid() const {
     size_t n = 0;
     const T* prev = nullptr;
-    if (chunks_.size() != lasts_.size()) return false;
-    for (size_t c = 0; c < chunks_.size(); ++c) {
-      if (chunks_[c].empty() || chunks_[c].size() > kChunk) return false;
-      if (Less()(chunks_[c].back(), lasts_[c]) || Less()(lasts_[c], chunks_[c].back())) return false;
-      for (const T& v : chunks_[c]) {
+    if (lasts_.size() != (lasts_.empty() ? 0 : rest_.size() + 1)) return false;
+    if (lasts_.empty() && !first_.empty()) return false;
+    for (size_t c = 0; c < lasts_.size(); ++c) {
+      if (at(c).empty() || at(c).size() > kChunk) return false;
+      if (Less()(at(c).back(), lasts_[c]) || Less()(lasts_[c], at(c).back())) return false;
+      for (const T& v : at(c)) {
         if (prev && !Less()(*prev, v)) return false;
         prev = &v;
         ++n;
       }
     }
     if constexpr (kRanked) {
-      if (counts_.sizes.size() != chunks_.size()) return false;
-      if (counts_.blocks.size() != (chunks_.size() + kBlock - 1) / kBlock) return false;
+      if (counts_.sizes.size() != lasts_.size()) return false;
+      if (counts_.blocks.size() != (lasts_.size() + kBlock - 1) / kBlock) return false;
       for (size_t b = 0; b < counts_.blocks.size(); ++b) {
         size_t sum = 0;
-        for (size_t c = b * kBlock; c < chunks_.size() && c < (b + 1) * kBlock; ++c) {
-          if (counts_.sizes[c] != chunks_[c].size()) return false;
+        for (size_t c = b * kBlock; c < lasts_.size() && c < (b + 1) * kBlock; ++c) {
+          if (counts_.sizes[c] != at(c).size()) return false;
           sum += counts_.sizes[c];
         }
         if (sum != counts_.blocks[b]) return false;
@@ -223,16 +239,37 @@ class ChunkSet {
   }
 
  private:
-  // The first chunk whose last value is not less than `v` (chunks_.size() if none).
+  // Chunk c: the first is kept in the set itself (one load less on every update and
+  // read of a small set, and its memory stays when the set empties), the others in
+  // rest_.
+  const std::vector<T>& at(size_t c) const { return c == 0 ? first_ : rest_[c - 1]; }
+  std::vector<T>& at(size_t c) { return c == 0 ? first_ : rest_[c - 1]; }
+  // Drops chunk c (empty, or merged into its neighbour) and its directory entry.
+  void eraseChunk(size_t c) {
+    if (c == 0) {
+      if (rest_.empty()) {
+        first_.clear();  // keeps its capacity for the next value
+      } else {
+        first_ = std::move(rest_.front());
+        rest_.erase(rest_.begin());
+      }
+    } else {
+      rest_.erase(rest_.begin() + static_cast<std::ptrdiff_t>(c) - 1);
+    }
+    lasts_.erase(lasts_.begin() + static_cast<std::ptrdiff_t>(c));
+  }
+  // The first chunk whose last value is not less than `v` (lasts_.size() if none).
+  // With one chunk (most sets of the router) it is chunk 0 whatever `v` is: a caller
+  // that looks `v` up in it finds it or not there, and the directory is not read.
   size_t chunkFor(const T& v) const {
+    if (lasts_.size() <= 1) return 0;
     return static_cast<size_t>(std::lower_bound(lasts_.begin(), lasts_.end(), v, Less()) - lasts_.begin());
   }
   // Appends chunk `b` (= a + 1) to chunk `a` and drops `b`.
   void mergeInto(size_t a, size_t b) {
-    chunks_[a].insert(chunks_[a].end(), chunks_[b].begin(), chunks_[b].end());
-    lasts_[a] = chunks_[a].back();
-    chunks_.erase(chunks_.begin() + static_cast<std::ptrdiff_t>(b));
-    lasts_.erase(lasts_.begin() + static_cast<std::ptrdiff_t>(b));
+    at(a).insert(at(a).end(), at(b).begin(), at(b).end());
+    lasts_[a] = at(a).back();
+    eraseChunk(b);
   }
 
   // kRanked: chunk `c` gained (+1) or lost (-1) a value.
@@ -249,9 +286,9 @@ class ChunkSet {
   // and the block sums from there.
   void relayout(size_t from) {
     if constexpr (kRanked) {
-      const size_t n = chunks_.size();
+      const size_t n = lasts_.size();
       counts_.sizes.resize(n);
-      for (size_t c = from; c < n; ++c) counts_.sizes[c] = static_cast<uint32_t>(chunks_[c].size());
+      for (size_t c = from; c < n; ++c) counts_.sizes[c] = static_cast<uint32_t>(at(c).size());
       counts_.blocks.resize((n + kBlock - 1) / kBlock);
       for (size_t b = from / kBlock; b < counts_.blocks.size(); ++b) {
         uint32_t sum = 0;
@@ -269,7 +306,8 @@ class ChunkSet {
   };
   struct NoCounts {};
 
-  std::vector<std::vector<T>> chunks_;
+  std::vector<T> first_;               // chunk 0
+  std::vector<std::vector<T>> rest_;   // chunks 1 …
   std::vector<T> lasts_;  // the last value of each chunk
   size_t size_ = 0;
   [[no_unique_address]] std::conditional_t<kRanked, Counts, NoCounts> counts_;

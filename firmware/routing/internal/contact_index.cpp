@@ -147,7 +147,7 @@ void ContactIndex::insert(ContactIndexState& state, const ContactIndexSpec& spec
 }
 
 void ContactIndex::remove(ContactIndexState& state) {
-  for (CRef& r : state.entries) {
+  for (const CRef& r : state.entries) {
     LevelBucket& lb = *r.lb;
     QueueBucket& qb = *lb.qb;
     const double key = state.entry.key;

@@ -135,9 +135,27 @@ struct CRef {
 struct PRef {
   PracticeBucket* pb = nullptr;
 };
+// The level bucket a contact is in: at most one, so kept inline rather than in a
+// vector (an allocation and a pointer chase per waiting contact).
+class CRefs {
+ public:
+  size_t size() const { return has_ ? 1 : 0; }
+  bool empty() const { return !has_; }
+  const CRef* begin() const { return &one_; }
+  const CRef* end() const { return &one_ + size(); }
+  void push_back(CRef r) {
+    one_ = r;
+    has_ = true;
+  }
+  void clear() { has_ = false; }
+
+ private:
+  CRef one_;
+  bool has_ = false;
+};
 struct ContactIndexState {
   CEntry entry;  // as inserted (erased by it)
-  std::vector<CRef> entries;
+  CRefs entries;
   std::vector<PRef> practice;
   bool indexed = false;
 };

@@ -180,6 +180,7 @@ class Router::Impl {
   std::map<std::vector<std::pair<SkillId, int>>, uint32_t> sig_ids_;
 
   std::vector<std::unique_ptr<Agent>> agents_;  // by slot; null = free
+  std::vector<internal::SkillLevels> skill_levels_;  // by agent slot: its skills (see pickAgent)
   std::vector<uint32_t> free_agents_;
   std::unordered_map<std::string, uint32_t> agent_ids_;
   uint64_t next_agent_serial_ = 1;
