@@ -255,32 +255,25 @@ void BM_BareRank(benchmark::State& state) {
 }
 BENCHMARK(BM_BareRank)->Arg(20)->ArgName("candidates");
 
-void BM_InstallBundle(benchmark::State& state) {
+// Installing a shipped bundle (verify + compile + its vectors); state_bytes is the
+// memory of its loaded Lua state.
+template <typename MakeHost>
+void installLoop(benchmark::State& state, MakeHost make, const char* bundle) {
   SimulatedClock clock(fromEpochMillis(1'795'000'000'000));
   for (auto _ : state) {
-    auto host = makeHost(clock);
+    auto host = make(clock);
     if (!host) {
-      state.SkipWithError("cannot install plugins/lua/demo-bank (set OUTPOST_SOURCE_DIR)");
+      state.SkipWithError((std::string("cannot install plugins/lua/") + bundle + " (set OUTPOST_SOURCE_DIR)").c_str());
       return;
     }
     state.counters["state_bytes"] = static_cast<double>(host->status().active->memory_bytes);
   }
 }
+
+void BM_InstallBundle(benchmark::State& state) { installLoop(state, makeHost, "demo-bank"); }
 BENCHMARK(BM_InstallBundle)->Unit(benchmark::kMillisecond);
 
-// Installing the default bundle (verify + compile + its 16 vectors); state_bytes is the
-// memory of its loaded Lua state.
-void BM_InstallDefault(benchmark::State& state) {
-  SimulatedClock clock(fromEpochMillis(1'795'000'000'000));
-  for (auto _ : state) {
-    auto host = makeDefaultHost(clock);
-    if (!host) {
-      state.SkipWithError("cannot install plugins/lua/default (set OUTPOST_SOURCE_DIR)");
-      return;
-    }
-    state.counters["state_bytes"] = static_cast<double>(host->status().active->memory_bytes);
-  }
-}
+void BM_InstallDefault(benchmark::State& state) { installLoop(state, makeDefaultHost, "default"); }
 BENCHMARK(BM_InstallDefault)->Unit(benchmark::kMillisecond);
 
 }  // namespace
