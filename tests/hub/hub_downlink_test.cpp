@@ -1,33 +1,19 @@
 #include "hub/hub_downlink.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 
 #include "hub/hub_store.h"
 #include "signing/digest.h"
+#include "hub_db_fixture.h"
 
 namespace outpost::hub {
 namespace {
 
-class HubDownlinkTest : public ::testing::Test {
+class HubDownlinkTest : public HubDbTest {
  protected:
-  void SetUp() override {
-    std::string pattern = "/tmp/outpost-hubdl-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    auto db = storage::Database::open(dir_ + "/hub.db");
-    ASSERT_TRUE(db.isOk());
-    db_ = std::move(*db);
-    ASSERT_TRUE(storage::migrate(*db_, hubMigrations()).isOk());
-  }
-  void TearDown() override {
-    db_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
   // A manifest as verifyManifest would return it (the signature is not looked at
   // here), its one file written under dir_/pkg.
   signing::VerifiedManifest package(int64_t version, const std::string& body) {
@@ -42,8 +28,6 @@ class HubDownlinkTest : public ::testing::Test {
     return m;
   }
   std::string pkg() const { return dir_ + "/pkg"; }
-  std::string dir_;
-  std::unique_ptr<storage::Database> db_;
 };
 
 TEST_F(HubDownlinkTest, PublishedPackagesMakeTheSiteManifestAndServeChunks) {

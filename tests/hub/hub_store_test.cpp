@@ -1,31 +1,17 @@
 #include "hub/hub_store.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 
 #include "hub/hub_downlink.h"
+#include "hub_db_fixture.h"
 
 namespace outpost::hub {
 namespace {
 
-class HubStoreTest : public ::testing::Test {
+class HubStoreTest : public HubDbTest {
  protected:
-  void SetUp() override {
-    std::string pattern = "/tmp/outpost-hub-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    auto db = storage::Database::open(dir_ + "/hub.db");
-    ASSERT_TRUE(db.isOk());
-    db_ = std::move(*db);
-    ASSERT_TRUE(storage::migrate(*db_, hubMigrations()).isOk());
-  }
-  void TearDown() override {
-    db_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
   static sync::WireRecord rec(int64_t seq, std::string uuid, std::string payload = R"({"a":1})") {
     return sync::WireRecord{seq, std::move(uuid), 1000, "audit.login", 1, "audit", std::move(payload)};
   }
@@ -41,8 +27,6 @@ class HubStoreTest : public ::testing::Test {
     EXPECT_TRUE(row.isOk() && *row);
     return q->columnInt(0);
   }
-  std::string dir_;
-  std::unique_ptr<storage::Database> db_;
 };
 
 TEST_F(HubStoreTest, CommitsOnceAndAdvancesTheContiguousMark) {
