@@ -4,38 +4,22 @@
 // valid keys and a version above the current one (5).
 
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <string>
 
+#include "fuzz_check.h"
+#include "fuzz_signer.h"
 #include "plugins/keyset.h"
-#include "signing/ed25519.h"
-
-namespace {
 
 using namespace outpost;
 
-struct Fixture {
-  signing::KeyPair key = signing::generateKeyPair().value();
-  signing::TrustStore trust;
-  Fixture() { (void)trust.add("fuzz", key.public_b64); }
-  std::string sign(const std::string& manifest) const {
-    return R"({"alg": "ed25519", "key_id": "fuzz", "signature": ")" +
-           signing::signMessage(key.private_pem, manifest).value() + R"("})";
-  }
-};
-
-}  // namespace
-
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const Fixture fx;
+  static const fuzz::Signer fx;
   const std::string manifest(reinterpret_cast<const char*>(data), size);
   auto set = plugins::verifyKeySet(manifest, fx.sign(manifest), fx.trust, 5);
   if (set.isOk()) {
     if (set->keys.empty() || set->keys.size() > 16 || set->version <= 5 || set->trust().size() != set->keys.size()) {
-      std::fprintf(stderr, "fuzz invariant broken: accepted key set v%lld with %zu keys\n",
-                   static_cast<long long>(set->version), set->keys.size());
-      std::abort();
+      fuzz::invariantBroken("accepted key set", "v" + std::to_string(set->version) + " with " +
+                                                     std::to_string(set->keys.size()) + " keys");
     }
   }
   return 0;

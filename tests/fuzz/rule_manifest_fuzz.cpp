@@ -12,7 +12,7 @@
 #include "fuzz_check.h"
 #include "plugins/bundle.h"
 #include "signing/digest.h"
-#include "signing/ed25519.h"
+#include "fuzz_signer.h"
 
 using outpost::fuzz::invariantBroken;
 
@@ -20,22 +20,12 @@ namespace {
 
 using namespace outpost;
 
-struct Fixture {
-  signing::KeyPair key = signing::generateKeyPair().value();
-  signing::TrustStore trust;
-  Fixture() { (void)trust.add("fuzz", key.public_b64); }
-  std::string sign(const std::string& manifest) const {
-    return R"({"alg": "ed25519", "key_id": "fuzz", "signature": ")" +
-           signing::signMessage(key.private_pem, manifest).value() + R"("})";
-  }
-};
-
 const char* kLua = "function classify_contact() return nil end\n";
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
-  static const Fixture fx;
+  static const fuzz::Signer fx;
   if (size == 0) return 0;
   const auto [selector, rest] = fuzz::select(data, size);
   const std::string input(rest);
