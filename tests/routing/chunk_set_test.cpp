@@ -71,5 +71,42 @@ TEST(ChunkSetTest, EmptyAndSingle) {
   EXPECT_TRUE(set.valid());
 }
 
+TEST(ChunkSetTest, EraseManyMatchesEraseOneByOne) {
+  // Sets of every shape (empty, one chunk, many chunks), each asked to erase a value
+  // it holds, one it does not, or one beyond its last: eraseMany() must leave every
+  // set as erase() would.
+  using Set = ChunkSet<int, Less, 8>;
+  std::mt19937 rng(11);
+  for (int round = 0; round < 300; ++round) {
+    const size_t n = 1 + rng() % 30;
+    std::vector<Set> sets(n);
+    std::vector<std::set<int>> models(n);
+    std::vector<Set::Erasing> items;
+    for (size_t i = 0; i < n; ++i) {
+      const int size = static_cast<int>(rng() % 120);
+      for (int k = 0; k < size; ++k) {
+        const int v = static_cast<int>(rng() % 300);
+        sets[i].insert(v);
+        models[i].insert(v);
+      }
+      int v = static_cast<int>(rng() % 320);  // sometimes held, sometimes not, sometimes beyond
+      if (!models[i].empty() && rng() % 2 == 0) {
+        auto it = models[i].begin();
+        std::advance(it, static_cast<long>(rng() % models[i].size()));
+        v = *it;
+      }
+      models[i].erase(v);
+      items.push_back(Set::Erasing{&sets[i], v});
+    }
+    Set::eraseMany(items.data(), items.size());
+    for (size_t i = 0; i < n; ++i) {
+      ASSERT_TRUE(sets[i].valid()) << round << " " << i;
+      std::vector<int> a(sets[i].begin(), sets[i].end());
+      std::vector<int> b(models[i].begin(), models[i].end());
+      ASSERT_EQ(a, b) << round << " " << i;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace outpost::routing::internal

@@ -65,15 +65,17 @@ void AgentIndex::insert(AgentIndexState& state, const AgentIndexSpec& spec, int 
 void AgentIndex::remove(AgentIndexState& state, int ch) {
   const auto c = static_cast<size_t>(ch);
   auto& entries = state.entries[c];
-  // The sets are independent: load them all first so their misses overlap.
+  // The sets are independent: load them all first so their misses overlap, then
+  // search them in lockstep (ASet::eraseMany).
   for (auto& e : entries) __builtin_prefetch(e.set);
-  for (auto& e : entries) e.set->prefetch();
+  erasing_.clear();
   for (auto& [set, count, kind] : entries) {
     AEntry e = kind < 0 ? state.practice_key[c] : state.keys[c][static_cast<size_t>(kind)];
     e.agent = state.agent;
-    set->erase(e);
+    erasing_.push_back(ASet::Erasing{set, e});
     if (count) --*count;
   }
+  ASet::eraseMany(erasing_.data(), erasing_.size());
   entries_ -= entries.size();
   entries.clear();
   state.channels = static_cast<uint8_t>(state.channels & ~(1u << ch));

@@ -220,6 +220,7 @@ class AgentIndex {
 
   std::vector<std::unique_ptr<Cell>> blocks_;  // by skill * kMaxLangs + lang; never freed
   std::vector<AgentIndexEntry> pending_;       // insert()'s scratch
+  std::vector<ASet::Erasing> erasing_;         // remove()'s scratch
   size_t entries_ = 0;
 };
 

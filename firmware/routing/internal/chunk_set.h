@@ -140,13 +140,107 @@ class ChunkSet {
     std::vector<T>& chunk = at(c);
     auto pos = std::lower_bound(chunk.begin(), chunk.end(), v, Less());
     if (pos == chunk.end() || Less()(v, *pos)) return false;
+    eraseAt(c, pos);
+    return true;
+  }
+
+  // One value to erase from one set, for eraseMany().
+  struct Erasing {
+    ChunkSet* set;
+    T value;
+    // eraseMany()'s state: the search range and, after the directory, the chunk.
+    const T* base = nullptr;
+    size_t len = 0;
+    size_t chunk = 0;
+  };
+  // Erases each `value` from its `set` (the sets must be distinct), like erase(). The
+  // lookups run in lockstep, one binary-search probe of every set per round with the
+  // next probe prefetched, so the sets' dependent misses (directory, then chunk)
+  // overlap instead of following one another: an agent leaving ~26 index sets waits
+  // for about as many rounds as one set's search has steps.
+  static void eraseMany(Erasing* items, size_t n) {
+    // The directory (only sets with more than one chunk read it).
+    for (size_t i = 0; i < n; ++i) {
+      Erasing& e = items[i];
+      const size_t chunks = e.set->lasts_.size();
+      e.chunk = 0;
+      e.base = chunks > 1 ? e.set->lasts_.data() : nullptr;
+      e.len = chunks > 1 ? chunks : 0;
+    }
+    lockstepLowerBound(items, n);
+    for (size_t i = 0; i < n; ++i) {
+      Erasing& e = items[i];
+      if (e.base) {
+        e.chunk = static_cast<size_t>(e.base - e.set->lasts_.data());
+        if (e.chunk > 0 && e.chunk < e.set->lasts_.size()) __builtin_prefetch(&e.set->rest_[e.chunk - 1]);
+      }
+    }
+    // The chunk.
+    for (size_t i = 0; i < n; ++i) {
+      Erasing& e = items[i];
+      if (e.chunk >= e.set->lasts_.size()) {  // empty set, or beyond its last value
+        e.base = nullptr;
+        e.len = 0;
+        continue;
+      }
+      const std::vector<T>& chunk = e.set->at(e.chunk);
+      e.base = chunk.data();
+      e.len = chunk.size();
+    }
+    lockstepLowerBound(items, n);
+    for (size_t i = 0; i < n; ++i) {
+      Erasing& e = items[i];
+      if (!e.base) continue;
+      std::vector<T>& chunk = e.set->at(e.chunk);
+      const auto pos = chunk.begin() + (e.base - chunk.data());
+      if (pos == chunk.end() || Less()(e.value, *pos)) continue;  // not there
+      e.set->eraseAt(e.chunk, pos);
+    }
+  }
+
+ private:
+  // For each item with a non-empty range [base, base + len): base becomes the
+  // range's lower bound of `value` (base + len if every element is less). Branch-free
+  // halving, one probe per item per round, the next probe prefetched.
+  static void lockstepLowerBound(Erasing* items, size_t n) {
+    size_t active = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (items[i].len > 1) {
+        __builtin_prefetch(items[i].base + items[i].len / 2);
+        ++active;
+      }
+    }
+    while (active > 0) {
+      active = 0;
+      for (size_t i = 0; i < n; ++i) {
+        Erasing& e = items[i];
+        if (e.len <= 1) continue;
+        const size_t half = e.len / 2;
+        if (Less()(e.base[half], e.value)) e.base += half;
+        e.len -= half;
+        if (e.len > 1) {
+          __builtin_prefetch(e.base + e.len / 2);
+          ++active;
+        }
+      }
+    }
+    for (size_t i = 0; i < n; ++i) {
+      Erasing& e = items[i];
+      if (e.len == 1 && Less()(*e.base, e.value)) ++e.base;
+    }
+  }
+
+ public:
+  // Removes the value at `pos` of chunk `c`.
+  void eraseAt(size_t c, typename std::vector<T>::iterator pos) {
+    std::vector<T>& chunk = at(c);
     const bool was_last = pos + 1 == chunk.end();
     chunk.erase(pos);
     --size_;
     if (chunk.empty()) {
       eraseChunk(c);
       relayout(c);
-      return true;
+      return;
     }
     if (was_last) lasts_[c] = chunk.back();  // (no write, and no miss, otherwise)
     // Keep chunks from thinning out: merge a small chunk into a neighbour with room.
@@ -154,16 +248,16 @@ class ChunkSet {
       if (c + 1 < lasts_.size() && chunk.size() + at(c + 1).size() <= kChunk / 2) {
         mergeInto(c, c + 1);
         relayout(c);
-        return true;
+        return;
       }
       if (c > 0 && chunk.size() + at(c - 1).size() <= kChunk / 2) {
         mergeInto(c - 1, c);
         relayout(c - 1);
-        return true;
+        return;
       }
     }
     resized(c, -1);
-    return true;
+    return;
   }
 
   // How many values are less than `v` (the position `v` has or would have). Reads
