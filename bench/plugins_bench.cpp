@@ -104,19 +104,32 @@ routing::ContactSpec contact(const std::string& text) {
   return s;
 }
 
-void BM_ClassifyContact(benchmark::State& state) {
+using MakeHost = std::unique_ptr<plugins::RulesHost> (*)(const Clock&);
+
+// The host with the shipped `bundle` installed, or null with the benchmark skipped.
+std::unique_ptr<plugins::RulesHost> hostOrSkip(benchmark::State& state, MakeHost make, const Clock& clock,
+                                               const char* bundle) {
+  auto host = make(clock);
+  if (!host) state.SkipWithError((std::string("cannot install plugins/lua/") + bundle + " (set OUTPOST_SOURCE_DIR)").c_str());
+  return host;
+}
+
+// classify_contact timed call by call over `specs` in turn.
+void classifyLoop(benchmark::State& state, MakeHost make, const char* bundle,
+                  const std::vector<routing::ContactSpec>& specs) {
   SimulatedClock clock(fromEpochMillis(1'795'000'000'000));
-  auto host = makeHost(clock);
-  if (!host) {
-    state.SkipWithError("cannot install plugins/lua/demo-bank (set OUTPOST_SOURCE_DIR)");
-    return;
-  }
-  const auto spec = contact(state.range(0) ? "my card was stolen" : "balance please");
+  auto host = hostOrSkip(state, make, clock, bundle);
+  if (!host) return;
+  size_t i = 0;
   timed(state, [&] {
-    auto out = host->classify(spec, clock.wallNow());
+    auto out = host->classify(specs[i++ % specs.size()], clock.wallNow());
     benchmark::DoNotOptimize(out);
   });
   state.counters["errors"] = static_cast<double>(host->status().active->counters.errors);
+}
+
+void BM_ClassifyContact(benchmark::State& state) {
+  classifyLoop(state, makeHost, "demo-bank", {contact(state.range(0) ? "my card was stolen" : "balance please")});
 }
 BENCHMARK(BM_ClassifyContact)->Arg(0)->Arg(1)->ArgName("fraud");
 
@@ -124,20 +137,9 @@ BENCHMARK(BM_ClassifyContact)->Arg(0)->Arg(1)->ArgName("fraud");
 // contact no rule matches (every keyword list is searched, then the VIP test), text:1
 // one the first rule (fraud) takes, text:2 a zh-CN complaint (third rule).
 void BM_ClassifyDefault(benchmark::State& state) {
-  SimulatedClock clock(fromEpochMillis(1'795'000'000'000));
-  auto host = makeDefaultHost(clock);
-  if (!host) {
-    state.SkipWithError("cannot install plugins/lua/default (set OUTPOST_SOURCE_DIR)");
-    return;
-  }
   static const char* const kTexts[] = {"I would like to check my balance please", "my card was stolen",
                                        "我要投诉你们的服务"};
-  const auto spec = contact(kTexts[state.range(0)]);
-  timed(state, [&] {
-    auto out = host->classify(spec, clock.wallNow());
-    benchmark::DoNotOptimize(out);
-  });
-  state.counters["errors"] = static_cast<double>(host->status().active->counters.errors);
+  classifyLoop(state, makeDefaultHost, "default", {contact(kTexts[state.range(0)])});
 }
 BENCHMARK(BM_ClassifyDefault)->Arg(0)->Arg(1)->Arg(2)->ArgName("text");
 
@@ -146,12 +148,6 @@ BENCHMARK(BM_ClassifyDefault)->Arg(0)->Arg(1)->Arg(2)->ArgName("text");
 // arrives: the attributes are parsed on every call (BM_ClassifyDefault's repeated
 // contact parses them once).
 void BM_ClassifyDefaultFresh(benchmark::State& state) {
-  SimulatedClock clock(fromEpochMillis(1'795'000'000'000));
-  auto host = makeDefaultHost(clock);
-  if (!host) {
-    state.SkipWithError("cannot install plugins/lua/default (set OUTPOST_SOURCE_DIR)");
-    return;
-  }
   static const char* const kTexts[] = {"I would like to check my balance please, ref ", "my card was stolen, ref ",
                                        "我要投诉你们的服务 ref "};
   std::vector<routing::ContactSpec> pool;
@@ -159,12 +155,7 @@ void BM_ClassifyDefaultFresh(benchmark::State& state) {
     pool.push_back(contact(kTexts[i % 3] + std::to_string(100000 + i)));
     pool.back().id = "c" + std::to_string(i);
   }
-  size_t i = 0;
-  timed(state, [&] {
-    auto out = host->classify(pool[i++ % pool.size()], clock.wallNow());
-    benchmark::DoNotOptimize(out);
-  });
-  state.counters["errors"] = static_cast<double>(host->status().active->counters.errors);
+  classifyLoop(state, makeDefaultHost, "default", pool);
 }
 BENCHMARK(BM_ClassifyDefaultFresh);
 
@@ -257,15 +248,11 @@ BENCHMARK(BM_BareRank)->Arg(20)->ArgName("candidates");
 
 // Installing a shipped bundle (verify + compile + its vectors); state_bytes is the
 // memory of its loaded Lua state.
-template <typename MakeHost>
 void installLoop(benchmark::State& state, MakeHost make, const char* bundle) {
   SimulatedClock clock(fromEpochMillis(1'795'000'000'000));
   for (auto _ : state) {
-    auto host = make(clock);
-    if (!host) {
-      state.SkipWithError((std::string("cannot install plugins/lua/") + bundle + " (set OUTPOST_SOURCE_DIR)").c_str());
-      return;
-    }
+    auto host = hostOrSkip(state, make, clock, bundle);
+    if (!host) return;
     state.counters["state_bytes"] = static_cast<double>(host->status().active->memory_bytes);
   }
 }
