@@ -71,17 +71,19 @@ TEST(ChunkSetTest, EmptyAndSingle) {
   EXPECT_TRUE(set.valid());
 }
 
-TEST(ChunkSetTest, EraseManyMatchesEraseOneByOne) {
-  // Sets of every shape (empty, one chunk, many chunks), each asked to erase a value
-  // it holds, one it does not, or one beyond its last: eraseMany() must leave every
-  // set as erase() would.
+// Sets of every shape (empty, one chunk, many chunks, full chunks about to split),
+// each given one value that it holds, one it does not, or one beyond its last:
+// insertMany()/eraseMany() must leave every set as insert()/erase() one by one would,
+// and say which values they added or removed.
+void checkBatchMatchesOneByOne(bool inserting) {
   using Set = ChunkSet<int, Less, 8>;
-  std::mt19937 rng(11);
+  std::mt19937 rng(inserting ? 13 : 11);
   for (int round = 0; round < 300; ++round) {
     const size_t n = 1 + rng() % 30;
     std::vector<Set> sets(n);
     std::vector<std::set<int>> models(n);
-    std::vector<Set::Erasing> items;
+    std::vector<Set::Batched> items;
+    std::vector<bool> changes;
     for (size_t i = 0; i < n; ++i) {
       const int size = static_cast<int>(rng() % 120);
       for (int k = 0; k < size; ++k) {
@@ -95,11 +97,16 @@ TEST(ChunkSetTest, EraseManyMatchesEraseOneByOne) {
         std::advance(it, static_cast<long>(rng() % models[i].size()));
         v = *it;
       }
-      models[i].erase(v);
-      items.push_back(Set::Erasing{&sets[i], v});
+      changes.push_back(inserting ? models[i].insert(v).second : models[i].erase(v) == 1);
+      items.push_back(Set::Batched{&sets[i], v});
     }
-    Set::eraseMany(items.data(), items.size());
+    if (inserting) {
+      Set::insertMany(items.data(), items.size());
+    } else {
+      Set::eraseMany(items.data(), items.size());
+    }
     for (size_t i = 0; i < n; ++i) {
+      ASSERT_EQ(items[i].done, changes[i]) << round << " " << i;
       ASSERT_TRUE(sets[i].valid()) << round << " " << i;
       std::vector<int> a(sets[i].begin(), sets[i].end());
       std::vector<int> b(models[i].begin(), models[i].end());
@@ -107,6 +114,9 @@ TEST(ChunkSetTest, EraseManyMatchesEraseOneByOne) {
     }
   }
 }
+
+TEST(ChunkSetTest, EraseManyMatchesEraseOneByOne) { checkBatchMatchesOneByOne(false); }
+TEST(ChunkSetTest, InsertManyMatchesInsertOneByOne) { checkBatchMatchesOneByOne(true); }
 
 }  // namespace
 }  // namespace outpost::routing::internal

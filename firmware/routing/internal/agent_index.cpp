@@ -19,15 +19,6 @@ AgentIndex::Locator::Locator(const AgentIndex& index) {
   std::sort(blocks_.begin(), blocks_.end());
 }
 
-void AgentIndex::add(std::vector<AgentIndexEntry>& entries, ASet& set, uint32_t* count, const AEntry& e,
-                     int8_t kind) {
-  if (set.insert(e)) {
-    entries.push_back(AgentIndexEntry{&set, count, kind});
-    if (count) ++*count;
-    ++entries_;
-  }
-}
-
 void AgentIndex::insert(AgentIndexState& state, const AgentIndexSpec& spec, int ch) {
   const size_t c = static_cast<size_t>(ch);
   state.channels = static_cast<uint8_t>(state.channels | (1u << ch));
@@ -37,7 +28,7 @@ void AgentIndex::insert(AgentIndexState& state, const AgentIndexSpec& spec, int 
   state.agent = spec.agent;
   auto& entries = state.entries[c];
   // First the sets, then their loads all at once (their misses overlap), then the
-  // inserts.
+  // inserts, searched in lockstep (ASet::insertMany).
   pending_.clear();
   for (LangId lang : *spec.langs) {
     auto put = [&](SkillId skill, int level) {
@@ -53,12 +44,20 @@ void AgentIndex::insert(AgentIndexState& state, const AgentIndexSpec& spec, int 
     for (SkillId p : *spec.practice) pending_.push_back(AgentIndexEntry{&get(p, lang).block.practice[ch], nullptr, -1});
   }
   for (const AgentIndexEntry& p : pending_) __builtin_prefetch(p.set);
-  for (const AgentIndexEntry& p : pending_) p.set->prefetch();
+  batch_.clear();
   for (const AgentIndexEntry& p : pending_) {
     AEntry e = p.kind < 0 ? spec.practice_key[c] : spec.keys[c][static_cast<size_t>(p.kind)];
     e.agent = spec.agent;
     e.mask = spec.mask;
-    add(entries, *p.set, p.count, e, p.kind);
+    batch_.push_back(ASet::Batched{p.set, e});
+  }
+  ASet::insertMany(batch_.data(), batch_.size());
+  for (size_t i = 0; i < pending_.size(); ++i) {
+    if (!batch_[i].done) continue;
+    const AgentIndexEntry& p = pending_[i];
+    entries.push_back(p);
+    if (p.count) ++*p.count;
+    ++entries_;
   }
 }
 
@@ -68,14 +67,14 @@ void AgentIndex::remove(AgentIndexState& state, int ch) {
   // The sets are independent: load them all first so their misses overlap, then
   // search them in lockstep (ASet::eraseMany).
   for (auto& e : entries) __builtin_prefetch(e.set);
-  erasing_.clear();
+  batch_.clear();
   for (auto& [set, count, kind] : entries) {
     AEntry e = kind < 0 ? state.practice_key[c] : state.keys[c][static_cast<size_t>(kind)];
     e.agent = state.agent;
-    erasing_.push_back(ASet::Erasing{set, e});
+    batch_.push_back(ASet::Batched{set, e});
     if (count) --*count;
   }
-  ASet::eraseMany(erasing_.data(), erasing_.size());
+  ASet::eraseMany(batch_.data(), batch_.size());
   entries_ -= entries.size();
   entries.clear();
   state.channels = static_cast<uint8_t>(state.channels & ~(1u << ch));

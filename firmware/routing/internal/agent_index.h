@@ -216,11 +216,10 @@ class AgentIndex {
     return i < blocks_.size() ? blocks_[i].get() : nullptr;
   }
   Cell& get(SkillId skill, LangId lang);
-  void add(std::vector<AgentIndexEntry>& entries, ASet& set, uint32_t* count, const AEntry& e, int8_t kind);
 
   std::vector<std::unique_ptr<Cell>> blocks_;  // by skill * kMaxLangs + lang; never freed
-  std::vector<AgentIndexEntry> pending_;       // insert()'s scratch
-  std::vector<ASet::Erasing> erasing_;         // remove()'s scratch
+  std::vector<AgentIndexEntry> pending_;  // insert()'s scratch
+  std::vector<ASet::Batched> batch_;      // insert()'s and remove()'s scratch
   size_t entries_ = 0;
 };
 

@@ -90,19 +90,159 @@ class ChunkSet {
   // Adds `v`; false if an equal value is there already.
   bool insert(const T& v) {
     if (lasts_.empty()) {
-      if (first_.capacity() == 0) first_.reserve(2);
-      first_.push_back(v);
-      lasts_.push_back(v);
-      size_ = 1;
-      relayout(0);
+      insertFirst(v);
       return true;
     }
     size_t c = chunkFor(v);
     if (c == lasts_.size()) c = lasts_.size() - 1;  // beyond the last value: the last chunk
+    const std::vector<T>& chunk = at(c);
+    auto pos = std::lower_bound(chunk.begin(), chunk.end(), v, Less());
+    if (pos != chunk.end() && !Less()(v, *pos)) return false;
+    insertAt(c, static_cast<size_t>(pos - chunk.begin()), v);
+    return true;
+  }
+
+  // Removes the value equal to `v`; false if there is none.
+  bool erase(const T& v) {
+    const size_t c = chunkFor(v);
+    if (c == lasts_.size()) return false;
+    std::vector<T>& chunk = at(c);
+    auto pos = std::lower_bound(chunk.begin(), chunk.end(), v, Less());
+    if (pos == chunk.end() || Less()(v, *pos)) return false;
+    eraseAt(c, pos);
+    return true;
+  }
+
+  // One value for one set, for insertMany() and eraseMany().
+  struct Batched {
+    ChunkSet* set;
+    T value;
+    bool done = false;  // set by insertMany()/eraseMany(): inserted / erased
+    // locateMany()'s state: the search range and, after the directory, the chunk.
+    const T* base = nullptr;
+    size_t len = 0;
+    size_t chunk = 0;
+  };
+  // Inserts each `value` into its `set` (the sets must be distinct), like insert();
+  // `done` says whether it was added (false: an equal value was there already).
+  static void insertMany(Batched* items, size_t n) {
+    locateMany(items, n);
+    for (size_t i = 0; i < n; ++i) {
+      Batched& e = items[i];
+      ChunkSet& set = *e.set;
+      if (set.lasts_.empty()) {
+        set.insertFirst(e.value);
+        e.done = true;
+        continue;
+      }
+      size_t k;
+      if (e.chunk >= set.lasts_.size()) {  // beyond the last value: the end of the last chunk
+        e.chunk = set.lasts_.size() - 1;
+        k = set.at(e.chunk).size();
+      } else {
+        const std::vector<T>& chunk = set.at(e.chunk);
+        k = static_cast<size_t>(e.base - chunk.data());
+        if (k < chunk.size() && !Less()(e.value, chunk[k])) continue;  // there already
+      }
+      set.insertAt(e.chunk, k, e.value);
+      e.done = true;
+    }
+  }
+  // Erases each `value` from its `set` (the sets must be distinct), like erase();
+  // `done` says whether it was there.
+  static void eraseMany(Batched* items, size_t n) {
+    locateMany(items, n);
+    for (size_t i = 0; i < n; ++i) {
+      Batched& e = items[i];
+      if (!e.base) continue;
+      std::vector<T>& chunk = e.set->at(e.chunk);
+      const auto pos = chunk.begin() + (e.base - chunk.data());
+      if (pos == chunk.end() || Less()(e.value, *pos)) continue;  // not there
+      e.set->eraseAt(e.chunk, pos);
+      e.done = true;
+    }
+  }
+
+ private:
+  // For each item: `chunk` becomes chunkFor(value) and, if that is a chunk of the set,
+  // `base` the value's lower bound in it (else null). The lookups run in lockstep, one
+  // binary-search probe of every set per round with the next probe prefetched, so the
+  // sets' dependent misses (directory, then chunk) overlap instead of following one
+  // another: an agent entering or leaving ~26 index sets waits for about as many
+  // rounds as one set's search has steps.
+  static void locateMany(Batched* items, size_t n) {
+    // The directory (only sets with more than one chunk read it).
+    for (size_t i = 0; i < n; ++i) {
+      Batched& e = items[i];
+      const size_t chunks = e.set->lasts_.size();
+      e.done = false;
+      e.chunk = 0;
+      e.base = chunks > 1 ? e.set->lasts_.data() : nullptr;
+      e.len = chunks > 1 ? chunks : 0;
+    }
+    lockstepLowerBound(items, n);
+    for (size_t i = 0; i < n; ++i) {
+      Batched& e = items[i];
+      if (e.base) {
+        e.chunk = static_cast<size_t>(e.base - e.set->lasts_.data());
+        if (e.chunk > 0 && e.chunk < e.set->lasts_.size()) __builtin_prefetch(&e.set->rest_[e.chunk - 1]);
+      }
+    }
+    // The chunk.
+    for (size_t i = 0; i < n; ++i) {
+      Batched& e = items[i];
+      if (e.chunk >= e.set->lasts_.size()) {  // empty set, or beyond its last value
+        e.base = nullptr;
+        e.len = 0;
+        continue;
+      }
+      const std::vector<T>& chunk = e.set->at(e.chunk);
+      e.base = chunk.data();
+      e.len = chunk.size();
+    }
+    lockstepLowerBound(items, n);
+  }
+  // For each item with a non-empty range [base, base + len): base becomes the
+  // range's lower bound of `value` (base + len if every element is less). Branch-free
+  // halving, one probe per item per round, the next probe prefetched.
+  static void lockstepLowerBound(Batched* items, size_t n) {
+    size_t active = 0;
+    for (size_t i = 0; i < n; ++i) {
+      if (items[i].len > 1) {
+        __builtin_prefetch(items[i].base + items[i].len / 2);
+        ++active;
+      }
+    }
+    while (active > 0) {
+      active = 0;
+      for (size_t i = 0; i < n; ++i) {
+        Batched& e = items[i];
+        if (e.len <= 1) continue;
+        const size_t half = e.len / 2;
+        if (Less()(e.base[half], e.value)) e.base += half;
+        e.len -= half;
+        if (e.len > 1) {
+          __builtin_prefetch(e.base + e.len / 2);
+          ++active;
+        }
+      }
+    }
+    for (size_t i = 0; i < n; ++i) {
+      Batched& e = items[i];
+      if (e.len == 1 && Less()(*e.base, e.value)) ++e.base;
+    }
+  }
+  // The first value of an empty set.
+  void insertFirst(const T& v) {
+    if (first_.capacity() == 0) first_.reserve(2);
+    first_.push_back(v);
+    lasts_.push_back(v);
+    size_ = 1;
+    relayout(0);
+  }
+  // Inserts `v` at position `k` of chunk `c` (where it belongs), splitting a full chunk.
+  void insertAt(size_t c, size_t k, const T& v) {
     std::vector<T>* chunk = &at(c);
-    auto pos = std::lower_bound(chunk->begin(), chunk->end(), v, Less());
-    if (pos != chunk->end() && !Less()(v, *pos)) return false;
-    size_t k = static_cast<size_t>(pos - chunk->begin());
     const size_t first = c;
     const bool split = chunk->size() == kChunk;
     if (split) {
@@ -129,104 +269,6 @@ class ChunkSet {
       relayout(first);
     } else {
       resized(c, +1);
-    }
-    return true;
-  }
-
-  // Removes the value equal to `v`; false if there is none.
-  bool erase(const T& v) {
-    const size_t c = chunkFor(v);
-    if (c == lasts_.size()) return false;
-    std::vector<T>& chunk = at(c);
-    auto pos = std::lower_bound(chunk.begin(), chunk.end(), v, Less());
-    if (pos == chunk.end() || Less()(v, *pos)) return false;
-    eraseAt(c, pos);
-    return true;
-  }
-
-  // One value to erase from one set, for eraseMany().
-  struct Erasing {
-    ChunkSet* set;
-    T value;
-    // eraseMany()'s state: the search range and, after the directory, the chunk.
-    const T* base = nullptr;
-    size_t len = 0;
-    size_t chunk = 0;
-  };
-  // Erases each `value` from its `set` (the sets must be distinct), like erase(). The
-  // lookups run in lockstep, one binary-search probe of every set per round with the
-  // next probe prefetched, so the sets' dependent misses (directory, then chunk)
-  // overlap instead of following one another: an agent leaving ~26 index sets waits
-  // for about as many rounds as one set's search has steps.
-  static void eraseMany(Erasing* items, size_t n) {
-    // The directory (only sets with more than one chunk read it).
-    for (size_t i = 0; i < n; ++i) {
-      Erasing& e = items[i];
-      const size_t chunks = e.set->lasts_.size();
-      e.chunk = 0;
-      e.base = chunks > 1 ? e.set->lasts_.data() : nullptr;
-      e.len = chunks > 1 ? chunks : 0;
-    }
-    lockstepLowerBound(items, n);
-    for (size_t i = 0; i < n; ++i) {
-      Erasing& e = items[i];
-      if (e.base) {
-        e.chunk = static_cast<size_t>(e.base - e.set->lasts_.data());
-        if (e.chunk > 0 && e.chunk < e.set->lasts_.size()) __builtin_prefetch(&e.set->rest_[e.chunk - 1]);
-      }
-    }
-    // The chunk.
-    for (size_t i = 0; i < n; ++i) {
-      Erasing& e = items[i];
-      if (e.chunk >= e.set->lasts_.size()) {  // empty set, or beyond its last value
-        e.base = nullptr;
-        e.len = 0;
-        continue;
-      }
-      const std::vector<T>& chunk = e.set->at(e.chunk);
-      e.base = chunk.data();
-      e.len = chunk.size();
-    }
-    lockstepLowerBound(items, n);
-    for (size_t i = 0; i < n; ++i) {
-      Erasing& e = items[i];
-      if (!e.base) continue;
-      std::vector<T>& chunk = e.set->at(e.chunk);
-      const auto pos = chunk.begin() + (e.base - chunk.data());
-      if (pos == chunk.end() || Less()(e.value, *pos)) continue;  // not there
-      e.set->eraseAt(e.chunk, pos);
-    }
-  }
-
- private:
-  // For each item with a non-empty range [base, base + len): base becomes the
-  // range's lower bound of `value` (base + len if every element is less). Branch-free
-  // halving, one probe per item per round, the next probe prefetched.
-  static void lockstepLowerBound(Erasing* items, size_t n) {
-    size_t active = 0;
-    for (size_t i = 0; i < n; ++i) {
-      if (items[i].len > 1) {
-        __builtin_prefetch(items[i].base + items[i].len / 2);
-        ++active;
-      }
-    }
-    while (active > 0) {
-      active = 0;
-      for (size_t i = 0; i < n; ++i) {
-        Erasing& e = items[i];
-        if (e.len <= 1) continue;
-        const size_t half = e.len / 2;
-        if (Less()(e.base[half], e.value)) e.base += half;
-        e.len -= half;
-        if (e.len > 1) {
-          __builtin_prefetch(e.base + e.len / 2);
-          ++active;
-        }
-      }
-    }
-    for (size_t i = 0; i < n; ++i) {
-      Erasing& e = items[i];
-      if (e.len == 1 && Less()(*e.base, e.value)) ++e.base;
     }
   }
 
@@ -278,18 +320,6 @@ class ChunkSet {
       n += static_cast<size_t>(std::lower_bound(chunk.begin(), chunk.end(), v, Less()) - chunk.begin());
     }
     return n;
-  }
-
-  // Starts loading what an insert/erase will read first (the directory and the
-  // chunk table), so that updates of many sets overlap their memory misses.
-  void prefetch() const {
-    if (lasts_.empty()) return;
-    __builtin_prefetch(first_.data());
-    if (lasts_.size() == 1) return;  // the directory is not read (chunkFor)
-    __builtin_prefetch(&lasts_[lasts_.size() / 2]);
-    __builtin_prefetch(&lasts_[lasts_.size() / 4]);
-    __builtin_prefetch(&lasts_[lasts_.size() * 3 / 4]);
-    __builtin_prefetch(rest_.data() + rest_.size() / 2);
   }
 
   // The stored value equal to `v`, or nullptr.
