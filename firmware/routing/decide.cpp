@@ -338,27 +338,82 @@ Router::Impl::ContactPick Router::Impl::pickContact(const Agent& a) const {
       cands[n++] = Candidate{qb, la, lb, bound};
     }
   };
+  // The skill-set buckets to collect from are found in dependent steps: the slot of
+  // each of the agent's skills per language and channel, the pair buckets its masks
+  // point at, then each bucket's inline queue summaries. Each step is taken for every
+  // bucket before the next, prefetching what the next one reads, so that the misses
+  // of independent buckets overlap (at 100,000 waiting contacts the index is far
+  // larger than the caches, and one bucket after the other they would add up). Past
+  // the arrays' room, buckets are read one by one.
   const int t = a.tier;
+  struct SlotVisit {
+    const internal::CSlot* slot;
+    size_t i;  // the skill's place in a.skills (a.skills.size() for kAnySkill)
+  };
+  struct PairVisit {
+    const internal::SkillSetBucket* const* at;  // then the bucket, in `ssb`
+    const internal::SkillSetBucket* ssb;
+    int la;
+    int lb;
+  };
+  std::array<SlotVisit, 64> slots;
+  std::array<PairVisit, 192> pairs;
+  size_t ns = 0;
+  size_t np = 0;
+  auto prefetchLines = [](const void* p, int lines) {
+    for (int k = 0; k < lines; ++k) __builtin_prefetch(static_cast<const char*>(p) + 64 * k);
+  };
+  auto pairAt = [](const internal::CSlot& slot, SkillId b) -> const internal::SkillSetBucket* const* {
+    return b < slot.pair_at.size() ? &slot.pair_at[b] : nullptr;
+  };
+  auto visitPair = [&](const internal::SkillSetBucket* ssb, int la, int lb) {
+    if (ssb && ssb->by_tier[t]) collect(*ssb, la, lb);
+  };
+  auto visitSlot = [&](const internal::CSlot& slot, size_t i) {
+    const bool any = i == a.skills.size();
+    if (slot.by_tier[t] == 0) return;
+    const int la = any ? kAnySkillLevel : a.skills[i].level;
+    if (slot.single.by_tier[t]) collect(slot.single, la, 0);
+    if (any) return;
+    const uint64_t mask = slot.pair_mask[t];
+    if (mask == 0) return;
+    for (size_t j = i + 1; j < a.skills.size(); ++j) {
+      if (!(mask & bit(a.skills[j].skill))) continue;
+      const internal::SkillSetBucket* const* at = pairAt(slot, a.skills[j].skill);
+      if (!at) continue;
+      if (np == pairs.size()) {
+        visitPair(*at, la, a.skills[j].level);
+        continue;
+      }
+      __builtin_prefetch(at);
+      pairs[np++] = PairVisit{at, nullptr, la, a.skills[j].level};
+    }
+  };
+  // Step 1: the slots (their counts and masks, and the single bucket's summaries).
   for (int ch = 0; ch < kChannels; ++ch) {
     if (!availableOn(a, ch)) continue;
     for (LangId lang : a.langs) {
-      if (const internal::CSlot* slot = contact_index_.slot(kAnySkill, lang, ch); slot && slot->by_tier[t]) {
-        collect(slot->single, kAnySkillLevel, 0);
-      }
-      for (size_t i = 0; i < a.skills.size(); ++i) {
-        const internal::CSlot* slot = contact_index_.slot(a.skills[i].skill, lang, ch);
-        if (!slot || slot->by_tier[t] == 0) continue;
-        const uint64_t pairs = slot->pair_mask[t];
-        if (slot->single.by_tier[t]) collect(slot->single, a.skills[i].level, 0);
-        if (pairs == 0) continue;
-        for (size_t j = i + 1; j < a.skills.size(); ++j) {
-          if (!(pairs & bit(a.skills[j].skill))) continue;
-          const internal::SkillSetBucket* ssb = slot->pair(a.skills[j].skill);
-          if (ssb && ssb->by_tier[t]) collect(*ssb, a.skills[i].level, a.skills[j].level);
+      for (size_t i = 0; i <= a.skills.size(); ++i) {
+        const SkillId skill = i == a.skills.size() ? kAnySkill : a.skills[i].skill;
+        const internal::CSlot* slot = contact_index_.slot(skill, lang, ch);
+        if (!slot) continue;
+        if (ns == slots.size()) {
+          visitSlot(*slot, i);
+          continue;
         }
+        prefetchLines(slot, 4);
+        slots[ns++] = SlotVisit{slot, i};
       }
     }
   }
+  // Step 2: the singles, and where the pair buckets are.
+  for (size_t k = 0; k < ns; ++k) visitSlot(*slots[k].slot, slots[k].i);
+  // Step 3: the pair buckets themselves, then their summaries.
+  for (size_t k = 0; k < np; ++k) {
+    pairs[k].ssb = *pairs[k].at;
+    if (pairs[k].ssb) prefetchLines(pairs[k].ssb, 3);
+  }
+  for (size_t k = 0; k < np; ++k) visitPair(pairs[k].ssb, pairs[k].la, pairs[k].lb);
   if (n > 0) {
     // The most promising bucket first; then only those whose bound can still beat
     // (or tie) the best found, best bound first, so that each visit prunes the rest.
