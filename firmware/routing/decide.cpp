@@ -25,9 +25,11 @@ using internal::kNone;
 namespace {
 
 // Counting the eligible agents of a contact that needs several skills, or that some
-// agents declined, checks at most this many candidates; beyond it the Decision
-// reports the candidate count as an upper bound.
-constexpr int kEligibleScan = 64;
+// agents declined, checks this many candidates (more only while none fits); beyond it
+// the Decision reports an upper bound (those found plus the candidates not checked).
+// A candidate checked past the best is work for the explanation alone, and at 20,000
+// agents the buckets hold far more than this.
+constexpr int kEligibleScan = 16;
 // Practice looks at most this many practising agents (or low-risk contacts) per
 // bucket: practice is an opportunity, never needed for a contact to be served.
 constexpr int kPracticeScan = 8;
@@ -40,7 +42,7 @@ uint64_t bit(internal::SkillId s) { return uint64_t{1} << (s % 64); }
 // Merges up to 20 ordered buckets (tiers × levels) and yields their entries in
 // strategy order. Each bucket is read through a pointer into its current chunk, so a
 // step compares the cached heads only (a contact that needs two skills may step
-// through 64 candidates of up to 20 buckets).
+// through many candidates of up to 20 buckets before one has the second skill).
 class Merge {
  public:
   void add(const ASet* set) {
@@ -335,6 +337,8 @@ Router::Impl::ContactPick Router::Impl::pickContact(const Agent& a) const {
         continue;
       }
       if (n > 0 && bound > cands[top].bound) top = n;
+      __builtin_prefetch(qb);  // its heads vector, for the visit
+      __builtin_prefetch(reinterpret_cast<const char*>(qb) + 64);
       cands[n++] = Candidate{qb, la, lb, bound};
     }
   };
@@ -415,6 +419,7 @@ Router::Impl::ContactPick Router::Impl::pickContact(const Agent& a) const {
   }
   for (size_t k = 0; k < np; ++k) visitPair(pairs[k].ssb, pairs[k].la, pairs[k].lb);
   if (n > 0) {
+    __builtin_prefetch(cands[top].qb->heads.data());
     // The most promising bucket first; then only those whose bound can still beat
     // (or tie) the best found, best bound first, so that each visit prunes the rest.
     visitQueue(*cands[top].qb, cands[top].la, cands[top].lb);
@@ -424,6 +429,8 @@ Router::Impl::ContactPick Router::Impl::pickContact(const Agent& a) const {
     }
     std::sort(cands.begin(), cands.begin() + static_cast<std::ptrdiff_t>(m),
               [](const Candidate& x, const Candidate& y) { return x.bound > y.bound; });
+    // The heads of the first few to visit start loading while the first is read.
+    for (size_t i = 0; i < m && i < 4; ++i) __builtin_prefetch(cands[i].qb->heads.data());
     for (size_t i = 0; i < m; ++i) {
       if (best.contact && cands[i].bound < best.eff) break;
       visitQueue(*cands[i].qb, cands[i].la, cands[i].lb);

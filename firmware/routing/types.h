@@ -163,7 +163,7 @@ struct Decision {
   int ring_min_tier = 1;
   int ring_max_tier = 4;
   int eligible = 0;      // eligible agents in the ring at decision time (at least the chosen one);
-                         // exact up to 64 candidates checked, else an upper bound (agents in the
+                         // exact up to 16 candidates checked, else an upper bound (agents in the
                          // ring with the most selective required skill); 1 when an agent freed up
   bool practice = false;
   // The chosen agent's figures.

@@ -77,7 +77,7 @@ struct Agent {
 };
 
 // An agent's skills and levels in one cache line, in a table by agent slot: a contact
-// that needs two skills checks up to 64 candidates for the second one, and reading
+// that needs two skills checks candidates for the second one, and reading
 // this line (the table of 2,000 agents fits the L2 cache) instead of the agent's
 // record and its skill list saves two dependent misses per candidate. Agents with more
 // skills than fit, or skill ids beyond 16 bits, are `partial`: read the agent.
