@@ -171,7 +171,8 @@ class ChunkSet {
   // another: an agent entering or leaving ~26 index sets waits for about as many
   // rounds as one set's search has steps.
   static void locateMany(Batched* items, size_t n) {
-    // The directory (only sets with more than one chunk read it).
+    // The directory (only sets with more than one chunk read it). A small one is
+    // loaded whole at once: one wait for all its lines instead of one per probe.
     for (size_t i = 0; i < n; ++i) {
       Batched& e = items[i];
       const size_t chunks = e.set->lasts_.size();
@@ -179,6 +180,7 @@ class ChunkSet {
       e.chunk = 0;
       e.base = chunks > 1 ? e.set->lasts_.data() : nullptr;
       e.len = chunks > 1 ? chunks : 0;
+      if (e.len > 1) prefetchSmall(e.base, e.len);
     }
     lockstepLowerBound(items, n);
     for (size_t i = 0; i < n; ++i) {
@@ -199,8 +201,19 @@ class ChunkSet {
       const std::vector<T>& chunk = e.set->at(e.chunk);
       e.base = chunk.data();
       e.len = chunk.size();
+      // The whole chunk: the search's probes and the move of an insert or erase read
+      // it, at most kChunk values.
+      prefetchSmall(e.base, e.len);
     }
     lockstepLowerBound(items, n);
+  }
+  // Starts loading [p, p + n) if it spans at most 2 kB.
+  static void prefetchSmall(const T* p, size_t n) {
+    const auto* first = reinterpret_cast<const char*>(p);
+    const size_t bytes = n * sizeof(T);
+    if (bytes > 2048) return;
+    for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(first + off);
+    __builtin_prefetch(first + bytes - 1);  // the last line, if the range is not aligned
   }
   // For each item with a non-empty range [base, base + len): base becomes the
   // range's lower bound of `value` (base + len if every element is less). Branch-free
@@ -219,7 +232,10 @@ class ChunkSet {
         Batched& e = items[i];
         if (e.len <= 1) continue;
         const size_t half = e.len / 2;
-        if (Less()(e.base[half], e.value)) e.base += half;
+        // No branch on the probe: a mispredicted one would wait for the load and
+        // throw away the other sets' loads issued meanwhile.
+        const size_t less = Less()(e.base[half], e.value);
+        e.base += half * less;
         e.len -= half;
         if (e.len > 1) {
           __builtin_prefetch(e.base + e.len / 2);
