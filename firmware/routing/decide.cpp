@@ -147,10 +147,11 @@ Router::Impl::AgentPick Router::Impl::pickAgent(const Contact& c) const {
     }
   }
   if (total == 0) return pick;
-  uint64_t need = 0;
+  uint64_t need64 = 0;
   for (const SkillReq& r : c.reqs) {
-    if (r.skill != skill) need |= bit(r.skill);
+    if (r.skill != skill) need64 |= bit(r.skill);
   }
+  const uint32_t need = internal::foldMask(need64);
   Merge merge;
   std::array<const ASet*, (kMaxLevel + 1) * (internal::kMaxTier + 1)> sets;
   const int nsets = agent_index_.buckets(skill, c.lang, c.ch, s, c.ring_lo, c.ring_hi, min_level, sets.data());

@@ -290,7 +290,7 @@ Status Router::Impl::checkInvariants() const {
         k.agent = a.idx;
         const internal::AEntry* found = set->find(k);
         if (!found) return bad("agent " + id + " entry key");
-        if (found->mask != a.mask) return bad("agent " + id + " entry mask");
+        if (found->mask != internal::foldMask(a.mask)) return bad("agent " + id + " entry mask");
       }
       std::sort(want.begin(), want.end());
       std::sort(got.begin(), got.end());

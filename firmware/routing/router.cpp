@@ -394,7 +394,7 @@ void Router::Impl::updateOccupancy(Agent& a) {
 }
 
 internal::AgentIndexSpec Router::Impl::indexSpec(const Agent& a) const {
-  const double since = static_cast<double>(toEpochMillis(a.view.available_since));
+  const int64_t since = toEpochMillis(a.view.available_since);
   // Least occupied: with exponential decay every idle agent's occupancy shrinks by the
   // same factor, so log(occ) + t/τ orders idle agents the same way at any later time.
   // (For an agent with chats in progress it is the figure at its last change.)
@@ -412,12 +412,12 @@ internal::AgentIndexSpec Router::Impl::indexSpec(const Agent& a) const {
   for (int ch = 0; ch < kChannels; ++ch) {
     const auto c = static_cast<size_t>(ch);
     // Fewer contacts of the channel in progress first (chats spread over agents).
-    const double act = a.active(ch);
+    const int act = a.active(ch);
     spec.strategies[c] = strategies_[c];
-    spec.keys[c][static_cast<int>(Strategy::kLongestIdle)] = {act, since, static_cast<double>(a.serial)};
-    spec.keys[c][static_cast<int>(Strategy::kLeastOccupied)] = {act, occ_key, since};
-    spec.keys[c][static_cast<int>(Strategy::kRewardWeighted)] = {a.pass, act, since};
-    spec.practice_key[c] = {act, since, static_cast<double>(a.serial)};
+    spec.keys[c][static_cast<int>(Strategy::kLongestIdle)] = internal::longestIdleKey(act, since, a.serial);
+    spec.keys[c][static_cast<int>(Strategy::kLeastOccupied)] = internal::leastOccupiedKey(act, occ_key, since);
+    spec.keys[c][static_cast<int>(Strategy::kRewardWeighted)] = internal::rewardKey(a.pass, act, since);
+    spec.practice_key[c] = internal::longestIdleKey(act, since, a.serial);
   }
   return spec;
 }

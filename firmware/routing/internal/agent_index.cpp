@@ -48,7 +48,7 @@ void AgentIndex::insert(AgentIndexState& state, const AgentIndexSpec& spec, int 
   for (const AgentIndexEntry& p : pending_) {
     AEntry e = p.kind < 0 ? spec.practice_key[c] : spec.keys[c][static_cast<size_t>(p.kind)];
     e.agent = spec.agent;
-    e.mask = spec.mask;
+    e.mask = foldMask(spec.mask);
     batch_.push_back(ASet::Batched{p.set, e});
   }
   ASet::insertMany(batch_.data(), batch_.size());

@@ -21,6 +21,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdint>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -30,27 +31,58 @@
 
 namespace outpost::routing::internal {
 
-// One agent in one bucket. k0..k2 are the strategy's sort key (smaller = better);
-// `mask` has bit (skill % 64) per skill the agent has, so a decision can skip agents
+// One agent in one bucket: 24 bytes, so that a chunk of 32 is 12 cache lines. `hi` and
+// `lo` are the strategy's sort key (smaller = better; see the key functions below);
+// `mask` has bit (skill % 32) per skill the agent has, so a decision can skip agents
 // missing another required skill without touching the agent.
 struct AEntry {
-  double k0 = 0;
-  double k1 = 0;
-  double k2 = 0;
+  uint64_t hi = 0;
+  uint64_t lo = 0;
   uint32_t agent = 0;
-  uint64_t mask = 0;
+  uint32_t mask = 0;
 };
+static_assert(sizeof(AEntry) == 24);
 struct AEntryLess {
   bool operator()(const AEntry& a, const AEntry& b) const {
-    if (a.k0 != b.k0) return a.k0 < b.k0;
-    if (a.k1 != b.k1) return a.k1 < b.k1;
-    if (a.k2 != b.k2) return a.k2 < b.k2;
+    if (a.hi != b.hi) return a.hi < b.hi;
+    if (a.lo != b.lo) return a.lo < b.lo;
     return a.agent < b.agent;
   }
 };
-using ASet = ChunkSet<AEntry, AEntryLess, 32>;
+inline bool sameKey(const AEntry& a, const AEntry& b) { return a.hi == b.hi && a.lo == b.lo; }
 
-inline bool sameKey(const AEntry& a, const AEntry& b) { return a.k0 == b.k0 && a.k1 == b.k1 && a.k2 == b.k2; }
+// The strategies' keys packed into (hi, lo), compared as unsigned integers.
+//   longest idle   (contacts active on the channel, available since, serial)
+//   least occupied (contacts active, occupancy key, available since)
+//   reward weighted (stride pass, contacts active, available since)
+// `active` takes 8 bits (clamped at 255) and milliseconds since the epoch 56 bits;
+// doubles keep their order as orderedBits(); the occupancy key loses its 8 lowest
+// mantissa bits (ties at 2^-44 relative fall to the next field).
+inline uint64_t orderedBits(double v) {
+  uint64_t u;
+  static_assert(sizeof u == sizeof v);
+  __builtin_memcpy(&u, &v, sizeof u);
+  return (u >> 63) ? ~u : u | (uint64_t{1} << 63);
+}
+inline uint64_t activeAndMillis(int active, int64_t millis) {
+  const auto act = static_cast<uint64_t>(std::clamp(active, 0, 255));
+  const auto ms = static_cast<uint64_t>(std::clamp<int64_t>(millis, 0, (int64_t{1} << 56) - 1));
+  return act << 56 | ms;
+}
+inline AEntry longestIdleKey(int active, int64_t since_ms, uint64_t serial) {
+  return AEntry{activeAndMillis(active, since_ms), serial, 0, 0};
+}
+inline AEntry leastOccupiedKey(int active, double occupancy_key, int64_t since_ms) {
+  const uint64_t act = static_cast<uint64_t>(std::clamp(active, 0, 255));
+  return AEntry{act << 56 | orderedBits(occupancy_key) >> 8, activeAndMillis(0, since_ms), 0, 0};
+}
+inline AEntry rewardKey(double pass, int active, int64_t since_ms) {
+  return AEntry{orderedBits(pass), activeAndMillis(active, since_ms), 0, 0};
+}
+// An agent's 64-bit skill mask (bit skill % 64) as the entries keep it (bit skill % 32).
+inline uint32_t foldMask(uint64_t mask) { return static_cast<uint32_t>(mask | mask >> 32); }
+
+using ASet = ChunkSet<AEntry, AEntryLess, 32>;
 
 // One set an agent is in: the set, its size mirror in the compact count table (null
 // for practice sets) and the strategy whose key the agent has there (-1: practice).
