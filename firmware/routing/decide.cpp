@@ -460,10 +460,15 @@ Router::Impl::ContactPick Router::Impl::pickPracticeContact(const Agent& a) cons
           int n = 0;
           for (const CEntry& e : pb->set) {
             if (++n > kPracticeScan) break;
-            const Contact& c = *contacts_[e.contact];
-            bool ok = !c.declinedBy(a.serial);
-            for (const SkillReq& r : c.reqs) {
-              if (ok && r.skill != practised && a.levelOf(r.skill) < r.level) ok = false;
+            bool ok;
+            if (e.declined_any || e.other_level == internal::kOthersInContact) {
+              const Contact& c = *contacts_[e.contact];
+              ok = !c.declinedBy(a.serial);
+              for (const SkillReq& r : c.reqs) {
+                if (ok && r.skill != practised && a.levelOf(r.skill) < r.level) ok = false;
+              }
+            } else {  // the entry says what else it needs: the contact is not read
+              ok = e.other_level == 0 || a.levelOf(e.other_skill) >= e.other_level;
             }
             if (!ok) continue;
             const double eff = q.policy.weight * (e.key + q.policy.aging_per_s * now_s);

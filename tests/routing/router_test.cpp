@@ -441,6 +441,31 @@ TEST_F(PracticeTest, APractisingAgentWhoFreesUpTakesAWaitingLowRiskContact) {
   checkInvariants();
 }
 
+TEST_F(PracticeTest, APractisingAgentTakesOnlyContactsWhoseOtherSkillsItHas) {
+  notReady("senior");
+  for (int i = 0; i < 5; ++i) {  // build an offer history so the cap allows one
+    addAgent(profile("helper", 1, {{"cards", 5}, {"loans", 5}}));
+    addOk(spec("h" + std::to_string(i), "p", {{"cards", 3}}, 60));
+    handle("h" + std::to_string(i));
+  }
+  notReady("helper");
+  notReady("trainee");
+  auto second = profile("trainee2", 4, {{"cards", 1}, {"loans", 2}});
+  second.practice_skills = {"cards"};
+  addAgent(second);
+  notReady("trainee2");
+  // Practice entries carry the other skill: the first needs loans 3, which trainee2
+  // lacks, though it waits longer and ranks first.
+  addOk(spec("c1", "p", {{"cards", 3}, {"loans", 3}}, 30));
+  advance(1s);
+  addOk(spec("c2", "p", {{"cards", 3}, {"loans", 2}}, 30));
+  ready("trainee2");
+  EXPECT_EQ(stateOf("c1"), ContactState::kQueued);
+  EXPECT_EQ(agentOf("c2"), "trainee2");
+  EXPECT_TRUE(router().decision("c2")->practice);
+  checkInvariants();
+}
+
 // --- offers: accept, reject, time out, miss -------------------------------------------
 
 TEST_F(RouterTest, AcceptConnectsAndMakesTheAgentBusy) {

@@ -127,6 +127,14 @@ void ContactIndex::insert(ContactIndexState& state, const ContactIndexSpec& spec
   }
   if (spec.practice) {
     for (const SkillReq& r : *spec.practice) {
+      CEntry e = spec.entry;
+      e.other_level = 0;
+      for (const SkillReq& o : *spec.practice) {
+        if (o.skill == r.skill) continue;
+        const bool first = e.other_level == 0;
+        e.other_level = first && o.skill <= 0xffff ? static_cast<uint8_t>(o.level) : kOthersInContact;
+        e.other_skill = first && o.skill <= 0xffff ? static_cast<uint16_t>(o.skill) : 0;
+      }
       PSlot& ps = getPracticeSlot(r.skill, spec.lang, spec.ch);
       PracticeBucket* pb = nullptr;
       for (auto& q : ps.queues) {
@@ -138,7 +146,7 @@ void ContactIndex::insert(ContactIndexState& state, const ContactIndexSpec& spec
         pb->slot = &ps;
         pb->queue = spec.queue;
       }
-      if (!pb->set.insert(spec.entry)) continue;
+      if (!pb->set.insert(e)) continue;
       ++ps.count;
       ++entries_;
       state.practice.push_back(PRef{pb});

@@ -42,7 +42,14 @@ struct CEntry {
   uint64_t seq = 0;
   uint32_t contact = 0;
   bool declined_any = false;  // some agent declined it: check the agent before offering
+  // Practice entries only: what the contact needs besides the practised skill, so that
+  // a practising agent checks it without reading the contact. other_level 0: nothing
+  // else; 1–5: skill other_skill at that level; kOthersInContact: read the contact.
+  uint8_t other_level = 0;
+  uint16_t other_skill = 0;
 };
+static_assert(sizeof(CEntry) == 24);
+inline constexpr uint8_t kOthersInContact = 0xff;
 struct CEntryLess {
   bool operator()(const CEntry& a, const CEntry& b) const {
     if (a.key != b.key) return a.key > b.key;
