@@ -51,7 +51,9 @@ await runFlow('desk_flow', [
     await handling.getByLabel('回复').fill('您好，我来帮您核对账单。');
     await agent.keyboard.press('Enter');
     await until('the reply in the transcript', async () => (await handling.getByTestId('transcript').innerText()).includes('我来帮您核对账单'));
-    if ((await handling.getByLabel('回复').inputValue()) !== '') throw new Error('reply box not cleared');
+    // The reply can reach the transcript over the WebSocket before the POST answers;
+    // the box is cleared when it does.
+    await until('the reply box cleared', async () => (await handling.getByLabel('回复').inputValue()) === '');
     const stored = await supApi.call('GET', '/api/v1/contacts/chat-1/messages');
     const texts = stored.items.map((m) => `${m.from}:${m.text}`);
     if (texts.length !== 2 || texts[1] !== 'agent:您好，我来帮您核对账单。') throw new Error(`stored: ${JSON.stringify(texts)}`);
