@@ -211,7 +211,7 @@ class ChunkSet {
   static void prefetchSmall(const T* p, size_t n) {
     const auto* first = reinterpret_cast<const char*>(p);
     const size_t bytes = n * sizeof(T);
-    if (bytes > 2048) return;
+    if (bytes == 0 || bytes > 2048) return;
     for (size_t off = 0; off < bytes; off += 64) __builtin_prefetch(first + off);
     __builtin_prefetch(first + bytes - 1);  // the last line, if the range is not aligned
   }
