@@ -4,34 +4,23 @@
 // removed after the test.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
 #include <memory>
-#include <string>
 
 #include "hub/hub_store.h"
+#include "storage/storage_test_util.h"
 
 namespace outpost::hub {
 
 class HubDbTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string pattern = "/tmp/outpost-hub-XXXXXX";
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-    auto db = storage::Database::open(dir_ + "/hub.db");
-    ASSERT_TRUE(db.isOk());
-    db_ = std::move(*db);
+    db_ = storage::test_util::openOrDie(tmp_.file("hub.db"));
+    ASSERT_NE(db_, nullptr);
     ASSERT_TRUE(storage::migrate(*db_, hubMigrations()).isOk());
   }
-  void TearDown() override {
-    db_.reset();
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
 
-  std::string dir_;
+  storage::test_util::TempDir tmp_;  // declared first: removed after the database closes
   std::unique_ptr<storage::Database> db_;
 };
 

@@ -15,7 +15,7 @@ namespace {
 class HubDownlinkTest : public HubDbTest {
  protected:
   // A manifest as verifyManifest would return it (the signature is not looked at
-  // here), its one file written under dir_/pkg.
+  // here), its one file written under tmp_/pkg.
   signing::VerifiedManifest package(int64_t version, const std::string& body) {
     signing::VerifiedManifest m;
     m.kind = "content";
@@ -27,7 +27,7 @@ class HubDownlinkTest : public HubDbTest {
     std::ofstream(pkg() + "/media/a.bin", std::ios::binary | std::ios::trunc) << body;
     return m;
   }
-  std::string pkg() const { return dir_ + "/pkg"; }
+  std::string pkg() const { return tmp_.file("pkg"); }
 };
 
 TEST_F(HubDownlinkTest, PublishedPackagesMakeTheSiteManifestAndServeChunks) {
