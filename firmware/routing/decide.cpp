@@ -368,9 +368,6 @@ Router::Impl::ContactPick Router::Impl::pickContact(const Agent& a) const {
   auto prefetchLines = [](const void* p, int lines) {
     for (int k = 0; k < lines; ++k) __builtin_prefetch(static_cast<const char*>(p) + 64 * k);
   };
-  auto pairAt = [](const internal::CSlot& slot, SkillId b) -> const internal::SkillSetBucket* const* {
-    return b < slot.pair_at.size() ? &slot.pair_at[b] : nullptr;
-  };
   auto visitPair = [&](const internal::SkillSetBucket* ssb, int la, int lb) {
     if (ssb && ssb->by_tier[t]) collect(*ssb, la, lb);
   };
@@ -384,7 +381,7 @@ Router::Impl::ContactPick Router::Impl::pickContact(const Agent& a) const {
     if (mask == 0) return;
     for (size_t j = i + 1; j < a.skills.size(); ++j) {
       if (!(mask & bit(a.skills[j].skill))) continue;
-      const internal::SkillSetBucket* const* at = pairAt(slot, a.skills[j].skill);
+      const internal::SkillSetBucket* const* at = slot.pairSlot(a.skills[j].skill);
       if (!at) continue;
       if (np == pairs.size()) {
         visitPair(*at, la, a.skills[j].level);

@@ -879,7 +879,6 @@ void Router::Impl::routeAgent(Agent& a, std::string_view trigger) {
 void Router::Impl::offer(Contact& c, Agent& a, std::string_view trigger, const AgentPick& pick,
                          bool agent_side) {
   QueueState& q = *queues_[c.queue];
-  internal::AgentIndex::prefetch(a.index);  // settleAgent() below takes the agent out of its sets
   Decision d = makeDecision(c, a, trigger, pick, agent_side);
   dequeue(c);
   ++q.offered;

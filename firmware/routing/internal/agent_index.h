@@ -128,13 +128,6 @@ class AgentIndex {
   void remove(AgentIndexState& state) {
     for (int ch = 0; ch < kChannels; ++ch) remove(state, ch);
   }
-  // Starts loading the sets the agent is in, for a remove() soon after (an offer
-  // prefetches them before it writes its decision record).
-  static void prefetch(const AgentIndexState& state) {
-    for (const auto& entries : state.entries) {
-      for (const AgentIndexEntry& e : entries) __builtin_prefetch(e.set);
-    }
-  }
 
   // The bucket, or nullptr if nothing was ever put there.
   const ASet* bucket(SkillId skill, LangId lang, int ch, int level, int tier, int strategy) const {

@@ -123,7 +123,12 @@ struct CSlot {
   SkillSetBucket single;
   std::vector<std::pair<SkillId, std::unique_ptr<SkillSetBucket>>> pairs;  // sorted by B
   std::vector<SkillSetBucket*> pair_at;  // by B: one load instead of a binary search
-  const SkillSetBucket* pair(SkillId b) const { return b < pair_at.size() ? pair_at[b] : nullptr; }
+  const SkillSetBucket* pair(SkillId b) const {
+    const SkillSetBucket* const* at = pairSlot(b);
+    return at ? *at : nullptr;
+  }
+  // Where pair(b) is read from (a search prefetches it first), or nullptr.
+  const SkillSetBucket* const* pairSlot(SkillId b) const { return b < pair_at.size() ? &pair_at[b] : nullptr; }
 };
 struct PSlot;
 struct PracticeBucket {
